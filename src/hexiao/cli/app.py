@@ -1,0 +1,23 @@
+"""`hexiao`: the Typer application and its entry point."""
+
+from __future__ import annotations
+
+import typer
+
+from hexiao.cli import demo_cmd, load_cmd, match_cmd
+
+app = typer.Typer(
+    name="hexiao",
+    help="民政核对：把每月保障对象花名册与火化、车辆、房产等部门数据比对，按乡镇生成预警名单和退出建议。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.command("load", help=load_cmd.HELP)(load_cmd.load)
+app.command("match", help=match_cmd.HELP)(match_cmd.match)
+app.command("demo", help=demo_cmd.HELP)(demo_cmd.demo)
+
+
+def main() -> None:
+    app()

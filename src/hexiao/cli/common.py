@@ -1,0 +1,117 @@
+"""Options every subcommand accepts, the console, and turning errors into exit codes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from hexiao.config import Config, find_config, load_config
+from hexiao.errors import ExitCode, HexiaoError, exit_code_for
+from hexiao.log import attach_log_file, get_logger, mask_ids_in_text
+
+DEFAULT_DB = "hexiao.duckdb"
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", envvar="HEXIAO_DB", help="数据库文件（默认 ./hexiao.duckdb，或环境变量 HEXIAO_DB）。"),
+]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="配置文件（默认当前目录的 hexiao.toml，没有则用内置默认值）。")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误。")]
+JsonOption = Annotated[bool, typer.Option("--json", help="在标准输出打印机器可读的 JSON 摘要。")]
+MonthOption = Annotated[str | None, typer.Option("--month", help="月份 YYYY-MM（默认本月）。")]
+
+
+@dataclass
+class Session:
+    """What a command needs from the common options."""
+
+    db: Path
+    config: Config
+    quiet: bool
+    json: bool
+    out: Console  # stdout: data or the human summary
+    err: Console  # stderr: one line per step
+
+    def step(self, message: str) -> None:
+        """One line per step on stderr (unless --quiet), IDs masked; the library logs the same step."""
+        masked = mask_ids_in_text(message)
+        if not self.quiet:
+            self.err.print(masked, markup=False, highlight=False)
+
+    def emit_json(self, payload: Any) -> None:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def current_month() -> str:
+    return date.today().strftime("%Y-%m")
+
+
+def check_month(month: str | None) -> str:
+    value = month or current_month()
+    parts = value.split("-")
+    if len(parts) != 2 or len(parts[0]) != 4 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        raise typer.BadParameter(f"月份应为 YYYY-MM，例如 2026-11，收到 {value!r}", param_hint="--month")
+    return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
+
+
+def open_session(db: Path | None, config: Path | None, quiet: bool, as_json: bool) -> Session:
+    db_path = db or Path(os.environ.get("HEXIAO_DB") or DEFAULT_DB)
+    tty = sys.stderr.isatty()
+    session = Session(
+        db=db_path,
+        config=load_config(find_config(config)),
+        quiet=quiet or as_json,
+        json=as_json,
+        out=Console(file=sys.stdout, no_color=not sys.stdout.isatty(), highlight=False, soft_wrap=True),
+        err=Console(file=sys.stderr, no_color=not tty, highlight=False, soft_wrap=True),
+    )
+    attach_log_file(db_path)
+    return session
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turn any failure into the contract's exit code and one masked line on stderr."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except HexiaoError as exc:
+        message = mask_ids_in_text(str(exc))
+        get_logger().error(message)
+        sys.stderr.write(f"hexiao: error: {message}\n")
+        raise typer.Exit(int(exit_code_for(exc))) from None
+    except KeyboardInterrupt:
+        sys.stderr.write("hexiao: error: 已中断，数据库保持运行前的状态\n")
+        raise typer.Exit(int(ExitCode.INTERNAL)) from None
+    except Exception as exc:
+        logger = get_logger()
+        logger.error("内部错误：%s", mask_ids_in_text(f"{type(exc).__name__}: {exc}"))
+        logger.log(logging.ERROR, mask_ids_in_text(_traceback_text(exc)))
+        log_file = next((h.baseFilename for h in logger.handlers if isinstance(h, logging.FileHandler)), "hexiao.log")
+        sys.stderr.write(
+            f"hexiao: internal error: {type(exc).__name__}（这是 hexiao 的缺陷，不是输入问题；详情见日志 {log_file}）\n"
+        )
+        raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _traceback_text(exc: BaseException) -> str:
+    import traceback
+
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
+CommandFunc = Callable[..., None]

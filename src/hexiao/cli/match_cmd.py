@@ -1,0 +1,81 @@
+"""`hexiao match`: the monthly job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hexiao.cli.common import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    MonthOption,
+    QuietOption,
+    Session,
+    check_month,
+    handled,
+    open_session,
+)
+from hexiao.match import MatchResult
+from hexiao.match import match as run_match
+from hexiao.rules import LABELS
+
+HELP = "每月比对：用本月花名册与已载入的火化等数据比对，按乡镇写出预警名单、退出建议和汇总。"
+
+ENCODINGS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "gb18030": "gb18030", "gbk": "gb18030"}
+
+
+def match(
+    month: MonthOption = None,
+    out: Annotated[Path, typer.Option("--out", help="报告目录；报告写入 <out>/<YYYY-MM>/。")] = Path("out"),
+    encoding: Annotated[str, typer.Option("--encoding", help="CSV 编码：utf-8（带 BOM，默认）或 gb18030。")] = "utf-8",
+    db: DbOption = None,
+    config: ConfigOption = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    with handled():
+        if encoding.lower() not in ENCODINGS:
+            raise typer.BadParameter("只支持 utf-8 或 gb18030", param_hint="--encoding")
+        session = open_session(db, config, quiet, as_json)
+        result = run_match(
+            month=check_month(month),
+            db=session.db,
+            out=out,
+            config=session.config,
+            encoding=ENCODINGS[encoding.lower()],
+        )
+        report(session, result)
+
+
+def report(session: Session, result: MatchResult) -> None:
+    s = result.summary
+    session.step(
+        f"比对 {s['month']}：核对 {s['households_checked']} 户 {s['persons_checked']} 人，"
+        f"预警 {s['households_warned']} 户 {s['persons_warned']} 人；报告在 {result.out_dir}"
+    )
+    if session.json:
+        session.emit_json(s)
+        return
+    if session.quiet:
+        return
+    out = session.out
+    out.print(f"{s['month']} 比对完成（{s['elapsed_s']} 秒）")
+    out.print(
+        f"  花名册：读取 {s['roll_rows_read']} 行 = 载入 {s['roll_rows_loaded']} + 拒绝 {s['roll_rows_rejected']}；"
+        f"核对 {s['households_checked']} 户 {s['persons_checked']} 人"
+    )
+    for item in s["inputs"]:
+        out.print(
+            f"  {item['kind']:<9} {item['file']}：读取 {item['rows_read']} = 载入 {item['rows_loaded']} + 拒绝 {item['rows_rejected']}"
+        )
+    out.print(
+        f"  预警：{s['households_warned']} 户 {s['persons_warned']} 人，应追回金额合计 {s['overpayment_total']} 元"
+    )
+    for code, persons in s["by_code"].items():
+        out.print(f"    {code:<16} {LABELS.get(code, '')}：{persons} 人")
+    actions = result.warnings.group_by("action").len().sort("action")
+    out.print("  建议措施：" + "，".join(f"{a} {n}" for a, n in actions.iter_rows()))
+    out.print(f"  报告：{result.out_dir}")

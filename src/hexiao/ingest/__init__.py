@@ -1,0 +1,1 @@
+"""Turn read tables into typed, normalised rows and rejected rows with reasons."""

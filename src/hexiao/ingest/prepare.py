@@ -1,0 +1,160 @@
+"""From the fields of one sheet to rows to store and rows to reject, each with a reason.
+
+Reasons are checked in order and the first one that applies is recorded, so a blank row is
+"空行", not also "姓名和身份证号均为空".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from hexiao.ingest.values import blank_to_null, parse_amount, parse_date, parse_month
+from hexiao.io.fields import CREMATION_KIND, ROLL_KIND
+from hexiao.io.grid import ROW_COLUMN
+from hexiao.normalize.ids import add_id_columns
+from hexiao.normalize.names import name_norm_expr, to_simplified
+
+REASON = "_reason"
+HEAD_RELATIONS = ["户主", "本人", "本人(户主)", "户主本人", "申请人"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    loaded: pl.DataFrame
+    rejected: pl.DataFrame  # _row, _raw, _reason
+
+
+def _first_reason(checks: list[tuple[pl.Expr, str | pl.Expr]]) -> pl.Expr:
+    expr: pl.Expr | None = None
+    chain = None
+    for condition, reason in checks:
+        value = pl.lit(reason) if isinstance(reason, str) else reason
+        chain = pl.when(condition).then(value) if chain is None else chain.when(condition).then(value)
+    assert chain is not None
+    expr = chain.otherwise(pl.lit(None, pl.String))
+    return expr.alias(REASON)
+
+
+def _common_checks() -> list[tuple[pl.Expr, str | pl.Expr]]:
+    return [
+        (pl.col("_blank"), "空行"),
+        (pl.col("_repeated_header"), "重复的表头行"),
+        (pl.col("_totals"), "合计/小计行"),
+        (
+            blank_to_null(pl.col("name")).is_null() & blank_to_null(pl.col("id_number")).is_null(),
+            "姓名和身份证号均为空",
+        ),
+    ]
+
+
+def _bad_value(column: str, label: str, parsed: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    raw = blank_to_null(pl.col(column))
+    return raw.is_not_null() & parsed.is_null(), pl.format(label + "无法识别：{}", raw)
+
+
+def add_person_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Normalised name (and its simplified form) and the ID columns of `normalize.ids`."""
+    frame = frame.with_columns(
+        blank_to_null(pl.col("name")).alias("name"),
+        blank_to_null(pl.col("id_number")).alias("id_raw"),
+    ).with_columns(name_norm_expr(pl.col("name")).alias("name_norm"))
+    frame = add_id_columns(frame, "id_raw")
+    return frame.with_columns(to_simplified(frame["name_norm"]).alias("name_simp"))
+
+
+def _split(frame: pl.DataFrame, checks: list[tuple[pl.Expr, str | pl.Expr]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    frame = frame.with_columns(_first_reason(checks))
+    rejected = frame.filter(pl.col(REASON).is_not_null()).select(ROW_COLUMN, "_raw", REASON)
+    return frame.filter(pl.col(REASON).is_null()), rejected
+
+
+def prepare_roll(fields: pl.DataFrame, program: str | None) -> Prepared:
+    amount = parse_amount(pl.col("monthly_amount"))
+    start = parse_month(pl.col("start_month"))
+    program_value = pl.coalesce(blank_to_null(pl.col("program")), pl.lit(program, pl.String))
+    checks = [
+        *_common_checks(),
+        (blank_to_null(pl.col("township")).is_null(), "乡镇（街道）为空"),
+        (program_value.is_null(), "保障类别为空（可用 --program 指定）"),
+        _bad_value("monthly_amount", "月保障金额", amount),
+        _bad_value("start_month", "保障起始年月", start),
+    ]
+    kept, rejected = _split(fields, checks)
+    kept = add_person_columns(kept)
+    kept = add_id_columns(kept, "head_id", "head").rename({"head_norm": "head_id_norm"})
+    relation = blank_to_null(pl.col("relation"))
+    loaded = kept.select(
+        pl.col(ROW_COLUMN).alias("source_row"),
+        blank_to_null(pl.col("township")).alias("township"),
+        blank_to_null(pl.col("village")).alias("village"),
+        pl.coalesce(
+            blank_to_null(pl.col("household_id")),
+            pl.col("head_id_norm"),
+            pl.col("id_norm"),
+            pl.col("name_norm"),
+        ).alias("household_id"),
+        blank_to_null(pl.col("head_name")).alias("head_name"),
+        pl.col("head_id_norm"),
+        relation.alias("relation"),
+        (relation.is_in(HEAD_RELATIONS) | (pl.col("id_norm") == pl.col("head_id_norm")))
+        .fill_null(False)
+        .alias("is_head"),
+        program_value.alias("program"),
+        blank_to_null(pl.col("category")).alias("category"),
+        amount.alias("monthly_amount"),
+        start.alias("start_month"),
+        *_person_output(),
+    )
+    return Prepared(loaded, rejected)
+
+
+def prepare_cremation(fields: pl.DataFrame, program: str | None) -> Prepared:
+    death = parse_date(pl.col("death_date"))
+    cremated = parse_date(pl.col("cremation_date"))
+    raw_death = blank_to_null(pl.col("death_date"))
+    raw_cremated = blank_to_null(pl.col("cremation_date"))
+    checks = [
+        *_common_checks(),
+        (raw_death.is_null() & raw_cremated.is_null(), "死亡日期和火化日期均为空"),
+        (
+            death.is_null() & cremated.is_null(),
+            pl.format("死亡日期/火化日期无法识别：{} / {}", raw_death.fill_null(""), raw_cremated.fill_null("")),
+        ),
+    ]
+    kept, rejected = _split(fields, checks)
+    kept = add_person_columns(kept)
+    loaded = kept.select(
+        pl.col(ROW_COLUMN).alias("source_row"),
+        death.alias("death_date"),
+        cremated.alias("cremation_date"),
+        blank_to_null(pl.col("funeral_home")).alias("funeral_home"),
+        *_person_output(),
+    )
+    return Prepared(loaded, rejected)
+
+
+def _person_output() -> list[pl.Expr]:
+    return [
+        pl.col(c)
+        for c in (
+            "name",
+            "name_norm",
+            "name_simp",
+            "id_raw",
+            "id_norm",
+            "id_status",
+            "id_birth",
+            "id_county",
+            "id_key15",
+            "id_from15",
+        )
+    ]
+
+
+PREPARERS: dict[str, Callable[[pl.DataFrame, str | None], Prepared]] = {
+    ROLL_KIND: prepare_roll,
+    CREMATION_KIND: prepare_cremation,
+}

@@ -1,0 +1,45 @@
+"""Parsing the value formats of real exports: dates, months, amounts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+_EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (it counts the non-existent 1900-02-29)
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d")
+_MONTH_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d")
+
+
+def blank_to_null(expr: pl.Expr) -> pl.Expr:
+    stripped = expr.str.strip_chars()
+    return pl.when(stripped == "").then(None).otherwise(stripped)
+
+
+def parse_date(expr: pl.Expr) -> pl.Expr:
+    """`2026-10-03`, `2026/10/3`, `20261003`, `2026年10月3日`, an Excel serial, with or without a time."""
+    text = blank_to_null(expr).str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "")
+    serial = text.str.extract(r"^(\d{5})(?:\.\d+)?$", 1).cast(pl.Int64, strict=False)
+    from_serial = pl.when(serial.is_between(10000, 80000)).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial))
+    return pl.coalesce(*[text.str.to_date(f, strict=False) for f in _DATE_FORMATS], from_serial.cast(pl.Date))
+
+
+def parse_month(expr: pl.Expr) -> pl.Expr:
+    """A month as `2019-03`, `201903`, `2019年3月`, `2019/3`, or any full date; → first day."""
+    text = blank_to_null(expr).str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2})?$", "")
+    ym = text.str.extract_groups(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?$")
+    year = ym.struct.field("1").cast(pl.Int32, strict=False)
+    month = ym.struct.field("2").cast(pl.Int32, strict=False)
+    from_parts = pl.when(month.is_between(1, 12)).then(pl.date(year, month, 1))
+    return pl.coalesce(from_parts, parse_date(expr).dt.truncate("1mo"))
+
+
+def parse_amount(expr: pl.Expr) -> pl.Expr:
+    """`520`, `520.00`, `￥520`, `1,040.5 元` → 520.0; anything else → null."""
+    text = blank_to_null(expr).str.normalize("NFKC").str.replace_all(r"[,\s元¥￥]", "")
+    return text.cast(pl.Float64, strict=False)
+
+
+def month_start(month: str) -> date:
+    year, mon = month.split("-")
+    return date(int(year), int(mon), 1)

@@ -1,0 +1,1 @@
+"""Reading input files and writing reports; nothing here knows about rules."""

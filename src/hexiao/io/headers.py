@@ -1,0 +1,111 @@
+"""Find the header row (it may sit below a title row) and map header cells to fields."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import polars as pl
+
+from hexiao.errors import InputError
+from hexiao.io.fields import FIELDS, Field
+from hexiao.io.grid import ROW_COLUMN, Sheet
+
+HEADER_SEARCH_ROWS = 30  # real exports put at most a few title and note rows above the header
+
+
+def header_key(text: str) -> str:
+    """Spaces, brackets of either width and case do not matter in a header."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[\s()\[\]【】:：*]", "", folded)
+
+
+def synonym_table(kind: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """header key → field name, including `[headers.<kind>]` mappings from hexiao.toml."""
+    table: dict[str, str] = {}
+    for field in FIELDS[kind]:
+        for text in (field.header, *field.synonyms):
+            table[header_key(text)] = field.name
+    for header, field_name in (extra or {}).items():
+        table[header_key(header)] = field_name
+    return table
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    row: int  # spreadsheet row number of the header
+    columns: dict[str, str]  # field name → grid column (c0…)
+    headers: dict[str, str]  # field name → header text as written
+    raw_names: dict[str, str]  # grid column → unique header label, for rejected rows' raw values
+
+
+def find_header(sheet: Sheet, kind: str, source: str, extra: dict[str, str] | None = None) -> HeaderMatch | None:
+    """The row among the first rows that names the most known fields (at least two)."""
+    table = synonym_table(kind, extra)
+    cells = [c for c in sheet.frame.columns if c != ROW_COLUMN]
+    best: tuple[int, int] | None = None  # (matches, index)
+    head = sheet.frame.head(HEADER_SEARCH_ROWS)
+    for index, row in enumerate(head.iter_rows(named=True)):
+        matches = sum(1 for c in cells if row[c] is not None and header_key(row[c]) in table)
+        if matches >= 2 and (best is None or matches > best[0]):
+            best = (matches, index)
+    if best is None:
+        return None
+    row = head.row(best[1], named=True)
+    columns: dict[str, str] = {}
+    headers: dict[str, str] = {}
+    duplicates: list[str] = []
+    for cell in cells:
+        text = row[cell]
+        if text is None or header_key(text) not in table:
+            continue
+        field_name = table[header_key(text)]
+        if field_name in columns:
+            duplicates.append(f"“{headers[field_name]}”和“{text.strip()}”都对应同一字段 {field_name}")
+            continue
+        columns[field_name] = cell
+        headers[field_name] = text.strip()
+    if duplicates:
+        raise InputError(source, [f"第 {row[ROW_COLUMN]} 行表头：{d}" for d in duplicates])
+    raw_names: dict[str, str] = {}
+    for cell in cells:
+        label = (row[cell] or "").strip() or cell
+        raw_names[cell] = label if label not in raw_names.values() else f"{label}_{cell}"
+    return HeaderMatch(int(row[ROW_COLUMN]), columns, headers, raw_names)
+
+
+def missing_required(kind: str, match: HeaderMatch, provided: set[str]) -> list[Field]:
+    """Required fields absent from the header and not supplied another way (e.g. --program)."""
+    missing = [f for f in FIELDS[kind] if f.required and f.name not in match.columns and f.name not in provided]
+    if kind == "roll" and "household_id" not in match.columns and "head_id" not in match.columns:
+        missing.append(next(f for f in FIELDS[kind] if f.name == "head_id"))
+    return missing
+
+
+def select_fields(sheet: Sheet, kind: str, match: HeaderMatch) -> pl.DataFrame:
+    """Data rows below the header: one text column per known field (absent ones null), `_raw`
+    (every cell of the row as JSON keyed by its header, kept for rejected rows) and `_blank`."""
+    body = sheet.frame.filter(pl.col(ROW_COLUMN) > match.row)
+    cells = list(match.raw_names)
+    return body.select(
+        pl.col(ROW_COLUMN),
+        pl.struct([pl.col(c).alias(match.raw_names[c]) for c in cells]).struct.json_encode().alias("_raw"),
+        pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in cells]).alias("_blank"),
+        (
+            pl.sum_horizontal(
+                [
+                    (pl.col(match.columns[f]).str.strip_chars() == match.headers[f]).fill_null(False).cast(pl.Int8)
+                    for f in match.columns
+                ]
+            )
+            >= min(2, len(match.columns))
+        ).alias("_repeated_header"),
+        pl.any_horizontal([pl.col(c).str.contains(r"^\s*(合计|总计|小计|共计)") for c in cells[:4]])
+        .fill_null(False)
+        .alias("_totals"),
+        *[
+            (pl.col(match.columns[f.name]) if f.name in match.columns else pl.lit(None, pl.String)).alias(f.name)
+            for f in FIELDS[kind]
+        ],
+    )

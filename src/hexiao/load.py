@@ -1,0 +1,267 @@
+"""`hexiao.load`: read input files, normalise them and store them in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from hexiao import __version__
+from hexiao.errors import HexiaoError, InputError
+from hexiao.ingest.prepare import PREPARERS, REASON
+from hexiao.io.fields import FIELDS, KIND_LABELS
+from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
+from hexiao.io.headers import find_header, missing_required, select_fields
+from hexiao.log import get_logger
+from hexiao.store import connect, fetch_one, transaction, workspace_lock
+
+log = get_logger()
+
+
+@dataclass
+class InputSummary:
+    file: str
+    kind: str
+    sha256: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    encoding: str = ""
+    header_row: int | None = None
+    skipped: bool = False  # same SHA-256 already loaded
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReadInput:
+    summary: InputSummary
+    loaded: pl.DataFrame
+    rejected: pl.DataFrame  # source_row, sheet, raw, reason
+
+
+@dataclass
+class LoadResult:
+    kind: str
+    month: str
+    batch_id: int
+    inputs: list[InputSummary]
+
+
+def read_input(
+    path: Path, kind: str, *, program: str | None = None, extra_headers: dict[str, str] | None = None
+) -> ReadInput:
+    """Read one file into normalised rows and rejected rows; raise InputError for a bad file."""
+    source = str(path)
+    grid = read_grid(path)
+    summary = InputSummary(file=source, kind=kind, sha256=sha256_of(path), encoding=grid.encoding)
+    provided = {"program"} if program else set()
+    loaded_parts: list[pl.DataFrame] = []
+    rejected_parts: list[pl.DataFrame] = []
+    problems: list[str] = []
+    for sheet in grid.sheets:
+        label = f"工作表“{sheet.name}”" if sheet.name else ""
+        match = find_header(sheet, kind, source, extra_headers)
+        if match is None:
+            if len(grid.sheets) > 1:
+                summary.notes.append(f"{label}没有可识别的表头，已跳过")
+                continue
+            problems.append(
+                f"前 30 行中找不到{KIND_LABELS[kind]}的表头（应含 "
+                + "、".join(f.header for f in FIELDS[kind] if f.required)
+                + "）"
+            )
+            continue
+        missing = missing_required(kind, match, provided)
+        if missing:
+            problems.extend(
+                f"{label}第 {match.row} 行表头缺少必需的列“{f.header}”（也可写作 {'、'.join(f.synonyms) or '—'}）"
+                for f in missing
+            )
+            continue
+        summary.header_row = summary.header_row or match.row
+        fields = select_fields(sheet, kind, match)
+        prepared = PREPARERS[kind](fields, program)
+        loaded_parts.append(prepared.loaded)
+        rejected_parts.append(
+            prepared.rejected.select(
+                pl.col(ROW_COLUMN).alias("source_row"),
+                pl.lit(sheet.name).alias("sheet"),
+                pl.col("_raw").alias("raw"),
+                pl.col(REASON).alias("reason"),
+            )
+        )
+        summary.rows_read += fields.height
+    if problems:
+        raise InputError(source, problems)
+    if not loaded_parts and summary.notes:
+        raise InputError(source, "没有任何工作表含可识别的表头")
+    loaded = pl.concat(loaded_parts, how="vertical_relaxed")
+    rejected = pl.concat(rejected_parts, how="vertical_relaxed")
+    if summary.rows_read == 0:
+        raise InputError(source, f"第 {summary.header_row} 行表头下没有数据行")
+    summary.rows_loaded, summary.rows_rejected = loaded.height, rejected.height
+    if loaded.height == 0:
+        raise InputError(source, f"全部 {rejected.height} 行都无法使用（例如：{rejected['reason'][0]}）")
+    return ReadInput(summary, loaded, rejected)
+
+
+def already_loaded(conn: duckdb.DuckDBPyConnection, kind: str, sha256: str) -> bool:
+    return bool(fetch_one(conn, "SELECT count(*) FROM inputs WHERE kind = ? AND sha256 = ?", [kind, sha256])[0])
+
+
+def begin_batch(conn: duckdb.DuckDBPyConnection, command: str, month: str, config_hash: str = "") -> int:
+    """Record the start of a run outside its transaction, so even a killed run is in the ledger."""
+    batch_id = int(fetch_one(conn, "SELECT nextval('batch_ids')")[0])
+    conn.execute(
+        "INSERT INTO batches VALUES (?, ?, ?, ?, NULL, '进行中', ?, ?, NULL)",
+        [batch_id, command, month, datetime.now(), __version__, config_hash],
+    )
+    return batch_id
+
+
+def end_batch(conn: duckdb.DuckDBPyConnection, batch_id: int, outcome: str, detail: str = "") -> None:
+    conn.execute(
+        "UPDATE batches SET finished_at = ?, outcome = ?, detail = ? WHERE batch_id = ?",
+        [datetime.now(), outcome, detail, batch_id],
+    )
+
+
+def store_inputs(
+    conn: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    kind: str,
+    month: str,
+    reads: list[ReadInput],
+    program: str | None,
+) -> None:
+    """Write read files into the store; the caller holds the transaction."""
+    table = kind  # one table per kind: roll, cremation, …
+    for item in reads:
+        input_id = int(fetch_one(conn, "SELECT nextval('input_ids')")[0])
+        s = item.summary
+        conn.execute(
+            "INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                input_id,
+                batch_id,
+                kind,
+                month,
+                s.file,
+                Path(s.file).name,
+                s.sha256,
+                s.encoding,
+                program,
+                s.rows_read,
+                s.rows_loaded,
+                s.rows_rejected,
+                s.header_row,
+                "；".join(s.notes),
+            ],
+        )
+        loaded = item.loaded.with_columns(
+            pl.lit(month).alias("month"),
+            pl.lit(input_id).alias("input_id"),
+            pl.lit(Path(s.file).name).alias("source_file"),
+        )
+        rejected = item.rejected.with_columns(
+            pl.lit(input_id).alias("input_id"),
+            pl.lit(kind).alias("kind"),
+            pl.lit(month).alias("month"),
+            pl.lit(Path(s.file).name).alias("file"),
+        )
+        conn.register("incoming", loaded.to_arrow())
+        conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+        conn.unregister("incoming")
+        conn.register("incoming_rejected", rejected.to_arrow())
+        conn.execute("INSERT INTO rejected BY NAME SELECT * FROM incoming_rejected")
+        conn.unregister("incoming_rejected")
+
+
+def load_files(
+    conn: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    kind: str,
+    paths: list[Path],
+    month: str,
+    *,
+    program: str | None = None,
+    replace: bool = False,
+    extra_headers: dict[str, str] | None = None,
+) -> list[InputSummary]:
+    """Read every file first (all problems reported together), then store them in one transaction."""
+    reads: list[ReadInput] = []
+    summaries: list[InputSummary] = []
+    errors: list[InputError] = []
+    for path in paths:
+        sha = sha256_of(path) if path.is_file() else ""
+        if sha and not replace and already_loaded(conn, kind, sha):
+            summary = InputSummary(file=str(path), kind=kind, sha256=sha, skipped=True)
+            summary.notes.append("相同内容（SHA-256）已载入过，跳过")
+            summaries.append(summary)
+            continue
+        try:
+            item = read_input(path, kind, program=program, extra_headers=extra_headers)
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        reads.append(item)
+        summaries.append(item.summary)
+    if errors:
+        if len(errors) == 1:
+            raise errors[0]
+        raise InputError(f"{len(errors)} 个文件", [str(e) for e in errors])
+    with transaction(conn):
+        if replace and kind == "roll":
+            conn.execute("DELETE FROM roll WHERE month = ?", [month])
+        store_inputs(conn, batch_id, kind, month, reads, program)
+    for s in summaries:
+        if not s.skipped:
+            log.info(
+                "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",
+                KIND_LABELS[kind],
+                Path(s.file).name,
+                s.rows_read,
+                s.rows_loaded,
+                s.rows_rejected,
+            )
+    return summaries
+
+
+def load(
+    kind: str,
+    paths: list[Path],
+    *,
+    month: str,
+    db: Path,
+    program: str | None = None,
+    replace: bool = False,
+    extra_headers: dict[str, str] | None = None,
+) -> LoadResult:
+    """Load files of one kind for a month. The whole call commits or nothing does."""
+    if kind not in FIELDS:
+        raise HexiaoError(f"未知的数据种类 {kind}")
+    with workspace_lock(db):
+        conn = connect(db)
+        try:
+            batch_id = begin_batch(conn, f"load {kind}", month)
+            try:
+                inputs = load_files(
+                    conn,
+                    batch_id,
+                    kind,
+                    paths,
+                    month,
+                    program=program,
+                    replace=replace,
+                    extra_headers=extra_headers,
+                )
+            except BaseException as exc:
+                end_batch(conn, batch_id, "失败", type(exc).__name__)
+                raise
+            end_batch(conn, batch_id, "完成")
+        finally:
+            conn.close()
+    return LoadResult(kind, month, batch_id, inputs)

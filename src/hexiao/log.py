@@ -1,0 +1,65 @@
+"""The package logger: one log file beside the database, ID numbers always masked."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+LOGGER_NAME = "hexiao"
+
+# An 18-character ID (or a 15-digit legacy one) inside free text. Masking keeps area code and the
+# last four characters, which is what an officer needs to tell two people apart in a log.
+_ID_IN_TEXT = re.compile(r"(?<![0-9])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9])|(?<![0-9])(\d{6})(\d{5})(\d{4})(?![0-9])")
+
+
+def mask_id(value: str | None) -> str:
+    """`340421195803222013` → `340421********2013`; short or empty values are masked whole."""
+    if not value:
+        return ""
+    text = str(value).strip()
+    if len(text) < 10:
+        return "*" * len(text)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+def mask_ids_in_text(text: str) -> str:
+    """Mask every ID-looking run of digits in a message."""
+
+    def repl(match: re.Match[str]) -> str:
+        return mask_id(match.group(0))
+
+    return _ID_IN_TEXT.sub(repl, text)
+
+
+class MaskingFilter(logging.Filter):
+    """Rewrites every record so no unmasked ID reaches a handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = mask_ids_in_text(record.getMessage())
+        record.args = None
+        return True
+
+
+def get_logger() -> logging.Logger:
+    logger = logging.getLogger(LOGGER_NAME)
+    if not any(isinstance(f, MaskingFilter) for f in logger.filters):
+        logger.addFilter(MaskingFilter())
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    return logger
+
+
+def attach_log_file(db_path: Path) -> Path:
+    """Log to `<db dir>/hexiao.log` (owner-only), once per process and file."""
+    logger = get_logger()
+    log_path = db_path.resolve().parent / "hexiao.log"
+    for handler in logger.handlers:
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == log_path:
+            return log_path
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.touch(mode=0o600, exist_ok=True)
+    handler = logging.FileHandler(log_path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    return log_path

@@ -1,0 +1,179 @@
+"""`hexiao.match`: the monthly job — match this month's roll, run every rule, store, report."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from hexiao.config import Config
+from hexiao.errors import StateError
+from hexiao.frames import conform
+from hexiao.ingest.values import month_start
+from hexiao.load import begin_batch, end_batch
+from hexiao.log import get_logger
+from hexiao.report.summary import build_summary, township_table
+from hexiao.report.writer import write_reports
+from hexiao.rules import REGISTRY
+from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext, empty_output
+from hexiao.store import connect, fetch_one, transaction, workspace_lock
+
+log = get_logger()
+
+STATUS_NEW, STATUS_ONGOING = "新增", "持续"
+
+
+@dataclass
+class MatchResult:
+    month: str
+    batch_id: int
+    out_dir: Path
+    warnings: pl.DataFrame  # English column names, contract order
+    summary: dict[str, Any]
+    step_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def warning_id(code: str, person_key: str, evidence_key: str) -> str:
+    """Stable across months for the same person, rule and evidence."""
+    digest = hashlib.sha1(f"{code}|{person_key}|{evidence_key}".encode()).hexdigest()
+    return f"{code[:2]}{digest[:10].upper()}"
+
+
+def prepare_month(conn: duckdb.DuckDBPyConnection, month: str) -> int:
+    """Create `roll_m`: this month's roll with a row key and each household's size."""
+    conn.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE roll_m AS
+        SELECT row_number() OVER (ORDER BY input_id, source_row) AS roll_key, *,
+               count(DISTINCT coalesce(id_norm, name_simp)) OVER (PARTITION BY household_id) AS household_size
+        FROM roll WHERE month = ?
+        """,
+        [month],
+    )
+    count = int(fetch_one(conn, "SELECT count(*) FROM roll_m")[0])
+    if count == 0:
+        raise StateError(f"没有 {month} 月的花名册：先运行 hexiao load roll 文件 --month {month}")
+    return count
+
+
+def run_rules(ctx: RuleContext, timings: dict[str, float]) -> pl.DataFrame:
+    frames = [empty_output()]
+    for rule in REGISTRY:
+        if rule.code in ctx.config.disabled_rules:
+            continue
+        started = time.perf_counter()
+        frames.append(rule.run(ctx).select(conform(RULE_OUTPUT_SCHEMA)))
+        timings[f"rule {rule.code}"] = time.perf_counter() - started
+    return pl.concat(frames, how="vertical_relaxed")
+
+
+def finalise(conn: duckdb.DuckDBPyConnection, month: str, raw: pl.DataFrame) -> pl.DataFrame:
+    """Stable 预警编号, 首次预警月份 and 状态 from earlier months' warnings."""
+    ids = [warning_id(c, p, e) for c, p, e in raw.select("code", "person_key", "evidence_key").iter_rows()]
+    frame = raw.with_columns(pl.Series("warning_id", ids, pl.String), pl.lit(month).alias("month"))
+    history = conn.sql(
+        "SELECT warning_id, min(month) AS first_month FROM warnings WHERE month < ? GROUP BY warning_id",
+        params=[month],
+    ).pl()
+    frame = frame.join(history, on="warning_id", how="left").with_columns(
+        pl.when(pl.col("first_month").is_null())
+        .then(pl.lit(STATUS_NEW))
+        .otherwise(pl.lit(STATUS_ONGOING))
+        .alias("status"),
+        pl.col("first_month").fill_null(month),
+        pl.lit(None, pl.String).alias("review_result"),
+        pl.lit(None, pl.String).alias("review_note"),
+    )
+    frame = frame.unique("warning_id", keep="first", maintain_order=True)
+    return frame.select(WARNING_COLUMNS).sort("township", "code", "household_id", "name", nulls_last=True)
+
+
+WARNING_COLUMNS = [
+    "warning_id",
+    "month",
+    "code",
+    "label",
+    "risk",
+    "township",
+    "village",
+    "household_id",
+    "head_name",
+    "name",
+    "id_number",
+    "program",
+    "match_method",
+    "match_score",
+    "source",
+    "evidence",
+    "action",
+    "effective_month",
+    "overpayment",
+    "first_month",
+    "status",
+    "review_result",
+    "review_note",
+]
+
+
+def match(*, month: str, db: Path, out: Path, config: Config | None = None, encoding: str = "utf-8-sig") -> MatchResult:
+    """Match `month` and write its reports. One transaction; the previous state survives a failure."""
+    config = config or Config()
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    with workspace_lock(db):
+        conn = connect(db)
+        try:
+            batch_id = begin_batch(conn, "match", month, config.digest())
+            try:
+                result = _match_in_batch(conn, batch_id, month, out, config, encoding, timings, started)
+            except BaseException as exc:
+                end_batch(conn, batch_id, "失败", type(exc).__name__)
+                raise
+            end_batch(conn, batch_id, "完成", f"{result.warnings.height} 条预警")
+        finally:
+            conn.close()
+    return result
+
+
+def _match_in_batch(
+    conn: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    month: str,
+    out: Path,
+    config: Config,
+    encoding: str,
+    timings: dict[str, float],
+    started: float,
+) -> MatchResult:
+    step = time.perf_counter()
+    prepare_month(conn, month)
+    timings["prepare"] = time.perf_counter() - step
+    ctx = RuleContext(conn=conn, month=month, month_start=month_start(month), config=config)
+    warnings = finalise(conn, month, run_rules(ctx, timings))
+    step = time.perf_counter()
+    with transaction(conn):
+        conn.execute("DELETE FROM warnings WHERE month = ?", [month])
+        conn.register("new_warnings", warnings.with_columns(pl.lit(batch_id).alias("batch_id")).to_arrow())
+        conn.execute("INSERT INTO warnings BY NAME SELECT * FROM new_warnings")
+        conn.unregister("new_warnings")
+        timings["store"] = time.perf_counter() - step
+        summary = build_summary(conn, month, warnings)
+        step = time.perf_counter()
+        rejected = conn.sql(
+            "SELECT r.file, r.sheet, r.source_row, r.kind, r.reason, r.raw FROM rejected r "
+            "JOIN inputs i USING (input_id) WHERE i.month = ? ORDER BY r.file, r.sheet, r.source_row",
+            params=[month],
+        ).pl()
+        summary["elapsed_s"] = round(time.perf_counter() - started, 2)
+        # Reports are written inside the transaction: if writing fails, the warnings roll back too.
+        out_dir = write_reports(
+            out, month, warnings, rejected, summary, township_table(conn, warnings), encoding=encoding
+        )
+        timings["report"] = time.perf_counter() - step
+    log.info("比对 %s：%d 条预警，%d 人；报告写入 %s", month, warnings.height, summary["persons_warned"], out_dir)
+    return MatchResult(month, batch_id, out_dir, warnings, summary, timings)

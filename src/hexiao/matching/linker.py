@@ -1,0 +1,208 @@
+"""Find which roll members an extract's records refer to.
+
+The exact join on the normalised ID is one DuckDB join. Everything else runs only on what that
+join left over, inside blocks that make the fuzzy work grow with the leftovers:
+
+- `身份证纠错`: IDs one substitution or adjacent swap apart. Two 18-character IDs that differ in
+  one place agree on two of their three 6-character segments; an adjacent swap across a segment
+  boundary keeps the rest. Five equi-joins on those keys find every candidate pair.
+- first 15 digits (Excel numeric cells keep 15 significant digits) with a near-equal name.
+- `姓名+出生日期`: a side without a usable ID, same county code, birth date and name.
+- `姓名+地区码`: scientific-notation IDs keep only the county code: the name must be equal and
+  unique in that county on both sides.
+
+Names are then compared in tiers (`normalize.names`); ID-led candidates need a near-equal name.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from hexiao.frames import conform
+from hexiao.matching import methods as m
+from hexiao.normalize import ids
+from hexiao.normalize.names import TIER_IDENTICAL, TIER_NORMALISED, TIER_SCORES, compare_names
+
+SHAPED_STATUSES = (ids.VALID, ids.BAD_CHECK, ids.BAD_DATE, ids.BAD_REGION, ids.EXCEL_NUMERIC)
+_SHAPED = ", ".join(f"'{s}'" for s in SHAPED_STATUSES)
+_UNTRUSTED_EXACT = ", ".join(f"'{s}'" for s in (ids.EXCEL_NUMERIC,))
+
+MATCH_SCHEMA = {
+    "roll_key": pl.Int64,
+    "ext_key": pl.Int64,
+    "method": pl.String,
+    "score": pl.Float64,
+    "name_tier": pl.String,
+    "note": pl.String,
+}
+
+# Candidate pairs: (method, SQL selecting roll_key, ext_key, note). `r` is the roll side and `e`
+# the extract side, both restricted to leftovers of the exact join.
+_ID_EDIT_KEYS = (
+    "substr({t}.id_norm, 1, 12)",  # segments A+B agree: substitution in C
+    "substr({t}.id_norm, 1, 6) || substr({t}.id_norm, 13, 6)",  # A+C: substitution in B
+    "substr({t}.id_norm, 7, 12)",  # B+C: substitution in A
+    "substr({t}.id_norm, 1, 5) || substr({t}.id_norm, 8, 11)",  # swap across positions 6|7
+    "substr({t}.id_norm, 1, 11) || substr({t}.id_norm, 14, 5)",  # swap across positions 12|13
+)
+
+
+def _edit_candidates() -> str:
+    joins = [
+        f"SELECT r.roll_key, e.ext_key FROM roll_left r JOIN ext_left e ON {k.format(t='r')} = {k.format(t='e')}"
+        f" WHERE r.id_status IN ({_SHAPED}) AND e.id_status IN ({_SHAPED}) AND r.id_norm <> e.id_norm"
+        for k in _ID_EDIT_KEYS
+    ]
+    return f"""
+        SELECT DISTINCT c.roll_key, c.ext_key, '{m.ID_CORRECTED}' AS method,
+               CASE WHEN hamming(r.id_norm, e.id_norm) = 1 THEN '身份证号一位不同' ELSE '身份证号相邻两位颠倒' END AS note
+        FROM ({" UNION ".join(joins)}) c
+        JOIN roll_left r USING (roll_key) JOIN ext_left e USING (ext_key)
+        WHERE hamming(r.id_norm, e.id_norm) = 1
+           OR (hamming(r.id_norm, e.id_norm) = 2 AND damerau_levenshtein(r.id_norm, e.id_norm) = 1)
+    """
+
+
+_KEY15 = f"""
+    SELECT r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '身份证号前15位一致（Excel数值损坏或后三位有误）' AS note
+    FROM roll_left r JOIN ext_left e ON r.id_key15 = e.id_key15
+    WHERE r.id_norm <> e.id_norm AND (r.id_status <> '{ids.VALID}' OR e.id_status <> '{ids.VALID}'
+          OR r.id_norm LIKE '%000' OR e.id_norm LIKE '%000')
+"""
+
+_NAME_BIRTH = f"""
+    SELECT r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '姓名、出生日期、地区码一致' AS note
+    FROM roll_left r JOIN ext_left e
+      ON r.id_county = e.id_county AND r.id_birth = e.id_birth AND r.name_simp = e.name_simp
+    WHERE (r.id_status <> '{ids.VALID}' OR e.id_status <> '{ids.VALID}') AND r.id_norm <> e.id_norm
+"""
+
+# A scientific-notation ID matches only a name that is unique in its county on both sides.
+_NAME_COUNTY = f"""
+    WITH roll_names AS (
+        SELECT id_county, name_simp, count(DISTINCT coalesce(id_norm, name_simp)) AS n FROM roll_all
+        WHERE id_county IS NOT NULL GROUP BY ALL
+    ), ext_names AS (
+        SELECT id_county, name_simp, count(*) AS n FROM ext_all WHERE id_county IS NOT NULL GROUP BY ALL
+    )
+    SELECT r.roll_key, e.ext_key, '{m.NAME_COUNTY}' AS method,
+           '身份证号为科学计数法，仅地区码可用；姓名在该县唯一' AS note
+    FROM roll_left r JOIN ext_left e ON r.id_county = e.id_county AND r.name_simp = e.name_simp
+    JOIN roll_names rn ON rn.id_county = r.id_county AND rn.name_simp = r.name_simp AND rn.n = 1
+    JOIN ext_names en ON en.id_county = e.id_county AND en.name_simp = e.name_simp AND en.n = 1
+    WHERE r.id_status = '{ids.EXCEL_SCIENTIFIC}' OR e.id_status = '{ids.EXCEL_SCIENTIFIC}'
+"""
+
+
+def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl.DataFrame:
+    """Candidate links between `roll_table` (roll_key, person columns) and `ext_table` (ext_key, …).
+
+    Returns one row per (roll_key, ext_key) with the strongest method, its score and name tier.
+    """
+    conn.execute(f"CREATE OR REPLACE TEMP VIEW roll_all AS SELECT * FROM {roll_table}")
+    conn.execute(f"CREATE OR REPLACE TEMP VIEW ext_all AS SELECT * FROM {ext_table}")
+    exact = conn.sql(
+        f"""
+        SELECT r.roll_key, e.ext_key, '{m.EXACT_ID}' AS method,
+               CASE WHEN e.id_from15 OR r.id_from15 THEN '15位旧身份证号转换为18位后一致' ELSE '身份证号一致' END AS note,
+               r.name AS r_name, e.name AS e_name, r.name_simp AS r_simp, e.name_simp AS e_simp, r.id_status = '{ids.VALID}' AS id_valid
+        FROM roll_all r JOIN ext_all e ON r.id_norm = e.id_norm
+        WHERE r.id_status IN ({_SHAPED}) AND r.id_status NOT IN ({_UNTRUSTED_EXACT})
+        """
+    ).pl()
+    exact = _score_names(exact)
+    # Same ID, name not near-equal: still a match (姓名相似). An ID that is itself invalid and
+    # shared by chance carries nothing without the name.
+    near = pl.col("name_tier").is_in(list(TIER_SCORES))
+    exact = exact.filter(near | pl.col("id_valid")).with_columns(
+        pl.when(near).then(pl.lit(m.EXACT_ID)).otherwise(pl.lit(m.NAME_DIFFERS)).alias("method"),
+        pl.when(near)
+        .then(pl.col("name_score"))
+        .otherwise(pl.min_horizontal(pl.col("name_score"), 79.0))
+        .alias("score"),
+        pl.when(near).then(pl.col("note")).otherwise(pl.format("{}，但姓名不同", pl.col("note"))).alias("note"),
+    )
+    conn.register("exact_links", exact.select("roll_key", "ext_key").to_arrow())
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE roll_left AS SELECT * FROM roll_all "
+        "WHERE roll_key NOT IN (SELECT roll_key FROM exact_links)"
+    )
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE ext_left AS SELECT * FROM ext_all "
+        "WHERE ext_key NOT IN (SELECT ext_key FROM exact_links)"
+    )
+    conn.unregister("exact_links")
+    fuzzy = conn.sql(
+        f"""
+        WITH c AS (
+            SELECT * FROM ({_edit_candidates()}) UNION ALL SELECT * FROM ({_KEY15})
+            UNION ALL SELECT * FROM ({_NAME_BIRTH}) UNION ALL SELECT * FROM ({_NAME_COUNTY})
+        )
+        SELECT c.*, r.id_norm AS r_id, e.id_norm AS e_id, r.name AS r_name, e.name AS e_name, r.name_simp AS r_simp, e.name_simp AS e_simp
+        FROM c JOIN roll_left r USING (roll_key) JOIN ext_left e USING (ext_key)
+        """
+    ).pl()
+    fuzzy = _score_names(fuzzy)
+    base = (
+        pl.when(pl.col("method") == m.ID_CORRECTED)
+        .then(m.SCORE_ID_CORRECTED)
+        .when(pl.col("note").str.starts_with("身份证号前15位"))
+        .then(m.SCORE_KEY15)
+        .when(pl.col("method") == m.NAME_BIRTH)
+        .then(m.SCORE_NAME_BIRTH)
+        .otherwise(m.SCORE_NAME_COUNTY)
+    )
+    fuzzy = fuzzy.filter(pl.col("name_tier").is_in(list(TIER_SCORES))).with_columns(
+        (base - (100.0 - pl.col("name_score")) / 2).round(1).alias("score")
+    )
+    fuzzy = _unambiguous(fuzzy)
+    combined = pl.concat(
+        [exact.select(conform(MATCH_SCHEMA)), fuzzy.select(conform(MATCH_SCHEMA))], how="vertical_relaxed"
+    )
+    return _strongest_per_pair(combined)
+
+
+def _score_names(pairs: pl.DataFrame) -> pl.DataFrame:
+    """Name tier and score per pair: equality in Polars, pinyin and rapidfuzz only on the rest."""
+    identical = pl.col("r_name") == pl.col("e_name")
+    normalised = pl.col("r_simp") == pl.col("e_simp")
+    pairs = pairs.with_columns(
+        pl.when(identical)
+        .then(pl.lit(TIER_IDENTICAL))
+        .when(normalised)
+        .then(pl.lit(TIER_NORMALISED))
+        .alias("name_tier")
+    )
+    rest = pairs.filter(pl.col("name_tier").is_null()).select("r_simp", "e_simp").unique()
+    compared = [compare_names(None, None, a, b) for a, b in rest.iter_rows()]
+    lookup = rest.with_columns(
+        pl.Series("rest_tier", [c.tier for c in compared], pl.String),
+        pl.Series("rest_score", [c.score for c in compared], pl.Float64),
+    )
+    pairs = pairs.join(lookup, on=["r_simp", "e_simp"], how="left", nulls_equal=True)
+    return pairs.with_columns(
+        pl.coalesce("name_tier", "rest_tier").alias("name_tier"),
+        pl.col("name_tier")
+        .replace_strict(TIER_SCORES, default=None, return_dtype=pl.Float64)
+        .fill_null(pl.col("rest_score"))
+        .fill_null(0.0)
+        .alias("name_score"),
+    ).drop("rest_tier", "rest_score")
+
+
+def _unambiguous(fuzzy: pl.DataFrame) -> pl.DataFrame:
+    """A fuzzy record with two equally good candidates is no match at all: keep the best only
+    when it is the only one of its rank on both sides."""
+    fuzzy = fuzzy.with_columns(pl.col("method").replace_strict(m.RANK, return_dtype=pl.Int32).alias("rank"))
+    fuzzy = fuzzy.sort(["rank", "score"], descending=[False, True]).unique(["roll_key", "ext_key"], keep="first")
+    best_ext = fuzzy.filter(pl.col("rank") == pl.col("rank").min().over("ext_key"))
+    best_ext = best_ext.filter(pl.col("r_id").n_unique().over("ext_key") == 1)
+    best_roll = best_ext.filter(pl.col("rank") == pl.col("rank").min().over("roll_key"))
+    return best_roll.filter(pl.col("e_id").n_unique().over("roll_key") == 1)
+
+
+def _strongest_per_pair(links: pl.DataFrame) -> pl.DataFrame:
+    links = links.with_columns(pl.col("method").replace_strict(m.RANK, return_dtype=pl.Int32).alias("rank"))
+    links = links.sort(["rank", "score"], descending=[False, True]).unique(["roll_key", "ext_key"], keep="first")
+    return links.drop("rank").sort("roll_key", "ext_key")

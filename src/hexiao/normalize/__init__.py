@@ -1,0 +1,1 @@
+"""Normalisation of ID numbers and names (contract.md §3)."""

@@ -1,0 +1,41 @@
+"""The contract's warning columns: English store names → Chinese report headers, in order."""
+
+from __future__ import annotations
+
+REPORT_HEADERS = {
+    "warning_id": "预警编号",
+    "month": "月份",
+    "code": "预警代码",
+    "label": "预警类型",
+    "risk": "风险等级",
+    "township": "乡镇（街道）",
+    "village": "村（社区）",
+    "household_id": "户编号",
+    "head_name": "户主姓名",
+    "name": "姓名",
+    "id_number": "身份证号",
+    "program": "保障类别",
+    "match_method": "匹配方式",
+    "match_score": "匹配得分",
+    "source": "比对来源",
+    "evidence": "证据",
+    "action": "建议措施",
+    "effective_month": "建议生效月份",
+    "overpayment": "应追回金额",
+    "first_month": "首次预警月份",
+    "status": "状态",
+    "review_result": "核查结果",
+    "review_note": "核查备注",
+}
+
+# Written with a leading tab so Excel and WPS keep them as text instead of `3.40421E+17`.
+TEXT_ID_COLUMNS = ("household_id", "id_number")
+
+REJECTED_HEADERS = {
+    "file": "文件",
+    "sheet": "工作表",
+    "source_row": "行号",
+    "kind": "数据种类",
+    "reason": "原因",
+    "raw": "原始内容",
+}

@@ -1,0 +1,85 @@
+"""Counts per township × warning type, and the run's summary.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from hexiao.rules import LABELS
+from hexiao.store import fetch_one
+
+
+def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.DataFrame) -> dict[str, Any]:
+    """The content of summary.json (contract.md §4)."""
+    inputs = conn.sql(
+        """
+        SELECT file_name AS file, kind, sha256, rows_read, rows_loaded, rows_rejected, month
+        FROM inputs WHERE (kind = 'roll' AND month = ?) OR (kind <> 'roll' AND month <= ?)
+        ORDER BY input_id
+        """,
+        params=[month, month],
+    ).pl()
+    roll_inputs = inputs.filter(pl.col("kind") == "roll")
+    checked = fetch_one(
+        conn, "SELECT count(DISTINCT household_id), count(DISTINCT coalesce(id_norm, name_simp || household_id)) FROM roll_m"
+    )
+    warned = warnings.with_columns(pl.coalesce("id_number", "name").alias("_person"))
+    by_code = {code: warned.filter(pl.col("code") == code)["_person"].n_unique() for code in LABELS}
+    by_township: dict[str, dict[str, int]] = {}
+    for (township, code), group in warned.group_by("township", "code", maintain_order=True):
+        by_township.setdefault(str(township), {})[str(code)] = group["_person"].n_unique()
+    return {
+        "month": month,
+        "roll_rows_read": int(roll_inputs["rows_read"].sum()),
+        "roll_rows_loaded": int(roll_inputs["rows_loaded"].sum()),
+        "roll_rows_rejected": int(roll_inputs["rows_rejected"].sum()),
+        "households_checked": int(checked[0]),
+        "persons_checked": int(checked[1]),
+        "households_warned": warned["household_id"].n_unique() if warned.height else 0,
+        "persons_warned": warned["_person"].n_unique() if warned.height else 0,
+        "warnings": warned.height,
+        "by_code": by_code,
+        "by_township": dict(sorted(by_township.items())),
+        "overpayment_total": round(float(warned["overpayment"].fill_null(0).sum()), 2),
+        "suppressed": 0,
+        "inputs": inputs.drop("month").to_dicts(),
+    }
+
+
+def township_table(conn: duckdb.DuckDBPyConnection, warnings: pl.DataFrame) -> pl.DataFrame:
+    """summary.csv: per township × warning type, households/persons checked and warned, sums."""
+    checked = conn.sql(
+        """
+        SELECT township, count(DISTINCT household_id) AS households_checked, count(DISTINCT coalesce(id_norm, name_simp || household_id)) AS persons_checked
+        FROM roll_m GROUP BY township
+        """
+    ).pl()
+    codes = pl.DataFrame({"code": list(LABELS), "label": list(LABELS.values())})
+    grid = checked.join(codes, how="cross")
+    warned = (
+        warnings.with_columns(pl.coalesce("id_number", "name").alias("_person"))
+        .group_by("township", "code")
+        .agg(
+            pl.col("household_id").n_unique().alias("households_warned"),
+            pl.col("_person").n_unique().alias("persons_warned"),
+            pl.len().alias("warnings"),
+            pl.col("overpayment").fill_null(0).sum().round(2).alias("overpayment"),
+        )
+    )
+    table = grid.join(warned, on=["township", "code"], how="left").with_columns(
+        pl.col("households_warned", "persons_warned", "warnings").fill_null(0),
+        pl.col("overpayment").fill_null(0.0),
+    )
+    return table.sort("township", "code").select(
+        pl.col("township").alias("乡镇（街道）"),
+        pl.col("code").alias("预警代码"),
+        pl.col("label").alias("预警类型"),
+        pl.col("households_checked").alias("核对户数"),
+        pl.col("persons_checked").alias("核对人数"),
+        pl.col("households_warned").alias("预警户数"),
+        pl.col("persons_warned").alias("预警人数"),
+        pl.col("warnings").alias("预警条数"),
+        pl.col("overpayment").alias("应追回金额合计"),
+    )

@@ -1,0 +1,89 @@
+"""Write a month's reports into `<out>/<YYYY-MM>/`, all at once or not at all.
+
+Files go to a temporary directory beside the target and replace the old directory by rename, so
+a township never receives half a month, and a failed run leaves last run's reports in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS, TEXT_ID_COLUMNS
+
+EXIT_ACTIONS = ("停发", "减发")
+CSV_ENCODINGS = {"utf-8-sig": "UTF-8 with BOM", "gb18030": "GB18030"}
+
+
+def excel_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix ID columns with a tab: Excel/WPS then keep all 18 digits as text."""
+    return frame.with_columns((pl.lit("\t") + pl.col(c)).alias(c) for c in TEXT_ID_COLUMNS if c in frame.columns)
+
+
+def to_report(frame: pl.DataFrame) -> pl.DataFrame:
+    """English store columns → the contract's Chinese headers, IDs made Excel-safe."""
+    return excel_safe(frame).select([pl.col(k).alias(v) for k, v in REPORT_HEADERS.items()])
+
+
+def write_csv(frame: pl.DataFrame, path: Path, encoding: str) -> None:
+    text = frame.write_csv(None, float_precision=None, null_value="")
+    with open(path, "w", encoding=encoding, newline="", opener=_private) as handle:
+        handle.write(text)
+
+
+def _private(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)
+
+
+def safe_file_part(name: str | None) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name or "未填乡镇") or "未填乡镇"
+
+
+def write_reports(
+    out: Path,
+    month: str,
+    warnings: pl.DataFrame,
+    rejected: pl.DataFrame,
+    summary: dict[str, Any],
+    summary_table: pl.DataFrame,
+    *,
+    encoding: str = "utf-8-sig",
+) -> Path:
+    target = out / month
+    out.mkdir(parents=True, exist_ok=True)
+    staging = out / f".{month}.tmp-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(mode=0o700)
+    report = to_report(warnings)
+    write_csv(report, staging / "预警名单.csv", encoding)
+    for township, group in report.group_by("乡镇（街道）", maintain_order=True):
+        write_csv(group, staging / f"预警名单_{safe_file_part(township[0])}.csv", encoding)  # type: ignore[arg-type]
+    write_csv(report.filter(pl.col("建议措施").is_in(EXIT_ACTIONS)), staging / "退出建议.csv", encoding)
+    write_csv(
+        rejected.select([pl.col(k).alias(v) for k, v in REJECTED_HEADERS.items()]),
+        staging / "rejected_rows.csv",
+        encoding,
+    )
+    write_csv(summary_table, staging / "summary.csv", encoding)
+    with open(staging / "summary.json", "w", encoding="utf-8", opener=_private) as handle:
+        json.dump(summary, handle, ensure_ascii=False, indent=2, default=str)
+    warnings.write_parquet(staging / "warnings.parquet")
+    os.chmod(staging / "warnings.parquet", 0o600)
+    _swap_into_place(staging, target)
+    return target
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    if old.exists():
+        shutil.rmtree(old)

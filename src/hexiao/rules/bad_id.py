@@ -1,0 +1,62 @@
+"""BAD_ID 身份证号异常: a roll row whose ID is invalid (domain.md rule 10).
+
+The row still takes part in fuzzy matching; this warning asks the township to correct it.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from hexiao.frames import conform
+from hexiao.normalize import ids
+from hexiao.rules.base import (
+    ACTION_CORRECT,
+    RISK_LOW,
+    ROLL_SOURCE_SQL,
+    RULE_OUTPUT_SCHEMA,
+    RuleContext,
+)
+
+_HINTS = {
+    ids.EMPTY: "身份证号为空",
+    ids.EXCEL_SCIENTIFIC: "被 Excel 转成科学计数法，只剩地区码，请按原始档案重新录入",
+    ids.EXCEL_NUMERIC: "被 Excel 当作数字保存，后三位已丢失，请按原始档案重新录入",
+    ids.BAD_LENGTH: "位数或字符不对（应为18位，末位可为X）",
+    ids.BAD_REGION: "前两位不是有效的省级代码",
+    ids.BAD_DATE: "出生日期不存在",
+}
+
+
+class BadIdRule:
+    code = "BAD_ID"
+    label = "身份证号异常"
+
+    def run(self, ctx: RuleContext) -> pl.DataFrame:
+        hints = pl.DataFrame({"id_status": list(_HINTS), "hint": list(_HINTS.values())})
+        ctx.conn.register("bad_id_hints", hints.to_arrow())
+        frame = ctx.conn.sql(
+            f"""
+            SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_LOW}' AS risk,
+                   r.township, r.village, r.household_id, r.head_name, r.name,
+                   coalesce(r.id_norm, r.id_raw) AS id_number, r.program,
+                   NULL AS match_method, NULL::DOUBLE AS match_score,
+                   {ROLL_SOURCE_SQL} AS source,
+                   CASE WHEN r.id_status = '{ids.BAD_CHECK}'
+                        THEN '身份证号“' || r.id_raw || '”校验位错误（按前17位计算应为 '
+                             || check_char || '），请核对原始证件'
+                        ELSE '身份证号“' || coalesce(r.id_raw, '') || '”' || h.hint END AS evidence,
+                   '{ACTION_CORRECT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
+                   coalesce(r.name_simp, '') || '@' || coalesce(r.id_raw, '') AS person_key, r.id_status || ':' || coalesce(r.id_raw, '') AS evidence_key
+            FROM (SELECT *, {_check_char_sql("id_norm")} AS check_char FROM roll_m) r
+            LEFT JOIN bad_id_hints h USING (id_status)
+            WHERE r.id_status <> '{ids.VALID}'
+            """
+        ).pl()
+        ctx.conn.unregister("bad_id_hints")
+        return frame.select(conform(RULE_OUTPUT_SCHEMA))
+
+
+def _check_char_sql(column: str) -> str:
+    """The MOD 11-2 check character of the first 17 digits, in SQL."""
+    terms = " + ".join(f"TRY_CAST(substr({column}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(ids.WEIGHTS))
+    return f"substr('{ids.CHECK_CHARS}', (({terms}) % 11)::INTEGER + 1, 1)"

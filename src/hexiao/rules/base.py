@@ -1,0 +1,68 @@
+"""What every rule shares: its context, its output columns, and the registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+import duckdb
+import polars as pl
+
+from hexiao.config import Config
+
+# Output of a rule: one row per warning, English names of contract.md §4's columns, plus
+# `person_key` and `evidence_key`, from which the stable 预警编号 is derived.
+RULE_OUTPUT_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
+    "code": pl.String,
+    "label": pl.String,
+    "risk": pl.String,
+    "township": pl.String,
+    "village": pl.String,
+    "household_id": pl.String,
+    "head_name": pl.String,
+    "name": pl.String,
+    "id_number": pl.String,
+    "program": pl.String,
+    "match_method": pl.String,
+    "match_score": pl.Float64,
+    "source": pl.String,
+    "evidence": pl.String,
+    "action": pl.String,
+    "effective_month": pl.String,
+    "overpayment": pl.Float64,
+    "person_key": pl.String,
+    "evidence_key": pl.String,
+}
+
+RISK_HIGH, RISK_MEDIUM, RISK_LOW = "高", "中", "低"
+ACTION_STOP, ACTION_REDUCE, ACTION_VISIT = "停发", "减发", "入户核查"
+ACTION_NOTIFY, ACTION_INCLUDE, ACTION_CORRECT = "提前告知", "纳入排查", "数据更正"
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """A match run's view of the store.
+
+    `roll_m` is a temp table of this month's roll with `roll_key` and `household_size`.
+    """
+
+    conn: duckdb.DuckDBPyConnection
+    month: str  # YYYY-MM
+    month_start: date
+    config: Config
+
+
+class Rule(Protocol):
+    code: str
+    label: str
+
+    def run(self, ctx: RuleContext) -> pl.DataFrame: ...
+
+
+def empty_output() -> pl.DataFrame:
+    return pl.DataFrame(schema=RULE_OUTPUT_SCHEMA)
+
+
+ROLL_SOURCE_SQL = "r.source_file || ' 第' || r.source_row || '行'"
+ROLL_PERSON_KEY_SQL = "coalesce(r.id_norm, r.name_simp || '@' || r.household_id)"

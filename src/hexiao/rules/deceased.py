@@ -1,0 +1,125 @@
+"""DECEASED 死亡: a roll member matched to a cremation record (domain.md rule 1).
+
+Effective month = the month after death (`death_stop_offset_months`). A decisive match (same
+normalised ID) recommends 停发 for a one-person household and 减发 otherwise; every weaker match
+recommends 入户核查. Overpayment counts the months already paid from the effective month up to
+the month before this one, from stored roll snapshots or, for months without a snapshot, from
+保障起始年月.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from hexiao.config import DeceasedParams
+from hexiao.frames import conform
+from hexiao.matching import methods
+from hexiao.matching.linker import link
+from hexiao.rules.base import (
+    ACTION_REDUCE,
+    ACTION_STOP,
+    ACTION_VISIT,
+    RISK_HIGH,
+    ROLL_PERSON_KEY_SQL,
+    ROLL_SOURCE_SQL,
+    RULE_OUTPUT_SCHEMA,
+    RuleContext,
+)
+
+_DECISIVE = ", ".join(f"'{x}'" for x in methods.DECISIVE)
+
+
+class DeceasedRule:
+    code = "DECEASED"
+    label = "死亡"
+
+    def run(self, ctx: RuleContext) -> pl.DataFrame:
+        params: DeceasedParams = ctx.config.rules.deceased
+        conn = ctx.conn
+        # Cremation records accumulate: every record loaded for this month or before counts.
+        conn.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE cremation_m AS
+            SELECT row_number() OVER (ORDER BY input_id, source_row) AS ext_key, *,
+                   coalesce(death_date, cremation_date) AS died_by
+            FROM cremation WHERE month <= ?
+            """,
+            [ctx.month],
+        )
+        links = link(conn, "roll_m", "cremation_m")
+        conn.register("deceased_links", links.to_arrow())
+        frame = conn.sql(
+            f"""
+            WITH hits AS (
+                SELECT l.*, r.* EXCLUDE (roll_key), e.name AS e_name, e.id_raw AS e_id_raw, e.death_date, e.cremation_date,
+                       e.funeral_home, e.died_by, e.source_file AS e_file, e.source_row AS e_row,
+                       e.id_norm AS e_id_norm,
+                       date_trunc('month', e.died_by) + to_months(?::INTEGER) AS effective
+                FROM deceased_links l
+                JOIN roll_m r USING (roll_key) JOIN cremation_m e USING (ext_key)
+                WHERE e.died_by < ?::DATE + INTERVAL 1 MONTH
+                -- one warning per roll row: its earliest death record, strongest method first
+                QUALIFY row_number() OVER (
+                    PARTITION BY l.roll_key ORDER BY l.method IN ({_DECISIVE}) DESC, l.score DESC, e.died_by
+                ) = 1
+            ),
+            months AS (
+                SELECT roll_key, unnest(generate_series(effective, ?::DATE - INTERVAL 1 MONTH, INTERVAL 1 MONTH)) AS m
+                FROM hits WHERE effective < ?::DATE
+            ),
+            snapshots AS (SELECT DISTINCT month FROM roll),
+            paid_in_snapshots AS (
+                SELECT month, id_norm, program, sum(monthly_amount) AS amount FROM roll GROUP BY ALL
+            ),
+            paid AS (
+                SELECT mo.roll_key,
+                       sum(CASE WHEN s.month IS NOT NULL THEN coalesce(p.amount, 0)
+                                WHEN h.start_month IS NULL OR mo.m >= h.start_month THEN h.monthly_amount
+                                ELSE 0 END) AS overpayment,
+                       count(*) FILTER (WHERE (s.month IS NOT NULL AND p.amount IS NOT NULL)
+                                           OR (s.month IS NULL AND (h.start_month IS NULL OR mo.m >= h.start_month)))
+                           AS months_paid
+                FROM months mo JOIN hits h USING (roll_key)
+                LEFT JOIN snapshots s ON s.month = strftime(mo.m, '%Y-%m')
+                LEFT JOIN paid_in_snapshots p
+                       ON p.month = strftime(mo.m, '%Y-%m') AND p.id_norm = h.id_norm AND p.program = h.program
+                GROUP BY mo.roll_key
+            )
+            SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_HIGH}' AS risk,
+                   r.township, r.village, r.household_id, r.head_name, r.name,
+                   coalesce(r.id_norm, r.id_raw) AS id_number, r.program,
+                   r.method AS match_method, r.score AS match_score,
+                   r.e_file || ' 第' || r.e_row || '行' AS source,
+                   concat_ws('；',
+                       '火化记录：' || coalesce(r.e_name, '（无姓名）') || '，身份证号 ' || coalesce(r.e_id_raw, '（空）'),
+                       CASE WHEN r.death_date IS NOT NULL THEN '死亡日期 ' || strftime(r.death_date, '%Y-%m-%d')
+                            ELSE '死亡日期未填，按火化日期计' END,
+                       CASE WHEN r.cremation_date IS NOT NULL THEN '火化日期 ' || strftime(r.cremation_date, '%Y-%m-%d') END,
+                       r.funeral_home,
+                       '匹配：' || r.note || '，姓名' || r.name_tier || '（花名册 ' || coalesce(r.name, '') || '）',
+                       '花名册：' || {ROLL_SOURCE_SQL},
+                       CASE WHEN r.is_head AND r.household_size > 1 THEN '死者为户主，家庭需变更户主并重新登记' END,
+                       CASE WHEN r.household_size > 1 THEN '家庭在册 ' || r.household_size || ' 人' ELSE '单人户' END,
+                       CASE WHEN p.months_paid > 0 THEN '死亡后已发放 ' || p.months_paid || ' 个月'
+                            WHEN r.effective >= ?::DATE THEN '本月花名册尚未发放，可直接停止' END,
+                       CASE WHEN r.monthly_amount IS NULL THEN '月保障金额未知，应追回金额无法计算' END
+                   ) AS evidence,
+                   CASE WHEN r.method NOT IN ({_DECISIVE}) THEN '{ACTION_VISIT}'
+                        WHEN r.household_size = 1 THEN '{ACTION_STOP}' ELSE '{ACTION_REDUCE}' END AS action,
+                   strftime(r.effective, '%Y-%m') AS effective_month,
+                   CASE WHEN r.monthly_amount IS NULL THEN NULL ELSE round(coalesce(p.overpayment, 0), 2) END
+                       AS overpayment,
+                   {ROLL_PERSON_KEY_SQL} AS person_key,
+                   coalesce(r.e_id_norm, r.e_name) || '@' || strftime(r.died_by, '%Y-%m-%d') AS evidence_key
+            FROM hits r LEFT JOIN paid p USING (roll_key)
+            """,
+            params=[
+                params.death_stop_offset_months,
+                ctx.month_start,
+                ctx.month_start,
+                ctx.month_start,
+                ctx.month_start,
+            ],
+        ).pl()
+        conn.unregister("deceased_links")
+        return frame.select(conform(RULE_OUTPUT_SCHEMA))

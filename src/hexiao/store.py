@@ -1,0 +1,120 @@
+"""The one DuckDB file: schema, transactions, and the workspace lock."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+from typing import Any
+from pathlib import Path
+
+import duckdb
+
+from hexiao.errors import LockedError, StateError
+
+SCHEMA_VERSION = "1"
+
+_PERSON_COLUMNS = """
+    name VARCHAR, name_norm VARCHAR, name_simp VARCHAR,
+    id_raw VARCHAR, id_norm VARCHAR, id_status VARCHAR, id_birth DATE, id_county VARCHAR,
+    id_key15 VARCHAR, id_from15 BOOLEAN
+"""
+_SOURCE_COLUMNS = "month VARCHAR, input_id BIGINT, source_file VARCHAR, source_row BIGINT"
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE SEQUENCE IF NOT EXISTS batch_ids;
+CREATE SEQUENCE IF NOT EXISTS input_ids;
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id BIGINT PRIMARY KEY, command VARCHAR, month VARCHAR,
+    started_at TIMESTAMP, finished_at TIMESTAMP, outcome VARCHAR,
+    version VARCHAR, config_hash VARCHAR, detail VARCHAR
+);
+CREATE TABLE IF NOT EXISTS inputs (
+    input_id BIGINT PRIMARY KEY, batch_id BIGINT, kind VARCHAR, month VARCHAR, file VARCHAR,
+    file_name VARCHAR, sha256 VARCHAR, encoding VARCHAR, program VARCHAR,
+    rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, header_row BIGINT, notes VARCHAR
+);
+CREATE TABLE IF NOT EXISTS roll (
+    {_SOURCE_COLUMNS}, township VARCHAR, village VARCHAR, household_id VARCHAR,
+    head_name VARCHAR, head_id_norm VARCHAR, relation VARCHAR, is_head BOOLEAN,
+    program VARCHAR, category VARCHAR, monthly_amount DOUBLE, start_month DATE,
+    {_PERSON_COLUMNS}
+);
+CREATE TABLE IF NOT EXISTS cremation (
+    {_SOURCE_COLUMNS}, death_date DATE, cremation_date DATE, funeral_home VARCHAR,
+    {_PERSON_COLUMNS}
+);
+CREATE TABLE IF NOT EXISTS rejected (
+    input_id BIGINT, kind VARCHAR, month VARCHAR, file VARCHAR, sheet VARCHAR, source_row BIGINT,
+    reason VARCHAR, raw VARCHAR
+);
+CREATE TABLE IF NOT EXISTS warnings (
+    month VARCHAR, batch_id BIGINT, warning_id VARCHAR, code VARCHAR, label VARCHAR, risk VARCHAR,
+    township VARCHAR, village VARCHAR, household_id VARCHAR, head_name VARCHAR, name VARCHAR,
+    id_number VARCHAR, program VARCHAR, match_method VARCHAR, match_score DOUBLE,
+    source VARCHAR, evidence VARCHAR, action VARCHAR, effective_month VARCHAR,
+    overpayment DOUBLE, first_month VARCHAR, status VARCHAR, review_result VARCHAR, review_note VARCHAR
+);
+"""
+
+
+def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and create) the workspace database with owner-only permissions."""
+    if read_only and not db_path.exists():
+        raise StateError(f"数据库 {db_path} 不存在；先运行 hexiao load 或 hexiao match")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    old_umask = os.umask(0o077)
+    try:
+        conn = duckdb.connect(str(db_path), read_only=read_only)
+    finally:
+        os.umask(old_umask)
+    if not read_only:
+        conn.execute(SCHEMA)
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        os.chmod(db_path, 0o600)
+    return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: a failure anywhere inside rolls every write back."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def workspace_lock(db_path: Path) -> Iterator[Path]:
+    """An exclusive, non-blocking lock beside the database so two runs never overlap.
+
+    flock is released by the kernel when the process dies, so a killed run never leaves a stale
+    lock behind.
+    """
+    lock_path = db_path.resolve().parent / f".{db_path.name}.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockedError(
+                f"另一个 hexiao 进程正在使用工作区 {db_path}（锁文件 {lock_path}）；请等待其结束后再运行"
+            ) from None
+        yield lock_path
+    finally:
+        os.close(handle)
+
+
+def fetch_one(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> tuple[Any, ...]:
+    """The single row of a query, reading the result to its end (DuckDB 2 results stream and
+    hold the connection until drained)."""
+    rows = conn.execute(sql, params or []).fetchall()
+    if len(rows) != 1:
+        raise RuntimeError(f"expected one row, got {len(rows)}")
+    return tuple(rows[0])
