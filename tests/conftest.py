@@ -1,0 +1,22 @@
+"""Shared fixtures: small hand-written files and a workspace per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROLL_HEADER = "乡镇（街道）,村（社区）,户编号,户主姓名,户主身份证号,姓名,身份证号,与户主关系,保障类别,保障级别,月保障金额,保障起始年月"
+
+
+def write_text(path: Path, text: str, encoding: str = "utf-8-sig") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory with its own database; tests never touch the real one."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HEXIAO_DB", raising=False)
+    return tmp_path

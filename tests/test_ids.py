@@ -1,0 +1,115 @@
+"""ID normalisation (contract.md §3): the standard's examples, damage, and properties."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum.cn import ric
+
+from hexiao.normalize import ids
+from hexiao.normalize.ids import add_id_columns, check_digit, normalize_id
+
+
+def test_standard_examples_are_valid() -> None:
+    assert normalize_id("11010519491231002X").status == ids.VALID
+    assert normalize_id("440524188001010014").status == ids.VALID
+
+
+def test_fifteen_digit_id_becomes_eighteen() -> None:
+    info = normalize_id("150102880730303")
+    assert info.norm == "150102198807303035"
+    assert info.status == ids.VALID
+    assert info.from15
+
+
+def test_clean_up_of_written_forms() -> None:
+    for written in (" 11010519491231002x ", "'11010519491231002X", "\t11010519491231002X",
+                    "１１０１０５１９４９１２３１００２Ｘ", "110105 1949 1231 002X", "11010519491231002X\u200b"):
+        assert normalize_id(written).norm == "11010519491231002X", written
+
+
+def test_excel_scientific_notation_keeps_only_the_area_code() -> None:
+    info = normalize_id("3.40421E+17")
+    assert info.status == ids.EXCEL_SCIENTIFIC
+    assert info.county == "340421"
+    assert info.key15 is None
+
+
+def test_excel_numeric_cell_keeps_fifteen_digits() -> None:
+    for written in ("340421195803222000", "340421195803222000.0", "3.40421195803222e+17"):
+        info = normalize_id(written)
+        assert info.status == ids.EXCEL_NUMERIC, written
+        assert info.key15 == "340421195803222"
+        assert info.birth == date(1958, 3, 22)
+
+
+def test_invalid_forms_are_classified() -> None:
+    assert normalize_id("110105194912310021").status == ids.BAD_CHECK
+    assert normalize_id("110105194913310029").status == ids.BAD_DATE
+    assert normalize_id("990105194912310021").status != ids.BAD_REGION  # 9: foreigners' IDs
+    assert normalize_id("000105194912310021").status == ids.BAD_REGION
+    assert normalize_id("12345").status == ids.BAD_LENGTH
+    assert normalize_id("").status == ids.EMPTY
+    assert normalize_id(None).status == ids.EMPTY
+
+
+def test_vanished_county_code_is_not_an_error() -> None:
+    # 340421 (怀远县 was renumbered) — the code changes, the ID does not.
+    body = "34049919800101001"
+    assert normalize_id(body + check_digit(body)).status == ids.VALID
+
+
+birth_dates = st.dates(min_value=date(1900, 1, 1), max_value=date.today() - timedelta(days=1))
+area_codes = st.sampled_from(["110105", "340421", "440524", "150102", "650102", "820000"])
+
+
+@st.composite
+def valid_ids(draw: st.DrawFn) -> str:
+    body = draw(area_codes) + draw(birth_dates).strftime("%Y%m%d") + f"{draw(st.integers(0, 999)):03d}"
+    return body + check_digit(body)
+
+
+@given(valid_ids())
+@settings(max_examples=300)
+def test_generated_ids_agree_with_stdnum(value: str) -> None:
+    # stdnum also checks the county against its own list of codes per year; the contract says a
+    # vanished county code is normal, so only the check digit and birth date are compared.
+    info = normalize_id(value)
+    assert info.status == ids.VALID
+    assert ric.calc_check_digit(value) == value[-1]
+    assert info.birth == ric.get_birth_date(value)
+
+
+@given(valid_ids(), st.integers(0, 16), st.integers(1, 9))
+@settings(max_examples=300)
+def test_one_wrong_digit_is_caught_like_stdnum(value: str, position: int, shift: int) -> None:
+    digits = list(value)
+    digits[position] = str((int(digits[position]) + shift) % 10)
+    damaged = "".join(digits)
+    try:
+        stdnum_ok = ric.calc_check_digit(damaged) == damaged[-1] and ric.get_birth_date(damaged) <= date.today()
+    except Exception:  # stdnum raises for an impossible birth date
+        stdnum_ok = False
+    assert (normalize_id(damaged).status == ids.VALID) == stdnum_ok
+
+
+@given(st.text(alphabet="0123456789Xx .'\t１２", max_size=22))
+@settings(max_examples=300)
+def test_normalising_twice_changes_nothing(value: str) -> None:
+    once = normalize_id(value)
+    if once.norm is not None:
+        again = normalize_id(once.norm)
+        assert again.norm == once.norm
+        assert again.status == once.status
+
+
+@given(st.lists(valid_ids(), min_size=1, max_size=30))
+@settings(max_examples=50)
+def test_vectorised_result_does_not_depend_on_row_order(values: list[str]) -> None:
+    frame = pl.DataFrame({"raw": values})
+    forward = add_id_columns(frame, "raw").sort("raw")
+    backward = add_id_columns(frame.reverse(), "raw").sort("raw")
+    assert forward.equals(backward)

@@ -1,0 +1,116 @@
+"""Reading real exports: encodings, title rows, synonyms, junk rows, Excel, and bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from conftest import ROLL_HEADER, write_text
+
+from hexiao.errors import InputError
+from hexiao.load import read_input
+from hexiao.normalize import ids
+
+ROWS = [
+    "城关镇,东村,H1,张三,11010519491231002X,张三,11010519491231002X,户主,农村低保,A,500,2020-01",
+    "城关镇,东村,H1,张三,11010519491231002X,李梅,440524188001010014,配偶,农村低保,A,500.00,202001",
+    "双桥镇,西村,H2,王志刚,,王志刚,150102880730303,本人,特困供养,,800,2019年3月",
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings(tmp_path: Path, encoding: str) -> None:
+    path = write_text(tmp_path / "花名册.csv", "\n".join([ROLL_HEADER, *ROWS]) + "\n", encoding)
+    item = read_input(path, "roll")
+    assert item.summary.rows_read == 3
+    assert item.summary.rows_loaded == 3
+    assert item.loaded["name"].to_list() == ["张三", "李梅", "王志刚"]
+
+
+def test_title_row_synonyms_and_junk_rows(tmp_path: Path) -> None:
+    header = "乡镇(街道),村,家庭编号,户主,户主身份证号码,成员姓名,身 份 证 号,关系,救助类别,类别(A/B/C),保障金额,起始年月"
+    text = "\n".join(
+        ["XX镇2026年11月农村低保花名册,,,,,,,,,,,", header, ROWS[0], ",,,,,,,,,,,", header, ROWS[1], "合计,,,,,,,,,,1000,"]
+    )
+    item = read_input(write_text(tmp_path / "roll.csv", text + "\n", "gb18030"), "roll")
+    s = item.summary
+    assert s.header_row == 2
+    assert (s.rows_read, s.rows_loaded, s.rows_rejected) == (5, 2, 3)
+    reasons = dict(zip(item.rejected["source_row"].to_list(), item.rejected["reason"].to_list(), strict=True))
+    assert reasons == {4: "空行", 5: "重复的表头行", 7: "合计/小计行"}
+    assert item.loaded["source_row"].to_list() == [3, 6]
+
+
+def test_rows_without_name_and_id_or_township_are_rejected(tmp_path: Path) -> None:
+    text = "\n".join([ROLL_HEADER, ROWS[0], "城关镇,东村,H9,,,,,,农村低保,,,", ",东村,H9,,,赵六,110105194912310021,,农村低保,,300,"])
+    item = read_input(write_text(tmp_path / "r.csv", text), "roll")
+    assert item.rejected["reason"].to_list() == ["姓名和身份证号均为空", "乡镇（街道）为空"]
+    assert item.summary.rows_read == item.summary.rows_loaded + item.summary.rows_rejected
+
+
+def test_program_from_option(tmp_path: Path) -> None:
+    header = ROLL_HEADER.replace(",保障类别", "")
+    row = ROWS[0].replace(",农村低保", "")
+    item = read_input(write_text(tmp_path / "r.csv", f"{header}\n{row}\n"), "roll", program="城市低保")
+    assert item.loaded["program"].to_list() == ["城市低保"]
+
+
+def test_xlsx_with_title_row_and_numeric_id(tmp_path: Path) -> None:
+    path = tmp_path / "农村低保花名册.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("花名册")
+    sheet.merge_range(0, 0, 0, 11, "XX县2026年11月农村低保花名册")
+    sheet.write_row(1, 0, ROLL_HEADER.split(","))
+    sheet.write_row(2, 0, ROWS[0].split(","))
+    sheet.write_row(3, 0, ROWS[1].split(","))
+    sheet.write_number(3, 6, 340421195803222013)  # Excel keeps 15 significant digits
+    sheet.write_number(3, 10, 500)
+    book.close()
+    item = read_input(path, "roll")
+    assert item.summary.header_row == 2
+    assert item.loaded["source_row"].to_list() == [3, 4]
+    assert item.loaded["id_status"].to_list() == [ids.VALID, ids.EXCEL_NUMERIC]
+    assert item.loaded["monthly_amount"].to_list() == [500.0, 500.0]
+
+
+def test_cremation_dates(tmp_path: Path) -> None:
+    text = "\n".join(
+        [
+            "逝者姓名,逝者身份证号,死亡日期,火化日期,殡仪馆",
+            "张三,11010519491231002X,2026/10/3,,县殡仪馆",
+            "李四,110105194912310021,,20261005,",
+            "王五,110105194912310021,46000,,",
+            "赵六,110105194912310021,不详,昨天,",
+        ]
+    )
+    item = read_input(write_text(tmp_path / "火化.csv", text), "cremation")
+    assert [str(d) for d in item.loaded["death_date"].to_list()] == ["2026-10-03", "None", "2025-12-09"]
+    assert item.rejected["reason"].to_list() == ["死亡日期/火化日期无法识别：不详 / 昨天"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "文件为空"),
+        ("姓名,年龄\n张三,3\n".encode(), "找不到保障对象花名册的表头"),
+        ("乡镇,姓名,身份证号\n城关镇,张三,11010519491231002X\n".encode(), "缺少必需的列“保障类别”"),
+        (b"\x00\x01\x02binary", "不是文本表格"),
+        ("乡镇,姓名,身份证号,保障类别,户编号\n".encode(), "表头下没有数据行"),
+        ("乡镇,姓名,成员姓名,身份证号,保障类别,户编号\n城关镇,张三,张三,1,低保,H1\n".encode(), "都对应同一字段"),
+    ],
+)
+def test_bad_files_name_the_problem(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        read_input(path, "roll")
+    assert message in str(caught.value)
+    assert "bad.csv" in str(caught.value)
+
+
+def test_undecodable_bytes_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes("乡镇,姓名\n".encode() + b"\x81\x30\xff\xfe\n")
+    with pytest.raises(InputError, match="无法识别文件编码"):
+        read_input(path, "roll")
