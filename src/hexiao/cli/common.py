@@ -87,7 +87,8 @@ def handled() -> Iterator[None]:
     """Turn any failure into the contract's exit code and one masked line on stderr."""
     try:
         yield
-    except (typer.Exit, typer.Abort, SystemExit):
+    except (typer.Exit, typer.Abort, typer.TyperException, SystemExit):
+        # Usage errors (exit 2) and explicit exits are for Typer to report.
         raise
     except HexiaoError as exc:
         message = mask_ids_in_text(str(exc))

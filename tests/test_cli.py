@@ -1,0 +1,105 @@
+"""The command line through Typer's CliRunner: exit codes, one-line errors, masked IDs, help."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROLL_HEADER, write_text
+from typer.testing import CliRunner
+
+from hexiao.cli.app import app
+from hexiao.store import workspace_lock
+from test_deceased import CREMATION, ROLL
+
+runner = CliRunner()
+FULL_ID = re.compile(r"(?<!\d)\d{17}[\dX](?!\d)")
+
+
+@pytest.fixture
+def files(workspace: Path) -> tuple[Path, Path]:
+    roll = write_text(workspace / "城关镇花名册.csv", "\n".join([ROLL_HEADER, *ROLL]) + "\n")
+    cremation = write_text(workspace / "火化数据.csv", "\n".join(CREMATION) + "\n", "gbk")
+    return roll, cremation
+
+
+def test_load_and_match(files: tuple[Path, Path]) -> None:
+    roll, cremation = files
+    result = runner.invoke(app, ["load", "roll", str(roll), "--month", "2026-11"])
+    assert result.exit_code == 0, result.output
+    assert "读取 11 行 = 载入 11 + 拒绝 0" in result.stderr
+    assert runner.invoke(app, ["load", "cremation", str(cremation), "--month", "2026-11"]).exit_code == 0
+    again = runner.invoke(app, ["load", "cremation", str(cremation), "--month", "2026-11"])
+    assert "跳过" in again.stderr
+    result = runner.invoke(app, ["match", "--month", "2026-11", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["roll_rows_read"] == summary["roll_rows_loaded"] + summary["roll_rows_rejected"] == 11
+    assert summary["by_code"]["DECEASED"] == 7
+    out = Path("out/2026-11")
+    assert {p.name for p in out.iterdir()} >= {
+        "预警名单.csv", "退出建议.csv", "rejected_rows.csv", "summary.csv", "summary.json", "warnings.parquet",
+        "预警名单_城关镇.csv", "预警名单_双桥镇.csv", "预警名单_李集乡.csv",
+    }  # fmt: skip
+    assert (out / "预警名单.csv").stat().st_mode & 0o077 == 0
+
+
+def test_console_and_log_never_show_a_full_id(files: tuple[Path, Path]) -> None:
+    roll, cremation = files
+    outputs = [
+        runner.invoke(app, ["load", "roll", str(roll), "--month", "2026-11"]),
+        runner.invoke(app, ["load", "cremation", str(cremation), "--month", "2026-11"]),
+        runner.invoke(app, ["match", "--month", "2026-11"]),
+    ]
+    for result in outputs:
+        assert not FULL_ID.search(result.output)
+    assert not FULL_ID.search(Path("hexiao.log").read_text(encoding="utf-8"))
+
+
+def test_bad_input_exits_1_with_one_line(workspace: Path) -> None:
+    bad = write_text(workspace / "bad.csv", "乡镇,姓名,身份证号\n城关镇,张三,11010519491231002X\n")
+    result = runner.invoke(app, ["load", "roll", str(bad), "--month", "2026-11"])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("hexiao: error: ") and "bad.csv" in lines[0]
+    assert "保障类别" in lines[0]
+
+
+def test_missing_file_and_unknown_kind(workspace: Path) -> None:
+    assert runner.invoke(app, ["load", "roll", "nope.csv", "--month", "2026-11"]).exit_code == 1
+    assert runner.invoke(app, ["load", "horses", "nope.csv"]).exit_code == 2
+
+
+def test_bad_month_is_a_usage_error(workspace: Path) -> None:
+    assert runner.invoke(app, ["match", "--month", "2026-13"]).exit_code == 2
+
+
+def test_match_without_roll_exits_1(workspace: Path) -> None:
+    result = runner.invoke(app, ["match", "--month", "2026-11"])
+    assert result.exit_code == 1
+    assert "没有 2026-11 月的花名册" in result.stderr
+
+
+def test_second_run_exits_3_while_locked(files: tuple[Path, Path]) -> None:
+    with workspace_lock(Path("hexiao.duckdb")):
+        result = runner.invoke(app, ["load", "roll", str(files[0]), "--month", "2026-11"])
+    assert result.exit_code == 3
+    assert "另一个 hexiao 进程" in result.stderr
+
+
+def test_db_from_environment(files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEXIAO_DB", "elsewhere/h.duckdb")
+    assert runner.invoke(app, ["load", "roll", str(files[0]), "--month", "2026-11"]).exit_code == 0
+    assert Path("elsewhere/h.duckdb").exists()
+
+
+def test_every_command_has_help_and_is_in_readme() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for command in app.registered_commands:
+        name = command.name or ""
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0
+        assert command.help, name
+        assert f"hexiao {name}" in readme, name
