@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROLL_HEADER, write_text
 from typer.testing import CliRunner
 
+from conftest import ROLL_HEADER, write_text
 from hexiao.cli.app import app
 from hexiao.store import workspace_lock
 from test_deceased import CREMATION, ROLL

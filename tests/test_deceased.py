@@ -6,8 +6,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import ROLL_HEADER, write_text
 
+from conftest import ROLL_HEADER, write_text
 from hexiao.load import load
 from hexiao.match import match
 from hexiao.normalize.ids import check_digit
@@ -100,7 +100,10 @@ def test_adjacent_swap_is_corrected_but_only_visited(warnings: pl.DataFrame) -> 
 
 
 def test_excel_damage_matches_on_what_survives(warnings: pl.DataFrame) -> None:
-    assert (_row(warnings, "郑国庆")["match_method"], _row(warnings, "郑国庆")["action"]) == ("姓名+出生日期", "入户核查")
+    assert (_row(warnings, "郑国庆")["match_method"], _row(warnings, "郑国庆")["action"]) == (
+        "姓名+出生日期",
+        "入户核查",
+    )
     sci = _row(warnings, "欧阳娜娜")
     assert (sci["match_method"], sci["action"]) == ("姓名+地区码", "入户核查")
     assert float(sci["match_score"]) <= 60  # type: ignore[arg-type]
@@ -132,8 +135,10 @@ def test_overpayment_counts_only_months_a_stored_snapshot_paid(workspace: Path) 
     load("roll", [october], month="2026-10", db=db)
     load("roll", [november], month="2026-11", db=db)
     load("cremation", [cremation], month="2026-11", db=db)
-    row = match(month="2026-11", db=db, out=workspace / "out").warnings.filter(pl.col("code") == "DECEASED").row(
-        0, named=True
+    row = (
+        match(month="2026-11", db=db, out=workspace / "out")
+        .warnings.filter(pl.col("code") == "DECEASED")
+        .row(0, named=True)
     )
     # August and September have no snapshot: counted from 保障起始年月; October's snapshot lacks him.
     assert row["overpayment"] == 600 * 2

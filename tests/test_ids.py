@@ -26,8 +26,14 @@ def test_fifteen_digit_id_becomes_eighteen() -> None:
 
 
 def test_clean_up_of_written_forms() -> None:
-    for written in (" 11010519491231002x ", "'11010519491231002X", "\t11010519491231002X",
-                    "１１０１０５１９４９１２３１００２Ｘ", "110105 1949 1231 002X", "11010519491231002X\u200b"):
+    for written in (
+        " 11010519491231002x ",
+        "'11010519491231002X",
+        "\t11010519491231002X",
+        "１１０１０５１９４９１２３１００２Ｘ",
+        "110105 1949 1231 002X",
+        "11010519491231002X\u200b",
+    ):
         assert normalize_id(written).norm == "11010519491231002X", written
 
 

@@ -43,7 +43,9 @@ def test_different_lengths_are_not_homophones() -> None:
     assert _compare("王伟", "王伟伟")[0] == TIER_SIMILAR
 
 
-chinese = st.text(alphabet="王李张刘陈杨黄赵吴周伟芳娜敏静丽强磊军洋艳勇杰娟涛明超秀霞平刚桂張劉陳楊黃趙", min_size=1, max_size=4)
+chinese = st.text(
+    alphabet="王李张刘陈杨黄赵吴周伟芳娜敏静丽强磊军洋艳勇杰娟涛明超秀霞平刚桂張劉陳楊黃趙", min_size=1, max_size=4
+)
 
 
 @given(chinese, chinese)

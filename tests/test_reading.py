@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
-from conftest import ROLL_HEADER, write_text
 
+from conftest import ROLL_HEADER, write_text
 from hexiao.errors import InputError
 from hexiao.load import read_input
 from hexiao.normalize import ids
@@ -29,9 +29,19 @@ def test_csv_encodings(tmp_path: Path, encoding: str) -> None:
 
 
 def test_title_row_synonyms_and_junk_rows(tmp_path: Path) -> None:
-    header = "乡镇(街道),村,家庭编号,户主,户主身份证号码,成员姓名,身 份 证 号,关系,救助类别,类别(A/B/C),保障金额,起始年月"
+    header = (
+        "乡镇(街道),村,家庭编号,户主,户主身份证号码,成员姓名,身 份 证 号,关系,救助类别,类别(A/B/C),保障金额,起始年月"
+    )
     text = "\n".join(
-        ["XX镇2026年11月农村低保花名册,,,,,,,,,,,", header, ROWS[0], ",,,,,,,,,,,", header, ROWS[1], "合计,,,,,,,,,,1000,"]
+        [
+            "XX镇2026年11月农村低保花名册,,,,,,,,,,,",
+            header,
+            ROWS[0],
+            ",,,,,,,,,,,",
+            header,
+            ROWS[1],
+            "合计,,,,,,,,,,1000,",
+        ]
     )
     item = read_input(write_text(tmp_path / "roll.csv", text + "\n", "gb18030"), "roll")
     s = item.summary
@@ -43,7 +53,9 @@ def test_title_row_synonyms_and_junk_rows(tmp_path: Path) -> None:
 
 
 def test_rows_without_name_and_id_or_township_are_rejected(tmp_path: Path) -> None:
-    text = "\n".join([ROLL_HEADER, ROWS[0], "城关镇,东村,H9,,,,,,农村低保,,,", ",东村,H9,,,赵六,110105194912310021,,农村低保,,300,"])
+    text = "\n".join(
+        [ROLL_HEADER, ROWS[0], "城关镇,东村,H9,,,,,,农村低保,,,", ",东村,H9,,,赵六,110105194912310021,,农村低保,,300,"]
+    )
     item = read_input(write_text(tmp_path / "r.csv", text), "roll")
     assert item.rejected["reason"].to_list() == ["姓名和身份证号均为空", "乡镇（街道）为空"]
     assert item.summary.rows_read == item.summary.rows_loaded + item.summary.rows_rejected

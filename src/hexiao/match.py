@@ -21,7 +21,7 @@ from hexiao.report.summary import build_summary, township_table
 from hexiao.report.writer import write_reports
 from hexiao.rules import REGISTRY
 from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext, empty_output
-from hexiao.store import connect, fetch_one, transaction, workspace_lock
+from hexiao.store import connect, fetch_one, query, transaction, workspace_lock
 
 log = get_logger()
 
@@ -76,10 +76,11 @@ def finalise(conn: duckdb.DuckDBPyConnection, month: str, raw: pl.DataFrame) -> 
     """Stable 预警编号, 首次预警月份 and 状态 from earlier months' warnings."""
     ids = [warning_id(c, p, e) for c, p, e in raw.select("code", "person_key", "evidence_key").iter_rows()]
     frame = raw.with_columns(pl.Series("warning_id", ids, pl.String), pl.lit(month).alias("month"))
-    history = conn.sql(
+    history = query(
+        conn,
         "SELECT warning_id, min(month) AS first_month FROM warnings WHERE month < ? GROUP BY warning_id",
-        params=[month],
-    ).pl()
+        [month],
+    )
     frame = frame.join(history, on="warning_id", how="left").with_columns(
         pl.when(pl.col("first_month").is_null())
         .then(pl.lit(STATUS_NEW))
@@ -164,11 +165,12 @@ def _match_in_batch(
         timings["store"] = time.perf_counter() - step
         summary = build_summary(conn, month, warnings)
         step = time.perf_counter()
-        rejected = conn.sql(
+        rejected = query(
+            conn,
             "SELECT r.file, r.sheet, r.source_row, r.kind, r.reason, r.raw FROM rejected r "
             "JOIN inputs i USING (input_id) WHERE i.month = ? ORDER BY r.file, r.sheet, r.source_row",
-            params=[month],
-        ).pl()
+            [month],
+        )
         summary["elapsed_s"] = round(time.perf_counter() - started, 2)
         # Reports are written inside the transaction: if writing fails, the warnings roll back too.
         out_dir = write_reports(

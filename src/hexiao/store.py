@@ -6,10 +6,11 @@ import contextlib
 import fcntl
 import os
 from collections.abc import Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import polars as pl
 
 from hexiao.errors import LockedError, StateError
 
@@ -118,3 +119,9 @@ def fetch_one(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | 
     if len(rows) != 1:
         raise RuntimeError(f"expected one row, got {len(rows)}")
     return tuple(rows[0])
+
+
+def query(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pl.DataFrame:
+    """A query's result as a Polars frame."""
+    frame: pl.DataFrame = conn.sql(sql, params=params).pl()
+    return frame

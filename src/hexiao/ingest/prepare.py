@@ -28,13 +28,11 @@ class Prepared:
 
 
 def _first_reason(checks: list[tuple[pl.Expr, str | pl.Expr]]) -> pl.Expr:
-    expr: pl.Expr | None = None
-    chain = None
-    for condition, reason in checks:
+    """The reason of the first check that holds; checks are folded from the last one up."""
+    expr: pl.Expr = pl.lit(None, pl.String)
+    for condition, reason in reversed(checks):
         value = pl.lit(reason) if isinstance(reason, str) else reason
-        chain = pl.when(condition).then(value) if chain is None else chain.when(condition).then(value)
-    assert chain is not None
-    expr = chain.otherwise(pl.lit(None, pl.String))
+        expr = pl.when(condition).then(value).otherwise(expr)
     return expr.alias(REASON)
 
 

@@ -23,6 +23,7 @@ from hexiao.frames import conform
 from hexiao.matching import methods as m
 from hexiao.normalize import ids
 from hexiao.normalize.names import TIER_IDENTICAL, TIER_NORMALISED, TIER_SCORES, compare_names
+from hexiao.store import query
 
 SHAPED_STATUSES = (ids.VALID, ids.BAD_CHECK, ids.BAD_DATE, ids.BAD_REGION, ids.EXCEL_NUMERIC)
 _SHAPED = ", ".join(f"'{s}'" for s in SHAPED_STATUSES)
@@ -102,15 +103,16 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
     """
     conn.execute(f"CREATE OR REPLACE TEMP VIEW roll_all AS SELECT * FROM {roll_table}")
     conn.execute(f"CREATE OR REPLACE TEMP VIEW ext_all AS SELECT * FROM {ext_table}")
-    exact = conn.sql(
+    exact = query(
+        conn,
         f"""
         SELECT r.roll_key, e.ext_key, '{m.EXACT_ID}' AS method,
                CASE WHEN e.id_from15 OR r.id_from15 THEN '15位旧身份证号转换为18位后一致' ELSE '身份证号一致' END AS note,
                r.name AS r_name, e.name AS e_name, r.name_simp AS r_simp, e.name_simp AS e_simp, r.id_status = '{ids.VALID}' AS id_valid
         FROM roll_all r JOIN ext_all e ON r.id_norm = e.id_norm
         WHERE r.id_status IN ({_SHAPED}) AND r.id_status NOT IN ({_UNTRUSTED_EXACT})
-        """
-    ).pl()
+        """,
+    )
     exact = _score_names(exact)
     # Same ID, name not near-equal: still a match (姓名相似). An ID that is itself invalid and
     # shared by chance carries nothing without the name.
@@ -133,7 +135,8 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
         "WHERE ext_key NOT IN (SELECT ext_key FROM exact_links)"
     )
     conn.unregister("exact_links")
-    fuzzy = conn.sql(
+    fuzzy = query(
+        conn,
         f"""
         WITH c AS (
             SELECT * FROM ({_edit_candidates()}) UNION ALL SELECT * FROM ({_KEY15})
@@ -141,8 +144,8 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
         )
         SELECT c.*, r.id_norm AS r_id, e.id_norm AS e_id, r.name AS r_name, e.name AS e_name, r.name_simp AS r_simp, e.name_simp AS e_simp
         FROM c JOIN roll_left r USING (roll_key) JOIN ext_left e USING (ext_key)
-        """
-    ).pl()
+        """,
+    )
     fuzzy = _score_names(fuzzy)
     base = (
         pl.when(pl.col("method") == m.ID_CORRECTED)

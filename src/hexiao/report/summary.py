@@ -8,22 +8,24 @@ import duckdb
 import polars as pl
 
 from hexiao.rules import LABELS
-from hexiao.store import fetch_one
+from hexiao.store import fetch_one, query
 
 
 def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.DataFrame) -> dict[str, Any]:
     """The content of summary.json (contract.md §4)."""
-    inputs = conn.sql(
+    inputs = query(
+        conn,
         """
         SELECT file_name AS file, kind, sha256, rows_read, rows_loaded, rows_rejected, month
         FROM inputs WHERE (kind = 'roll' AND month = ?) OR (kind <> 'roll' AND month <= ?)
         ORDER BY input_id
         """,
-        params=[month, month],
-    ).pl()
+        [month, month],
+    )
     roll_inputs = inputs.filter(pl.col("kind") == "roll")
     checked = fetch_one(
-        conn, "SELECT count(DISTINCT household_id), count(DISTINCT coalesce(id_norm, name_simp || household_id)) FROM roll_m"
+        conn,
+        "SELECT count(DISTINCT household_id), count(DISTINCT coalesce(id_norm, name_simp || household_id)) FROM roll_m",
     )
     warned = warnings.with_columns(pl.coalesce("id_number", "name").alias("_person"))
     by_code = {code: warned.filter(pl.col("code") == code)["_person"].n_unique() for code in LABELS}
@@ -50,12 +52,13 @@ def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.Data
 
 def township_table(conn: duckdb.DuckDBPyConnection, warnings: pl.DataFrame) -> pl.DataFrame:
     """summary.csv: per township × warning type, households/persons checked and warned, sums."""
-    checked = conn.sql(
+    checked = query(
+        conn,
         """
         SELECT township, count(DISTINCT household_id) AS households_checked, count(DISTINCT coalesce(id_norm, name_simp || household_id)) AS persons_checked
         FROM roll_m GROUP BY township
-        """
-    ).pl()
+        """,
+    )
     codes = pl.DataFrame({"code": list(LABELS), "label": list(LABELS.values())})
     grid = checked.join(codes, how="cross")
     warned = (

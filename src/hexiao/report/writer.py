@@ -64,7 +64,7 @@ def write_reports(
     report = to_report(warnings)
     write_csv(report, staging / "预警名单.csv", encoding)
     for township, group in report.group_by("乡镇（街道）", maintain_order=True):
-        write_csv(group, staging / f"预警名单_{safe_file_part(township[0])}.csv", encoding)  # type: ignore[arg-type]
+        write_csv(group, staging / f"预警名单_{safe_file_part(township[0])}.csv", encoding)
     write_csv(report.filter(pl.col("建议措施").is_in(EXIT_ACTIONS)), staging / "退出建议.csv", encoding)
     write_csv(
         rejected.select([pl.col(k).alias(v) for k, v in REJECTED_HEADERS.items()]),

@@ -16,6 +16,7 @@ from hexiao.rules.base import (
     RULE_OUTPUT_SCHEMA,
     RuleContext,
 )
+from hexiao.store import query
 
 _HINTS = {
     ids.EMPTY: "身份证号为空",
@@ -34,7 +35,8 @@ class BadIdRule:
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         hints = pl.DataFrame({"id_status": list(_HINTS), "hint": list(_HINTS.values())})
         ctx.conn.register("bad_id_hints", hints.to_arrow())
-        frame = ctx.conn.sql(
+        frame = query(
+            ctx.conn,
             f"""
             SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_LOW}' AS risk,
                    r.township, r.village, r.household_id, r.head_name, r.name,
@@ -50,8 +52,8 @@ class BadIdRule:
             FROM (SELECT *, {_check_char_sql("id_norm")} AS check_char FROM roll_m) r
             LEFT JOIN bad_id_hints h USING (id_status)
             WHERE r.id_status <> '{ids.VALID}'
-            """
-        ).pl()
+            """,
+        )
         ctx.conn.unregister("bad_id_hints")
         return frame.select(conform(RULE_OUTPUT_SCHEMA))
 

@@ -25,6 +25,7 @@ from hexiao.rules.base import (
     RULE_OUTPUT_SCHEMA,
     RuleContext,
 )
+from hexiao.store import query
 
 _DECISIVE = ", ".join(f"'{x}'" for x in methods.DECISIVE)
 
@@ -48,7 +49,8 @@ class DeceasedRule:
         )
         links = link(conn, "roll_m", "cremation_m")
         conn.register("deceased_links", links.to_arrow())
-        frame = conn.sql(
+        frame = query(
+            conn,
             f"""
             WITH hits AS (
                 SELECT l.*, r.* EXCLUDE (roll_key), e.name AS e_name, e.id_raw AS e_id_raw, e.death_date, e.cremation_date,
@@ -113,13 +115,13 @@ class DeceasedRule:
                    coalesce(r.e_id_norm, r.e_name) || '@' || strftime(r.died_by, '%Y-%m-%d') AS evidence_key
             FROM hits r LEFT JOIN paid p USING (roll_key)
             """,
-            params=[
+            [
                 params.death_stop_offset_months,
                 ctx.month_start,
                 ctx.month_start,
                 ctx.month_start,
                 ctx.month_start,
             ],
-        ).pl()
+        )
         conn.unregister("deceased_links")
         return frame.select(conform(RULE_OUTPUT_SCHEMA))
