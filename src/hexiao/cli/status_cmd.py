@@ -1,0 +1,46 @@
+"""`hexiao status`: batches, inputs, counts."""
+
+from __future__ import annotations
+
+from hexiao.cli.common import ConfigOption, DbOption, JsonOption, MonthOption, QuietOption, check_month, handled, open_session
+from hexiao.status import status as read_ledger
+
+HELP = "运行台账：每次载入和比对的开始、结束、结果、版本、配置指纹，每个输入文件的 SHA-256 和行数，各类预警数。"
+
+
+def status(
+    month: MonthOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    with handled():
+        session = open_session(db, config, quiet, as_json)
+        ledger = read_ledger(db=session.db, month=check_month(month) if month else None)
+        if session.json:
+            session.emit_json(
+                {
+                    "batches": ledger.batches.to_dicts(),
+                    "inputs": ledger.inputs.to_dicts(),
+                    "warnings": ledger.warnings.to_dicts(),
+                }
+            )
+            return
+        out = session.out
+        for batch in ledger.batches.iter_rows(named=True):
+            finished = batch["finished_at"] or "—"
+            out.print(
+                f"#{batch['batch_id']} {batch['month']} {batch['command']:<15} {batch['outcome']}  "
+                f"{batch['started_at']:%Y-%m-%d %H:%M:%S} → {finished if finished == '—' else f'{finished:%H:%M:%S}'}  "
+                f"v{batch['version']} 配置 {batch['config_hash'] or '—'}  {batch['detail'] or ''}"
+            )
+            for item in ledger.inputs.filter(ledger.inputs["batch_id"] == batch["batch_id"]).iter_rows(named=True):
+                out.print(
+                    f"    {item['kind']:<9} {item['file_name']}  sha256 {item['sha256'][:12]}…  "
+                    f"读取 {item['rows_read']} = 载入 {item['rows_loaded']} + 拒绝 {item['rows_rejected']}"
+                )
+        for row in ledger.warnings.iter_rows(named=True):
+            out.print(f"{row['month']} {row['code']:<16} {row['warnings']} 条预警")
+        if ledger.batches.height == 0:
+            out.print("还没有任何运行记录")
