@@ -31,7 +31,9 @@ def status(*, db: Path, month: str | None = None) -> Ledger:
                 list(params),
             )
             warnings = query(
-                conn, f"SELECT month, code, count(*) AS warnings FROM warnings {where} GROUP BY ALL ORDER BY ALL", list(params)
+                conn,
+                f"SELECT month, code, count(*) AS warnings FROM warnings {where} GROUP BY ALL ORDER BY ALL",
+                list(params),
             )
         finally:
             conn.close()

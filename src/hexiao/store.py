@@ -47,6 +47,25 @@ CREATE TABLE IF NOT EXISTS cremation (
     {_SOURCE_COLUMNS}, death_date DATE, cremation_date DATE, funeral_home VARCHAR,
     {_PERSON_COLUMNS}
 );
+CREATE TABLE IF NOT EXISTS vehicle (
+    {_SOURCE_COLUMNS}, plate VARCHAR, vehicle_type VARCHAR, use_nature VARCHAR, vehicle_status VARCHAR,
+    registered_on DATE, {_PERSON_COLUMNS}
+);
+CREATE TABLE IF NOT EXISTS property (
+    {_SOURCE_COLUMNS}, certificate VARCHAR, location VARCHAR, planned_use VARCHAR, floor_area DOUBLE,
+    registered_on DATE, {_PERSON_COLUMNS}
+);
+CREATE TABLE IF NOT EXISTS business (
+    {_SOURCE_COLUMNS}, enterprise VARCHAR, credit_code VARCHAR, role VARCHAR, business_status VARCHAR,
+    {_PERSON_COLUMNS}
+);
+CREATE TABLE IF NOT EXISTS employee (
+    {_SOURCE_COLUMNS}, employer VARCHAR, staff_category VARCHAR, {_PERSON_COLUMNS}
+);
+CREATE TABLE IF NOT EXISTS poverty (
+    {_SOURCE_COLUMNS}, township VARCHAR, village VARCHAR, head_id_norm VARCHAR, monitor_category VARCHAR,
+    risk_cleared VARCHAR, {_PERSON_COLUMNS}
+);
 CREATE TABLE IF NOT EXISTS rejected (
     input_id BIGINT, kind VARCHAR, month VARCHAR, file VARCHAR, sheet VARCHAR, source_row BIGINT,
     reason VARCHAR, raw VARCHAR

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from hexiao.cli.common import ConfigOption, DbOption, JsonOption, MonthOption, QuietOption, check_month, handled, open_session
+from hexiao.cli.common import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    MonthOption,
+    QuietOption,
+    check_month,
+    handled,
+    open_session,
+)
 from hexiao.status import status as read_ledger
 
 HELP = "运行台账：每次载入和比对的开始、结束、结果、版本、配置指纹，每个输入文件的 SHA-256 和行数，各类预警数。"

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 import polars as pl
 
 from hexiao.ingest.values import blank_to_null, parse_amount, parse_date, parse_month
-from hexiao.io.fields import CREMATION_KIND, ROLL_KIND
+from hexiao.io.fields import (
+    BUSINESS_KIND,
+    CREMATION_KIND,
+    EMPLOYEE_KIND,
+    POVERTY_KIND,
+    PROPERTY_KIND,
+    ROLL_KIND,
+    VEHICLE_KIND,
+)
 from hexiao.io.grid import ROW_COLUMN
 from hexiao.normalize.ids import add_id_columns
 from hexiao.normalize.names import name_norm_expr, to_simplified
@@ -152,7 +160,74 @@ def _person_output() -> list[pl.Expr]:
     ]
 
 
+def _text_fields(*names: str) -> list[pl.Expr]:
+    return [blank_to_null(pl.col(n)).alias(n) for n in names]
+
+
+def prepare_vehicle(fields: pl.DataFrame, program: str | None) -> Prepared:
+    registered = parse_date(pl.col("registered_on"))
+    kept, rejected = _split(fields, _common_checks())
+    loaded = add_person_columns(kept).select(
+        pl.col(ROW_COLUMN).alias("source_row"),
+        *_text_fields("plate", "vehicle_type", "use_nature", "vehicle_status"),
+        registered.alias("registered_on"),
+        *_person_output(),
+    )
+    return Prepared(loaded, rejected)
+
+
+def prepare_property(fields: pl.DataFrame, program: str | None) -> Prepared:
+    area = parse_amount(pl.col("floor_area").str.replace_all(r"(㎡|平方米|m2|M2)", ""))
+    kept, rejected = _split(fields, [*_common_checks(), _bad_value("floor_area", "建筑面积", area)])
+    loaded = add_person_columns(kept).select(
+        pl.col(ROW_COLUMN).alias("source_row"),
+        *_text_fields("certificate", "location", "planned_use"),
+        area.alias("floor_area"),
+        parse_date(pl.col("registered_on")).alias("registered_on"),
+        *_person_output(),
+    )
+    return Prepared(loaded, rejected)
+
+
+def prepare_business(fields: pl.DataFrame, program: str | None) -> Prepared:
+    kept, rejected = _split(fields, _common_checks())
+    loaded = add_person_columns(kept).select(
+        pl.col(ROW_COLUMN).alias("source_row"),
+        *_text_fields("enterprise", "credit_code", "role", "business_status"),
+        *_person_output(),
+    )
+    return Prepared(loaded, rejected)
+
+
+def prepare_employee(fields: pl.DataFrame, program: str | None) -> Prepared:
+    kept, rejected = _split(fields, _common_checks())
+    loaded = add_person_columns(kept).select(
+        pl.col(ROW_COLUMN).alias("source_row"),
+        *_text_fields("employer", "staff_category"),
+        *_person_output(),
+    )
+    return Prepared(loaded, rejected)
+
+
+def prepare_poverty(fields: pl.DataFrame, program: str | None) -> Prepared:
+    checks = [*_common_checks(), (blank_to_null(pl.col("township")).is_null(), "乡镇（街道）为空")]
+    kept, rejected = _split(fields, checks)
+    kept = add_id_columns(add_person_columns(kept), "head_id", "head").rename({"head_norm": "head_id_norm"})
+    loaded = kept.select(
+        pl.col(ROW_COLUMN).alias("source_row"),
+        *_text_fields("township", "village", "monitor_category", "risk_cleared"),
+        pl.col("head_id_norm"),
+        *_person_output(),
+    )
+    return Prepared(loaded, rejected)
+
+
 PREPARERS: dict[str, Callable[[pl.DataFrame, str | None], Prepared]] = {
     ROLL_KIND: prepare_roll,
     CREMATION_KIND: prepare_cremation,
+    VEHICLE_KIND: prepare_vehicle,
+    PROPERTY_KIND: prepare_property,
+    BUSINESS_KIND: prepare_business,
+    EMPLOYEE_KIND: prepare_employee,
+    POVERTY_KIND: prepare_poverty,
 }

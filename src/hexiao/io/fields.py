@@ -15,6 +15,11 @@ class Field:
 
 ROLL_KIND = "roll"
 CREMATION_KIND = "cremation"
+VEHICLE_KIND = "vehicle"
+PROPERTY_KIND = "property"
+BUSINESS_KIND = "business"
+EMPLOYEE_KIND = "employee"
+POVERTY_KIND = "poverty"
 
 _ID_SYNONYMS = ("身份证号码", "公民身份号码", "证件号码", "成员身份证号", "身份证")
 _EXTRACT_NAME = Field(
@@ -52,6 +57,59 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("cremation_date", "火化日期", ("火化时间",)),
         Field("funeral_home", "殡仪馆", ("火化单位",)),
     ),
+    VEHICLE_KIND: (
+        _EXTRACT_NAME,
+        _EXTRACT_ID,
+        Field("plate", "号牌号码", ("车牌号", "车牌号码", "号牌")),
+        Field("vehicle_type", "车辆类型", ("车型",)),
+        Field("use_nature", "使用性质", ()),
+        Field("vehicle_status", "机动车状态", ("状态", "车辆状态")),
+        Field("registered_on", "初次登记日期", ("登记日期",)),
+    ),
+    PROPERTY_KIND: (
+        _EXTRACT_NAME,
+        _EXTRACT_ID,
+        Field("certificate", "不动产权证号", ("权证号", "不动产单元号", "产权证号")),
+        Field("location", "坐落", ("房屋坐落", "坐落地址")),
+        Field("floor_area", "建筑面积", ("面积", "建筑面积(㎡)", "建筑面积(平方米)")),
+        Field("planned_use", "规划用途", ("用途", "房屋用途")),
+        Field("registered_on", "登记日期", ("登簿日期",)),
+    ),
+    BUSINESS_KIND: (
+        _EXTRACT_NAME,
+        _EXTRACT_ID,
+        Field("enterprise", "企业名称", ("市场主体名称", "名称", "字号名称")),
+        Field("credit_code", "统一社会信用代码", ("信用代码", "注册号")),
+        Field("role", "人员身份", ("职务", "身份")),
+        Field("business_status", "登记状态", ("经营状态", "企业状态")),
+    ),
+    EMPLOYEE_KIND: (
+        _EXTRACT_NAME,
+        _EXTRACT_ID,
+        Field("employer", "工作单位", ("单位名称", "单位")),
+        Field("staff_category", "人员类别", ("编制类型", "人员类型")),
+    ),
+    POVERTY_KIND: (
+        Field("township", "乡镇（街道）", ("乡镇", "街道", "乡镇街道", "所属乡镇"), True),
+        Field("village", "村（社区）", ("村", "社区", "村居", "所属村")),
+        Field("head_id", "户主身份证号", ("户主身份证号码", "户主公民身份号码")),
+        _EXTRACT_NAME,
+        _EXTRACT_ID,
+        Field("monitor_category", "监测对象类别", ("人口类型", "监测类别", "户类型")),
+        Field("risk_cleared", "风险是否消除", ("是否消除风险", "风险消除")),
+    ),
 }
 
-KIND_LABELS = {ROLL_KIND: "保障对象花名册", CREMATION_KIND: "火化/殡葬数据"}
+KIND_LABELS = {
+    ROLL_KIND: "保障对象花名册",
+    CREMATION_KIND: "火化/殡葬数据",
+    VEHICLE_KIND: "车辆登记数据",
+    PROPERTY_KIND: "不动产登记数据",
+    BUSINESS_KIND: "工商登记数据",
+    EMPLOYEE_KIND: "财政供养人员名单",
+    POVERTY_KIND: "防返贫监测名单",
+}
+
+# Snapshot kinds: a newer extract replaces the older. Cremation records accumulate instead.
+SNAPSHOT_KINDS = (VEHICLE_KIND, PROPERTY_KIND, BUSINESS_KIND, EMPLOYEE_KIND, POVERTY_KIND)
+EXTRACT_KINDS = (CREMATION_KIND, *SNAPSHOT_KINDS)

@@ -97,9 +97,14 @@ def _read_text(path: Path) -> Grid:
         raise InputError(str(path), "文件为空")
     text, encoding = _decode(path, data)
     delimiter = _sniff_delimiter(text)
+    encoded = text.encode("utf-8")
+    # A title row above the header has fewer cells than the table; name every column up front so
+    # no row is cut to the width of the first line.
+    width = _max_fields(encoded, delimiter)
+    synthetic_header = delimiter.join(f"c{i}" for i in range(width)).encode() + b"\n"
     frame = pl.read_csv(
-        text.encode("utf-8"),
-        has_header=False,
+        synthetic_header + encoded,
+        has_header=True,
         infer_schema=False,
         separator=delimiter,
         truncate_ragged_lines=True,
@@ -109,12 +114,23 @@ def _read_text(path: Path) -> Grid:
     if _has_quoted_newline(text, delimiter):
         # A quoted cell spanning lines shifts line numbers; count rows as records instead.
         frame = _read_text_with_csv_module(text, delimiter)
-    frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
     return Grid(path, [Sheet("", _numbered(frame))], encoding)
 
 
 def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_row_index(ROW_COLUMN, offset=1).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
+
+
+def _max_fields(data: bytes, delimiter: str) -> int:
+    """The most cells on any line (quoted delimiters may overcount: extra columns stay empty)."""
+    lines = pl.read_csv(
+        data, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, raise_if_empty=False
+    )
+    if lines.width == 0 or lines.height == 0:
+        return 1
+    counts = lines.to_series(0).str.count_matches(delimiter, literal=True).fill_null(0)
+    widest = counts.max()
+    return int(widest) + 1 if isinstance(widest, int) else 1
 
 
 def _has_quoted_newline(text: str, delimiter: str) -> bool:

@@ -53,6 +53,9 @@ def _edit_candidates() -> str:
     joins = [
         f"SELECT r.roll_key, e.ext_key FROM roll_left r JOIN ext_left e ON {k.format(t='r')} = {k.format(t='e')}"
         f" WHERE r.id_status IN ({_SHAPED}) AND e.id_status IN ({_SHAPED}) AND r.id_norm <> e.id_norm"
+        # MOD 11-2 catches every single substitution and adjacent swap, so two valid IDs one
+        # edit apart belong to two real people: at least one side must be invalid.
+        f" AND (r.id_status <> '{ids.VALID}' OR e.id_status <> '{ids.VALID}')"
         for k in _ID_EDIT_KEYS
     ]
     return f"""

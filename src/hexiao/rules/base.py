@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
@@ -51,6 +51,7 @@ class RuleContext:
     month: str  # YYYY-MM
     month_start: date
     config: Config
+    cache: dict[str, str] = field(default_factory=dict)  # temp tables built once per run
 
 
 class Rule(Protocol):

@@ -13,8 +13,8 @@ import polars as pl
 
 from hexiao.config import DeceasedParams
 from hexiao.frames import conform
+from hexiao.io.fields import CREMATION_KIND
 from hexiao.matching import methods
-from hexiao.matching.linker import link
 from hexiao.rules.base import (
     ACTION_REDUCE,
     ACTION_STOP,
@@ -25,6 +25,7 @@ from hexiao.rules.base import (
     RULE_OUTPUT_SCHEMA,
     RuleContext,
 )
+from hexiao.rules.common import extract_table, linked, overpayment_ctes
 from hexiao.store import query
 
 _DECISIVE = ", ".join(f"'{x}'" for x in methods.DECISIVE)
@@ -37,56 +38,26 @@ class DeceasedRule:
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         params: DeceasedParams = ctx.config.rules.deceased
         conn = ctx.conn
-        # Cremation records accumulate: every record loaded for this month or before counts.
-        conn.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE cremation_m AS
-            SELECT row_number() OVER (ORDER BY input_id, source_row) AS ext_key, *,
-                   coalesce(death_date, cremation_date) AS died_by
-            FROM cremation WHERE month <= ?
-            """,
-            [ctx.month],
-        )
-        links = link(conn, "roll_m", "cremation_m")
-        conn.register("deceased_links", links.to_arrow())
+        records = extract_table(ctx, CREMATION_KIND)
+        links = linked(ctx, CREMATION_KIND)
         frame = query(
             conn,
             f"""
             WITH hits AS (
                 SELECT l.*, r.* EXCLUDE (roll_key), e.name AS e_name, e.id_raw AS e_id_raw, e.death_date, e.cremation_date,
-                       e.funeral_home, e.died_by, e.source_file AS e_file, e.source_row AS e_row,
+                       e.funeral_home, coalesce(e.death_date, e.cremation_date) AS died_by,
+                       e.source_file AS e_file, e.source_row AS e_row,
                        e.id_norm AS e_id_norm,
-                       date_trunc('month', e.died_by) + to_months(?::INTEGER) AS effective
-                FROM deceased_links l
-                JOIN roll_m r USING (roll_key) JOIN cremation_m e USING (ext_key)
-                WHERE e.died_by < ?::DATE + INTERVAL 1 MONTH
+                       date_trunc('month', coalesce(e.death_date, e.cremation_date)) + to_months(?::INTEGER) AS effective
+                FROM {links} l
+                JOIN roll_m r USING (roll_key) JOIN {records} e USING (ext_key)
+                WHERE coalesce(e.death_date, e.cremation_date) < ?::DATE + INTERVAL 1 MONTH
                 -- one warning per roll row: its earliest death record, strongest method first
                 QUALIFY row_number() OVER (
-                    PARTITION BY l.roll_key ORDER BY l.method IN ({_DECISIVE}) DESC, l.score DESC, e.died_by
+                    PARTITION BY l.roll_key ORDER BY l.method IN ({_DECISIVE}) DESC, l.score DESC, died_by
                 ) = 1
             ),
-            months AS (
-                SELECT roll_key, unnest(generate_series(effective, ?::DATE - INTERVAL 1 MONTH, INTERVAL 1 MONTH)) AS m
-                FROM hits WHERE effective < ?::DATE
-            ),
-            snapshots AS (SELECT DISTINCT month FROM roll),
-            paid_in_snapshots AS (
-                SELECT month, id_norm, program, sum(monthly_amount) AS amount FROM roll GROUP BY ALL
-            ),
-            paid AS (
-                SELECT mo.roll_key,
-                       sum(CASE WHEN s.month IS NOT NULL THEN coalesce(p.amount, 0)
-                                WHEN h.start_month IS NULL OR mo.m >= h.start_month THEN h.monthly_amount
-                                ELSE 0 END) AS overpayment,
-                       count(*) FILTER (WHERE (s.month IS NOT NULL AND p.amount IS NOT NULL)
-                                           OR (s.month IS NULL AND (h.start_month IS NULL OR mo.m >= h.start_month)))
-                           AS months_paid
-                FROM months mo JOIN hits h USING (roll_key)
-                LEFT JOIN snapshots s ON s.month = strftime(mo.m, '%Y-%m')
-                LEFT JOIN paid_in_snapshots p
-                       ON p.month = strftime(mo.m, '%Y-%m') AND p.id_norm = h.id_norm AND p.program = h.program
-                GROUP BY mo.roll_key
-            )
+            {overpayment_ctes("hits")}
             SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_HIGH}' AS risk,
                    r.township, r.village, r.household_id, r.head_name, r.name,
                    coalesce(r.id_norm, r.id_raw) AS id_number, r.program,
@@ -123,5 +94,4 @@ class DeceasedRule:
                 ctx.month_start,
             ],
         )
-        conn.unregister("deceased_links")
         return frame.select(conform(RULE_OUTPUT_SCHEMA))

@@ -60,7 +60,9 @@ _FORM_RATES = (
     ("typo_sub", 0.07),
     ("typo_swap", 0.05),
 )
-_STRONG_FORMS = ("exact", "id15")
+# Forms whose cremation record carries the same normalised ID: hexiao's 身份证精确, which may
+# recommend 停发/减发. A same-pinyin name (homophone) is a near-equal name, so it is decisive too.
+_STRONG_FORMS = ("exact", "id15", "homophone")
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗"
 _SURNAME_WEIGHTS = (72, 71, 68, 54, 45, 31, 22, 21, 20, 19, 17, 15, 15, 13, 13, 12, 12, 12, 11, 9)

@@ -1,0 +1,92 @@
+"""Plumbing shared by the rules: extracts in force, cached links, overpayment, SQL snippets."""
+
+from __future__ import annotations
+
+from hexiao.io.fields import CREMATION_KIND
+from hexiao.matching.linker import link
+from hexiao.rules.base import RuleContext
+
+
+def extract_table(ctx: RuleContext, kind: str) -> str:
+    """A temp table `<kind>_m` of the records in force for the month, with `ext_key`.
+
+    Cremation records accumulate (every record loaded for a month ≤ M). The other kinds are
+    snapshots: the newest extract loaded for a month ≤ M replaces the older ones.
+    """
+    table = f"{kind}_m"
+    if table in ctx.cache:
+        return table
+    if kind == CREMATION_KIND:
+        where = "month <= ?"
+    else:
+        where = f"month = (SELECT max(month) FROM {kind} WHERE month <= ?)"
+    ctx.conn.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {table} AS
+            SELECT row_number() OVER (ORDER BY input_id, source_row) AS ext_key, *
+            FROM {kind} WHERE {where}""",
+        [ctx.month],
+    )
+    ctx.cache[table] = table
+    return table
+
+
+def linked(ctx: RuleContext, kind: str) -> str:
+    """A temp table `<kind>_links` (roll_key, ext_key, method, score, name_tier, note), computed once
+    per run and shared by every rule that reads this kind."""
+    table = f"{kind}_links"
+    if table in ctx.cache:
+        return table
+    links = link(ctx.conn, "roll_m", extract_table(ctx, kind))
+    ctx.conn.register(f"{table}_arrow", links.to_arrow())
+    ctx.conn.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_arrow")
+    ctx.conn.unregister(f"{table}_arrow")
+    ctx.cache[table] = table
+    return table
+
+
+def overpayment_ctes(hits: str) -> str:
+    """CTEs computing `paid(roll_key, overpayment, months_paid)` for a CTE `hits` with roll_key,
+    effective (first month no longer due), id_norm, program, monthly_amount and start_month.
+
+    A month m from `effective` to the month before this one counts as paid when the stored roll
+    snapshot of m lists the person in the same programme; months without a snapshot count from
+    保障起始年月 on (contract.md §4, 应追回金额). Parameter: this month's first day, twice.
+    """
+    return f"""
+    months AS (
+        SELECT roll_key, unnest(generate_series(effective, ?::DATE - INTERVAL 1 MONTH, INTERVAL 1 MONTH)) AS m
+        FROM {hits} WHERE effective < ?::DATE
+    ),
+    snapshots AS (SELECT DISTINCT month FROM roll),
+    paid_in_snapshots AS (SELECT month, id_norm, program, sum(monthly_amount) AS amount FROM roll GROUP BY ALL),
+    paid AS (
+        SELECT mo.roll_key,
+               sum(CASE WHEN s.month IS NOT NULL THEN coalesce(p.amount, 0)
+                        WHEN h.start_month IS NULL OR mo.m >= h.start_month THEN h.monthly_amount
+                        ELSE 0 END) AS overpayment,
+               count(*) FILTER (WHERE (s.month IS NOT NULL AND p.amount IS NOT NULL)
+                                   OR (s.month IS NULL AND (h.start_month IS NULL OR mo.m >= h.start_month)))
+                   AS months_paid
+        FROM months mo JOIN {hits} h USING (roll_key)
+        LEFT JOIN snapshots s ON s.month = strftime(mo.m, '%Y-%m')
+        LEFT JOIN paid_in_snapshots p
+               ON p.month = strftime(mo.m, '%Y-%m') AND p.id_norm = h.id_norm AND p.program = h.program
+        GROUP BY mo.roll_key
+    )"""
+
+
+def sql_list(values: tuple[str, ...] | list[str]) -> str:
+    """A SQL list literal of strings (quotes doubled), for config values inside queries."""
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def contains_any(column: str, words: tuple[str, ...] | list[str]) -> str:
+    """SQL: the column contains one of the words (false for an empty list or a null column)."""
+    if not words:
+        return "FALSE"
+    return f"coalesce(list_bool_or(list_transform({sql_list(words)}, w -> contains({column}, w))), FALSE)"
+
+
+# Columns every roll-based warning takes from the roll row `r`.
+ROLL_COLUMNS_SQL = """r.township, r.village, r.household_id, r.head_name, r.name,
+    coalesce(r.id_norm, r.id_raw) AS id_number, r.program"""
