@@ -1,7 +1,7 @@
 """hexiao.toml: one typed schema for every rule parameter, unknown keys refused.
 
-Every default is a named constant with its source. Problems are collected and reported together,
-each with file, key and line.
+Every default is a named constant with its reason or source. Problems are collected and reported
+together, each with file, key and line. `Config.origins` says where each effective value came from.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+import typing
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,40 @@ from typing import Any
 from hexiao.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "hexiao.toml"
+DEFAULT_ORIGIN = "默认值"
 
 # 特困人员认定办法: support ends from the month after death (从下月起终止).
 DEATH_STOP_OFFSET_MONTHS = 1
+# Vehicles that do not count as assets (domain.md rule 2): disabled people's vehicles
+# (功能性补偿代步机动车), motorcycles, three-wheelers, low-speed trucks, tractors — tools of a
+# rural livelihood in Anhui practice.
+VEHICLE_EXEMPT_TYPES = ("残疾人", "摩托", "三轮汽车", "低速货车", "拖拉机")
+VEHICLE_INACTIVE_STATES = ("注销", "报废", "转出")
+VEHICLE_LIVELIHOOD_USES = ("营运", "货运", "客运")  # note 可能为谋生工具; 非营运 is excluded
+# Anhui 低保 property rules: one home is allowed; shops, offices, garages, parking and industrial
+# property are not.
+MAX_RESIDENTIAL_UNITS = 1
+NON_RESIDENTIAL_ALLOWED = False
+NON_RESIDENTIAL_USES = ("商业", "商服", "办公", "车库", "车位", "工业")
+BUSINESS_ACTIVE_STATES = ("存续", "在业", "开业")
+BUSINESS_ENTERPRISE_ROLES = ("法定代表人", "股东", "投资人", "高管", "董事", "监事", "经理")
+BUSINESS_SOLE_TRADER_ROLES = ("经营者",)
+# Programmes one person may not draw together (national rules; 低保 covers 城市低保 and 农村低保).
+EXCLUSIVE_PROGRAMS = (("低保", "特困"), ("孤儿", "特困"), ("事实无人抚养儿童", "特困"), ("孤儿", "事实无人抚养儿童"))
+# 孤儿/事实无人抚养儿童 are paid until 18 and stop from the month after (seed 004: 年满18周岁的，自次月起，停发);
+# 提前三个月书面告知 (seed 000).
+AGE_OUT_PROGRAMS = ("孤儿", "事实无人抚养儿童")
+# 特困 members who joined as minors: at 18 they are re-assessed as adults (they may stay), so the
+# rule asks for a visit, and only for stop months in the last year — older cases were reviewed.
+AGE_OUT_MINOR_PROGRAMS = ("特困",)
+AGE_OUT_MINOR_REVIEW_MONTHS = 12
+AGE_OUT_AGE = 18
+AGE_OUT_NOTICE_MONTHS = 3
+# 高龄津贴 is for people aged 80 and over.
+MINIMUM_AGES = {"高龄津贴": 80}
+# 防返贫监测: the categories that must be checked for 漏保 (seed 000); 风险已消除 = 是 are not.
+OMISSION_CATEGORIES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "未脱贫户")
+OMISSION_CLEARED_VALUES = ("是",)
 
 
 @dataclass(frozen=True)
@@ -29,13 +61,87 @@ class DeceasedParams:
 
 
 @dataclass(frozen=True)
+class VehicleParams:
+    """VEHICLE 车辆."""
+
+    exempt_types: tuple[str, ...] = VEHICLE_EXEMPT_TYPES
+    inactive_states: tuple[str, ...] = VEHICLE_INACTIVE_STATES
+    livelihood_uses: tuple[str, ...] = VEHICLE_LIVELIHOOD_USES
+
+
+@dataclass(frozen=True)
+class PropertyParams:
+    """PROPERTY 房产."""
+
+    max_residential_units: int = MAX_RESIDENTIAL_UNITS
+    non_residential_allowed: bool = NON_RESIDENTIAL_ALLOWED
+    non_residential_uses: tuple[str, ...] = NON_RESIDENTIAL_USES
+
+
+@dataclass(frozen=True)
+class BusinessParams:
+    """BUSINESS 工商."""
+
+    active_states: tuple[str, ...] = BUSINESS_ACTIVE_STATES
+    enterprise_roles: tuple[str, ...] = BUSINESS_ENTERPRISE_ROLES
+    sole_trader_roles: tuple[str, ...] = BUSINESS_SOLE_TRADER_ROLES
+
+
+@dataclass(frozen=True)
+class PublicEmployeeParams:
+    """PUBLIC_EMPLOYEE 财政供养: anyone on the payroll list."""
+
+
+@dataclass(frozen=True)
+class DuplicateParams:
+    """DUPLICATE 重复享受."""
+
+    exclusive_programs: tuple[tuple[str, ...], ...] = EXCLUSIVE_PROGRAMS
+
+
+@dataclass(frozen=True)
+class AgeOutParams:
+    """AGE_OUT 年龄到期."""
+
+    programs: tuple[str, ...] = AGE_OUT_PROGRAMS
+    minor_programs: tuple[str, ...] = AGE_OUT_MINOR_PROGRAMS
+    minor_review_months: int = AGE_OUT_MINOR_REVIEW_MONTHS
+    age: int = AGE_OUT_AGE
+    age_out_notice_months: int = AGE_OUT_NOTICE_MONTHS
+
+
+@dataclass(frozen=True)
+class AgeInvalidParams:
+    """AGE_INVALID 年龄不符."""
+
+    minimum_ages: dict[str, int] = field(default_factory=lambda: dict(MINIMUM_AGES))
+    maximum_ages: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OmissionParams:
+    """OMISSION 疑似漏保."""
+
+    categories: tuple[str, ...] = OMISSION_CATEGORIES
+    cleared_values: tuple[str, ...] = OMISSION_CLEARED_VALUES
+
+
+@dataclass(frozen=True)
 class BadIdParams:
-    """BAD_ID 身份证号异常: no parameters yet; the section exists so it can be switched off."""
+    """BAD_ID 身份证号异常: no parameters; listed so the section is known."""
 
 
 @dataclass(frozen=True)
 class RulesConfig:
     deceased: DeceasedParams = field(default_factory=DeceasedParams)
+    vehicle: VehicleParams = field(default_factory=VehicleParams)
+    property: PropertyParams = field(default_factory=PropertyParams)
+    business: BusinessParams = field(default_factory=BusinessParams)
+    public_employee: PublicEmployeeParams = field(default_factory=PublicEmployeeParams)
+    duplicate: DuplicateParams = field(default_factory=DuplicateParams)
+    age_out: AgeOutParams = field(default_factory=AgeOutParams)
+    age_invalid: AgeInvalidParams = field(default_factory=AgeInvalidParams)
+    omission: OmissionParams = field(default_factory=OmissionParams)
     bad_id: BadIdParams = field(default_factory=BadIdParams)
 
 
@@ -45,11 +151,34 @@ class Config:
     disabled_rules: tuple[str, ...] = ()
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → {header: field}
     source: str = "内置默认值"
+    origins: dict[str, str] = field(default_factory=dict)  # "rules.vehicle.exempt_types" → "hexiao.toml:7"
 
     def digest(self) -> str:
         """Short hash of the effective values, recorded with every run."""
-        payload = json.dumps(asdict(self) | {"source": ""}, sort_keys=True, ensure_ascii=False, default=str)
+        values = asdict(self) | {"source": "", "origins": {}}
+        payload = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+    def effective(self) -> list[tuple[str, Any, str]]:
+        """(key, value, origin) for every setting, for `hexiao config show`."""
+        rows: list[tuple[str, Any, str]] = [
+            ("disabled_rules", list(self.disabled_rules), self.origins.get("disabled_rules", DEFAULT_ORIGIN))
+        ]
+        for section in fields(RulesConfig):
+            params = getattr(self.rules, section.name)
+            for item in fields(params):
+                key = f"rules.{section.name}.{item.name}"
+                rows.append((key, _plain(getattr(params, item.name)), self.origins.get(key, DEFAULT_ORIGIN)))
+        for kind, mapping in self.headers.items():
+            for header, target in mapping.items():
+                rows.append((f"headers.{kind}.{header}", target, self.origins.get(f"headers.{kind}", DEFAULT_ORIGIN)))
+        return rows
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def find_config(explicit: Path | None) -> Path | None:
@@ -62,68 +191,143 @@ def find_config(explicit: Path | None) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def _line_of(text: str, key: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if (
-            line.strip().startswith((key, f'"{key}"'))
-            or line.strip() == f"[{key}]"
-            or line.strip().endswith(f".{key}]")
-        ):
-            return number
+class _Problems:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.lines, self.items = path, text.splitlines(), list[str]()
+
+    def where(self, key: str) -> str:
+        """`file:line` of the line that sets `key` (a bare key, a quoted key or a [section])."""
+        leaf = key.split(".")[-1]
+        for number, line in enumerate(self.lines, start=1):
+            stripped = line.strip()
+            if stripped.startswith((f"{leaf} ", f"{leaf}=", f'"{leaf}"')) or stripped in (f"[{key}]", f"[{leaf}]"):
+                return f"{self.path}:{number}"
+        return str(self.path)
+
+    def add(self, key: str, message: str) -> None:
+        self.items.append(f"{self.where(key)}: {key}：{message}")
+
+
+def _convert(value: Any, hint: Any, key: str, problems: _Problems) -> Any:
+    """Check a TOML value against the field's type; return it in the dataclass's form."""
+    origin = typing.get_origin(hint)
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        problems.add(key, f"应为 true 或 false，实际为 {value!r}")
+    elif hint is int:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        problems.add(key, f"应为非负整数，实际为 {value!r}")
+    elif origin is tuple:
+        inner = typing.get_args(hint)[0]
+        if not isinstance(value, list):
+            problems.add(key, f"应为列表，实际为 {value!r}")
+        elif inner is str and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        elif inner is not str and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in value):
+            return tuple(tuple(v) for v in value)
+        else:
+            problems.add(key, f"列表元素类型不对：{value!r}")
+    elif origin is dict:
+        if isinstance(value, dict) and all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
+            return dict(value)
+        problems.add(key, f"应为 {{名称 = 整数}} 表，实际为 {value!r}")
     return None
 
 
-def _build(cls: type[Any], values: dict[str, Any], where: str, text: str, problems: list[str], path: Path) -> Any:
-    known = {f.name: f for f in fields(cls)}
+def _section(cls: type[Any], values: Any, prefix: str, problems: _Problems, origins: dict[str, str]) -> Any:
+    if not isinstance(values, dict):
+        problems.add(prefix, "应为一个表（[section]）")
+        return cls()
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
     kwargs: dict[str, Any] = {}
-    for key, value in values.items():
-        line = _line_of(text, key)
-        at = f"{path}:{line}" if line else str(path)
-        if key not in known:
-            problems.append(f"{at}: 未知的配置项 {where}{key}（可用：{', '.join(known) or '无'}）")
+    for name, value in values.items():
+        key = f"{prefix}.{name}"
+        if name not in known:
+            problems.add(key, f"未知的配置项（可用：{'、'.join(sorted(known)) or '无'}）")
             continue
-        default = known[key].default
-        if isinstance(default, bool) or not isinstance(default, int | float | str | tuple):
-            kwargs[key] = value
-        elif isinstance(default, int) and not (isinstance(value, int) and not isinstance(value, bool)):
-            problems.append(f"{at}: {where}{key} 应为整数，实际为 {value!r}")
-        else:
-            kwargs[key] = value
+        converted = _convert(value, hints[name], key, problems)
+        if converted is not None:
+            kwargs[name] = converted
+            origins[key] = problems.where(key)
     return cls(**kwargs)
 
 
 def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: 无法读取配置文件（{type(exc).__name__}）") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: TOML 语法错误：{exc}") from None
-    problems: list[str] = []
-    rules_data = data.pop("rules", {})
-    headers = data.pop("headers", {})
-    disabled = data.pop("disabled_rules", [])
+    problems = _Problems(path, text)
+    origins: dict[str, str] = {}
+    known_top = {"rules", "headers", "disabled_rules"}
     for key in data:
-        problems.append(
-            f"{path}:{_line_of(text, key) or '?'}: 未知的配置项 {key}（可用：rules、headers、disabled_rules）"
-        )
+        if key not in known_top:
+            problems.add(key, f"未知的配置项（可用：{'、'.join(sorted(known_top))}）")
+    rules_data = data.get("rules", {})
     sections: dict[str, Any] = {}
     rule_fields = {f.name: f for f in fields(RulesConfig)}
-    for name, values in rules_data.items():
+    for name, values in rules_data.items() if isinstance(rules_data, dict) else []:
         if name not in rule_fields:
-            problems.append(
-                f"{path}:{_line_of(text, name) or '?'}: 未知的规则 rules.{name}（可用：{', '.join(rule_fields)}）"
-            )
+            problems.add(f"rules.{name}", f"未知的规则（可用：{'、'.join(rule_fields)}）")
             continue
         factory = rule_fields[name].default_factory
         assert callable(factory)
-        sections[name] = _build(type(factory()), values, f"rules.{name}.", text, problems, path)
-    if problems:
-        raise ConfigError("；".join(problems))
+        sections[name] = _section(type(factory()), values, f"rules.{name}", problems, origins)
+    disabled = data.get("disabled_rules", [])
+    if not isinstance(disabled, list) or not all(isinstance(d, str) for d in disabled):
+        problems.add("disabled_rules", f'应为规则代码列表，如 ["BAD_ID"]，实际为 {disabled!r}')
+        disabled = []
+    elif "disabled_rules" in data:
+        origins["disabled_rules"] = problems.where("disabled_rules")
+    headers = data.get("headers", {})
+    if not isinstance(headers, dict) or not all(
+        isinstance(m, dict) and all(isinstance(v, str) for v in m.values()) for m in headers.values()
+    ):
+        problems.add("headers", '应为 [headers.<种类>] 表，每项为 "表头" = "字段名"')
+        headers = {}
+    for kind in headers:
+        origins[f"headers.{kind}"] = problems.where(f"headers.{kind}")
+    _check_header_targets(headers, problems)
+    _check_rule_codes(disabled, problems)
+    if problems.items:
+        raise ConfigError("；".join(problems.items))
     return Config(
         rules=RulesConfig(**sections),
-        disabled_rules=tuple(str(r).upper() for r in disabled),
+        disabled_rules=tuple(d.upper() for d in disabled),
         headers={str(k): {str(h): str(f) for h, f in v.items()} for k, v in headers.items()},
         source=str(path),
+        origins=origins,
     )
+
+
+def _check_header_targets(headers: dict[str, Any], problems: _Problems) -> None:
+    from hexiao.io.fields import FIELDS  # the input schema; imported here to keep config importable alone
+
+    for kind, mapping in headers.items():
+        if kind not in FIELDS:
+            problems.add(f"headers.{kind}", f"未知的数据种类（可用：{'、'.join(FIELDS)}）")
+            continue
+        names = {f.name for f in FIELDS[kind]}
+        for header, target in mapping.items():
+            if target not in names:
+                problems.add(
+                    f"headers.{kind}", f"“{header}”映射到未知字段 {target}（可用：{'、'.join(sorted(names))}）"
+                )
+
+
+def _check_rule_codes(disabled: list[str], problems: _Problems) -> None:
+    from hexiao.rules import LABELS  # the registry imports this module, so look it up lazily
+
+    codes = set(LABELS)
+    for code in disabled:
+        if code.upper() not in codes:
+            problems.add("disabled_rules", f"未知的规则代码 {code}（可用：{'、'.join(sorted(codes))}）")

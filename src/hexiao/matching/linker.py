@@ -82,20 +82,29 @@ _NAME_BIRTH = f"""
     WHERE (r.id_status <> '{ids.VALID}' OR e.id_status <> '{ids.VALID}') AND r.id_norm <> e.id_norm
 """
 
-# A scientific-notation ID matches only a name that is unique in its county on both sides.
+# A scientific-notation ID matches only a name that is unique in its county on both sides. The
+# damaged side is filtered before the join so common names never meet a whole extract.
 _NAME_COUNTY = f"""
     WITH roll_names AS (
         SELECT id_county, name_simp, count(DISTINCT coalesce(id_norm, name_simp)) AS n FROM roll_all
         WHERE id_county IS NOT NULL GROUP BY ALL
     ), ext_names AS (
-        SELECT id_county, name_simp, count(*) AS n FROM ext_all WHERE id_county IS NOT NULL GROUP BY ALL
+        SELECT id_county, name_simp, count(DISTINCT coalesce(id_norm, name_simp)) AS n FROM ext_all
+        WHERE id_county IS NOT NULL GROUP BY ALL
+    ), roll_sci AS (SELECT * FROM roll_left WHERE id_status = '{ids.EXCEL_SCIENTIFIC}'),
+    ext_sci AS (SELECT * FROM ext_left WHERE id_status = '{ids.EXCEL_SCIENTIFIC}'),
+    pairs AS (
+        SELECT r.roll_key, e.ext_key, r.id_county, r.name_simp
+        FROM roll_sci r JOIN ext_left e ON r.id_county = e.id_county AND r.name_simp = e.name_simp
+        UNION
+        SELECT r.roll_key, e.ext_key, r.id_county, r.name_simp
+        FROM roll_left r JOIN ext_sci e ON r.id_county = e.id_county AND r.name_simp = e.name_simp
     )
-    SELECT r.roll_key, e.ext_key, '{m.NAME_COUNTY}' AS method,
+    SELECT p.roll_key, p.ext_key, '{m.NAME_COUNTY}' AS method,
            '身份证号为科学计数法，仅地区码可用；姓名在该县唯一' AS note
-    FROM roll_left r JOIN ext_left e ON r.id_county = e.id_county AND r.name_simp = e.name_simp
-    JOIN roll_names rn ON rn.id_county = r.id_county AND rn.name_simp = r.name_simp AND rn.n = 1
-    JOIN ext_names en ON en.id_county = e.id_county AND en.name_simp = e.name_simp AND en.n = 1
-    WHERE r.id_status = '{ids.EXCEL_SCIENTIFIC}' OR e.id_status = '{ids.EXCEL_SCIENTIFIC}'
+    FROM pairs p
+    JOIN roll_names rn ON rn.id_county = p.id_county AND rn.name_simp = p.name_simp AND rn.n = 1
+    JOIN ext_names en ON en.id_county = p.id_county AND en.name_simp = p.name_simp AND en.n = 1
 """
 
 

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+from hexiao.rules.age_invalid import AgeInvalidRule
+from hexiao.rules.age_out import AgeOutRule
 from hexiao.rules.bad_id import BadIdRule
 from hexiao.rules.base import Rule
+from hexiao.rules.business import BusinessRule
 from hexiao.rules.deceased import DeceasedRule
+from hexiao.rules.duplicate import DuplicateRule
+from hexiao.rules.omission import OmissionRule
+from hexiao.rules.property import PropertyRule
+from hexiao.rules.public_employee import PublicEmployeeRule
+from hexiao.rules.vehicle import VehicleRule
 
 # Order is the order of the reports: the most urgent first.
-REGISTRY: tuple[Rule, ...] = (DeceasedRule(), BadIdRule())
+REGISTRY: tuple[Rule, ...] = (
+    DeceasedRule(),
+    DuplicateRule(),
+    PublicEmployeeRule(),
+    AgeOutRule(),
+    VehicleRule(),
+    PropertyRule(),
+    BusinessRule(),
+    OmissionRule(),
+    AgeInvalidRule(),
+    BadIdRule(),
+)
 
 LABELS = {rule.code: rule.label for rule in REGISTRY}
 

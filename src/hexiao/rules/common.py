@@ -75,18 +75,22 @@ def overpayment_ctes(hits: str) -> str:
     )"""
 
 
-def sql_list(values: tuple[str, ...] | list[str]) -> str:
-    """A SQL list literal of strings (quotes doubled), for config values inside queries."""
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
-
-
 def contains_any(column: str, words: tuple[str, ...] | list[str]) -> str:
     """SQL: the column contains one of the words (false for an empty list or a null column)."""
     if not words:
         return "FALSE"
-    return f"coalesce(list_bool_or(list_transform({sql_list(words)}, w -> contains({column}, w))), FALSE)"
+    terms = " OR ".join(f"contains({column}, '{w.replace(chr(39), chr(39) * 2)}')" for w in words)
+    return f"coalesce(({terms}), FALSE)"
 
 
 # Columns every roll-based warning takes from the roll row `r`.
 ROLL_COLUMNS_SQL = """r.township, r.village, r.household_id, r.head_name, r.name,
     coalesce(r.id_norm, r.id_raw) AS id_number, r.program"""
+
+
+def match_note_sql(alias: str = "l") -> str:
+    """How a weaker link was made (method, note, name tier); empty for a clean exact ID match."""
+    return (
+        f"CASE WHEN {alias}.method = '身份证精确' AND {alias}.name_tier IN ('相同', '规范化后相同') THEN '' "
+        f"ELSE '匹配：' || {alias}.method || '（' || {alias}.note || '，姓名' || {alias}.name_tier || '）' END"
+    )

@@ -1,0 +1,69 @@
+"""DUPLICATE 重复享受: the same person on two roll rows of the month — in two households, two
+townships, or two programmes that exclude each other (domain.md rule 6). Both rows are warned,
+each naming the other."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from hexiao.config import DuplicateParams
+from hexiao.frames import conform
+from hexiao.normalize import ids
+from hexiao.rules.base import ACTION_VISIT, RISK_HIGH, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
+from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any
+from hexiao.store import query
+
+# IDs that identify one person: an Excel numeric cell (…000) may be shared by two people.
+_IDENTIFYING = ", ".join(f"'{s}'" for s in (ids.VALID, ids.BAD_CHECK, ids.BAD_DATE, ids.BAD_REGION))
+
+
+def exclusive_sql(params: DuplicateParams) -> str:
+    """SQL: programmes a.program and b.program exclude each other (either order)."""
+    terms = []
+    for group in params.exclusive_programs:
+        if len(group) != 2:
+            continue
+        x, y = group
+        ax, ay = contains_any("a.program", [x]), contains_any("a.program", [y])
+        bx, by = contains_any("b.program", [x]), contains_any("b.program", [y])
+        terms.append(f"(({ax} AND {by}) OR ({ay} AND {bx}))")
+    return " OR ".join(terms) or "FALSE"
+
+
+class DuplicateRule:
+    code = "DUPLICATE"
+    label = "重复享受"
+
+    def run(self, ctx: RuleContext) -> pl.DataFrame:
+        params: DuplicateParams = ctx.config.rules.duplicate
+        frame = query(
+            ctx.conn,
+            f"""
+            WITH people AS (SELECT * FROM roll_m WHERE id_status IN ({_IDENTIFYING}) AND id_norm IS NOT NULL),
+            pairs AS (
+                SELECT a.roll_key, b.roll_key AS other_key,
+                       concat_ws('、',
+                           CASE WHEN a.household_id <> b.household_id THEN '不同家庭' END,
+                           CASE WHEN a.township <> b.township THEN '不同乡镇' END,
+                           CASE WHEN {exclusive_sql(params)} THEN '互斥项目 ' || a.program || '×' || b.program END
+                       ) AS why,
+                       b.source_file || ' 第' || b.source_row || '行（' || concat_ws('，', b.township, b.village,
+                           '户编号 ' || b.household_id, b.program, b.name) || '）' AS other,
+                       b.household_id || '/' || b.program AS other_key_text
+                FROM people a JOIN people b ON a.id_norm = b.id_norm AND a.roll_key <> b.roll_key
+            ), per_row AS (
+                SELECT roll_key, string_agg(other || '：' || why, '；' ORDER BY other) AS others,
+                       string_agg(other_key_text, ',' ORDER BY other_key_text) AS other_keys
+                FROM pairs WHERE why <> '' GROUP BY roll_key
+            )
+            SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_HIGH}' AS risk, {ROLL_COLUMNS_SQL},
+                   '身份证精确' AS match_method, 100.0 AS match_score,
+                   r.source_file || ' 第' || r.source_row || '行' AS source,
+                   '同一身份证号本月另见于 ' || p.others AS evidence,
+                   '{ACTION_VISIT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
+                   {ROLL_PERSON_KEY_SQL} || '/' || r.household_id || '/' || r.program AS person_key,
+                   p.other_keys AS evidence_key
+            FROM per_row p JOIN roll_m r USING (roll_key)
+            """,
+        )
+        return frame.select(conform(RULE_OUTPUT_SCHEMA))

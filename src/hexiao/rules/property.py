@@ -1,0 +1,69 @@
+"""PROPERTY 房产: the household holds more residential units than allowed, or any non-residential
+unit (domain.md rule 3). Units are counted once per household even when several members are
+registered on the same certificate; one warning for each member who holds a unit, listing all."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from hexiao.config import PropertyParams
+from hexiao.frames import conform
+from hexiao.io.fields import PROPERTY_KIND
+from hexiao.rules.base import ACTION_VISIT, RISK_MEDIUM, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
+from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, extract_table, linked, match_note_sql
+from hexiao.store import query
+
+
+class PropertyRule:
+    code = "PROPERTY"
+    label = "房产"
+
+    def run(self, ctx: RuleContext) -> pl.DataFrame:
+        params: PropertyParams = ctx.config.rules.property
+        records, links = extract_table(ctx, PROPERTY_KIND), linked(ctx, PROPERTY_KIND)
+        non_residential = contains_any("coalesce(e.planned_use, '')", params.non_residential_uses)
+        frame = query(
+            ctx.conn,
+            f"""
+            WITH holdings AS (
+                SELECT l.roll_key, r.household_id, r.name AS holder, l.method, l.score,
+                       {match_note_sql()} AS match_note,
+                       e.source_file || ' 第' || e.source_row || '行' AS source,
+                       coalesce(e.certificate, e.location, e.source_file || '#' || e.source_row) AS unit_key,
+                       e.location, e.floor_area, e.planned_use, e.certificate, {non_residential} AS non_residential
+                FROM {links} l JOIN {records} e USING (ext_key) JOIN roll_m r USING (roll_key)
+            ), units AS (
+                SELECT household_id, unit_key, bool_or(non_residential) AS non_residential,
+                       '坐落 ' || coalesce(any_value(location), '（未填）') || '（'
+                       || concat_ws('，', any_value(planned_use),
+                                    '建筑面积 ' || CAST(round(any_value(floor_area), 2) AS VARCHAR) || '㎡',
+                                    '权证号 ' || any_value(certificate),
+                                    '权利人 ' || string_agg(DISTINCT holder, '、' ORDER BY holder)) || '）' AS item
+                FROM holdings GROUP BY household_id, unit_key
+            ), households AS (
+                SELECT household_id,
+                       count(*) FILTER (WHERE NOT non_residential) AS residential,
+                       count(*) FILTER (WHERE non_residential) AS non_residential,
+                       string_agg(item, '；' ORDER BY unit_key) AS items,
+                       string_agg(unit_key, ',' ORDER BY unit_key) AS unit_keys
+                FROM units GROUP BY household_id
+                HAVING count(*) FILTER (WHERE NOT non_residential) > {int(params.max_residential_units)}
+                    OR (count(*) FILTER (WHERE non_residential) > 0 AND NOT {str(params.non_residential_allowed).upper()})
+            ), holders AS (
+                SELECT roll_key, any_value(household_id) AS household_id, arg_max(method, score) AS method,
+                       max(score) AS score, string_agg(DISTINCT source, '、') AS source,
+                       string_agg(DISTINCT match_note, '；') AS match_note
+                FROM holdings GROUP BY roll_key
+            )
+            SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_MEDIUM}' AS risk, {ROLL_COLUMNS_SQL},
+                   p.method AS match_method, p.score AS match_score, p.source,
+                   '家庭共有住宅 ' || h.residential || ' 套、非住宅 ' || h.non_residential || ' 套'
+                       || '（允许住宅 {int(params.max_residential_units)} 套'
+                       || '{"，允许非住宅" if params.non_residential_allowed else "，不允许非住宅"}）：' || h.items
+                       || coalesce('；' || nullif(p.match_note, ''), '') AS evidence,
+                   '{ACTION_VISIT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
+                   {ROLL_PERSON_KEY_SQL} AS person_key, h.unit_keys AS evidence_key
+            FROM holders p JOIN households h USING (household_id) JOIN roll_m r USING (roll_key)
+            """,
+        )
+        return frame.select(conform(RULE_OUTPUT_SCHEMA))

@@ -1,0 +1,41 @@
+"""PUBLIC_EMPLOYEE 财政供养: a member is on the public-payroll list (domain.md rule 5)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from hexiao.frames import conform
+from hexiao.io.fields import EMPLOYEE_KIND
+from hexiao.rules.base import ACTION_VISIT, RISK_HIGH, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
+from hexiao.rules.common import ROLL_COLUMNS_SQL, extract_table, linked, match_note_sql
+from hexiao.store import query
+
+
+class PublicEmployeeRule:
+    code = "PUBLIC_EMPLOYEE"
+    label = "财政供养"
+
+    def run(self, ctx: RuleContext) -> pl.DataFrame:
+        records, links = extract_table(ctx, EMPLOYEE_KIND), linked(ctx, EMPLOYEE_KIND)
+        frame = query(
+            ctx.conn,
+            f"""
+            WITH listed AS (
+                SELECT l.roll_key, arg_max(l.method, l.score) AS method, max(l.score) AS score,
+                       string_agg(DISTINCT e.source_file || ' 第' || e.source_row || '行', '、') AS source,
+                       string_agg(DISTINCT coalesce(e.employer, '（未填单位）')
+                                  || coalesce('（' || e.staff_category || '）', ''), '；') AS items,
+                       string_agg(DISTINCT {match_note_sql()}, '；') AS match_note,
+                       string_agg(DISTINCT coalesce(e.employer, ''), ',') AS employers
+                FROM {links} l JOIN {records} e USING (ext_key)
+                GROUP BY l.roll_key
+            )
+            SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_HIGH}' AS risk, {ROLL_COLUMNS_SQL},
+                   p.method AS match_method, p.score AS match_score, p.source,
+                   '财政供养人员名单：' || p.items || coalesce('；' || nullif(p.match_note, ''), '') AS evidence,
+                   '{ACTION_VISIT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
+                   {ROLL_PERSON_KEY_SQL} AS person_key, p.employers AS evidence_key
+            FROM listed p JOIN roll_m r USING (roll_key)
+            """,
+        )
+        return frame.select(conform(RULE_OUTPUT_SCHEMA))

@@ -1,0 +1,52 @@
+"""VEHICLE 车辆: a member owns an active vehicle of a type that is not exempt (domain.md rule 2)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from hexiao.config import VehicleParams
+from hexiao.frames import conform
+from hexiao.io.fields import VEHICLE_KIND
+from hexiao.rules.base import ACTION_VISIT, RISK_MEDIUM, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
+from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, extract_table, linked, match_note_sql
+from hexiao.store import query
+
+
+class VehicleRule:
+    code = "VEHICLE"
+    label = "车辆"
+
+    def run(self, ctx: RuleContext) -> pl.DataFrame:
+        params: VehicleParams = ctx.config.rules.vehicle
+        records, links = extract_table(ctx, VEHICLE_KIND), linked(ctx, VEHICLE_KIND)
+        inactive = contains_any("coalesce(e.vehicle_status, '')", params.inactive_states)
+        exempt = contains_any("coalesce(e.vehicle_type, '')", params.exempt_types)
+        livelihood = f"({contains_any('e.use_nature', params.livelihood_uses)} AND NOT starts_with(e.use_nature, '非'))"
+        frame = query(
+            ctx.conn,
+            f"""
+            WITH owned AS (
+                SELECT l.roll_key, l.method, l.score, {match_note_sql()} AS match_note,
+                       e.source_file || ' 第' || e.source_row || '行' AS source, coalesce(e.plate, '（无号牌）') AS plate,
+                       '号牌 ' || coalesce(e.plate, '（无号牌）') || '（' || concat_ws('，', e.vehicle_type, e.use_nature,
+                           e.vehicle_status, '初次登记 ' || strftime(e.registered_on, '%Y-%m-%d')) || '）'
+                           || CASE WHEN {livelihood} THEN '，可能为谋生工具' ELSE '' END AS item
+                FROM {links} l JOIN {records} e USING (ext_key)
+                WHERE NOT {inactive} AND NOT {exempt}
+            ), per_person AS (
+                SELECT roll_key, arg_max(method, score) AS method, max(score) AS score,
+                       string_agg(item, '；' ORDER BY plate) AS items, string_agg(DISTINCT source, '、') AS source,
+                       string_agg(DISTINCT match_note, '；') AS match_note, count(*) AS vehicles,
+                       string_agg(plate, ',' ORDER BY plate) AS plates
+                FROM owned GROUP BY roll_key
+            )
+            SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_MEDIUM}' AS risk, {ROLL_COLUMNS_SQL},
+                   p.method AS match_method, p.score AS match_score, p.source,
+                   '名下在用车辆 ' || p.vehicles || ' 辆：' || p.items
+                       || coalesce('；' || nullif(p.match_note, ''), '') AS evidence,
+                   '{ACTION_VISIT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
+                   {ROLL_PERSON_KEY_SQL} AS person_key, p.plates AS evidence_key
+            FROM per_person p JOIN roll_m r USING (roll_key)
+            """,
+        )
+        return frame.select(conform(RULE_OUTPUT_SCHEMA))
