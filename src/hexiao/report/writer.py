@@ -18,6 +18,7 @@ import polars as pl
 from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS, TEXT_ID_COLUMNS
 
 EXIT_ACTIONS = ("停发", "减发")
+OMISSION_CODE = "OMISSION"  # rows from the poverty-monitoring list, also in 疑似漏保.csv
 CSV_ENCODINGS = {"utf-8-sig": "UTF-8 with BOM", "gb18030": "GB18030"}
 
 
@@ -66,6 +67,10 @@ def write_reports(
     for township, group in report.group_by("乡镇（街道）", maintain_order=True):
         write_csv(group, staging / f"预警名单_{safe_file_part(township[0])}.csv", encoding)
     write_csv(report.filter(pl.col("建议措施").is_in(EXIT_ACTIONS)), staging / "退出建议.csv", encoding)
+    omissions = report.filter(pl.col("预警代码") == OMISSION_CODE)
+    write_csv(omissions, staging / "疑似漏保.csv", encoding)
+    for township, group in omissions.group_by("乡镇（街道）", maintain_order=True):
+        write_csv(group, staging / f"疑似漏保_{safe_file_part(township[0])}.csv", encoding)
     write_csv(
         rejected.select([pl.col(k).alias(v) for k, v in REJECTED_HEADERS.items()]),
         staging / "rejected_rows.csv",
