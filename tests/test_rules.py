@@ -6,8 +6,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import ROLL_HEADER, write_text
 
+from conftest import ROLL_HEADER, write_text
 from hexiao.config import Config, load_config
 from hexiao.load import load
 from hexiao.match import match
