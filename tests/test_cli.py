@@ -103,3 +103,22 @@ def test_every_command_has_help_and_is_in_readme() -> None:
         assert result.exit_code == 0
         assert command.help, name
         assert f"hexiao {name}" in readme, name
+
+
+def test_config_validate_reports_every_problem_with_lines(workspace: Path) -> None:
+    Path("bad.toml").write_text(
+        '[rules.vehicle]\nexempt_types = ["摩托"]\nbogus = 1\n\n[rules.property]\nmax_residential_units = "two"\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["config", "validate", "--config", "bad.toml"])
+    assert result.exit_code == 1
+    assert "bad.toml:3: rules.vehicle.bogus" in result.stderr
+    assert "bad.toml:6: rules.property.max_residential_units" in result.stderr
+
+
+def test_config_show_names_the_origin(workspace: Path) -> None:
+    Path("hexiao.toml").write_text('[rules.vehicle]\nexempt_types = ["摩托"]\n', encoding="utf-8")
+    result = runner.invoke(app, ["config", "show"])
+    assert result.exit_code == 0
+    assert 'rules.vehicle.exempt_types = ["摩托"]    # ' in result.stdout and "hexiao.toml:2" in result.stdout
+    assert "rules.property.max_residential_units = 1    # 默认值" in result.stdout

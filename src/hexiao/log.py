@@ -45,6 +45,8 @@ def get_logger() -> logging.Logger:
     logger = logging.getLogger(LOGGER_NAME)
     if not any(isinstance(f, MaskingFilter) for f in logger.filters):
         logger.addFilter(MaskingFilter())
+        # Without a log file yet, say nothing: logging's last-resort handler would print to stderr.
+        logger.addHandler(logging.NullHandler())
         logger.setLevel(logging.INFO)
         logger.propagate = False
     return logger

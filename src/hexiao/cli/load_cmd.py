@@ -22,8 +22,9 @@ from hexiao.load import LoadResult
 from hexiao.load import load as load_files
 
 HELP = (
-    "载入数据文件：KIND 为 roll（保障对象花名册）或 cremation（火化/殡葬数据）。"
-    "CSV（UTF-8/GBK/GB18030）、XLSX、XLS 均可；无法使用的行写入拒绝清单并说明原因。"
+    "载入数据文件：KIND 为 roll（保障对象花名册）、cremation（火化/殡葬）、vehicle（车辆）、property（不动产）、"
+    "business（工商）、employee（财政供养）或 poverty（防返贫监测）。CSV（UTF-8/GBK/GB18030）、XLSX、XLS 均可；"
+    "无法使用的行写入拒绝清单并说明原因。"
 )
 
 
