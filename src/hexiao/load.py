@@ -180,54 +180,68 @@ def store_inputs(
         conn.unregister("incoming_rejected")
 
 
-def load_files(
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file to load: its kind and, for a roll without a 保障类别 column, its programme."""
+
+    path: Path
+    kind: str
+    program: str | None = None
+
+
+def read_files(
     conn: duckdb.DuckDBPyConnection,
-    batch_id: int,
-    kind: str,
-    paths: list[Path],
-    month: str,
+    planned: list[PlannedFile],
     *,
-    program: str | None = None,
     replace: bool = False,
-    extra_headers: dict[str, str] | None = None,
-) -> list[InputSummary]:
-    """Read every file first (all problems reported together), then store them in one transaction."""
+    headers: dict[str, dict[str, str]] | None = None,
+) -> tuple[list[ReadInput], list[InputSummary]]:
+    """Read every file before anything is stored; all bad files are reported together.
+
+    A file whose SHA-256 was loaded before (or appears twice in this call) is skipped and said so.
+    """
     reads: list[ReadInput] = []
     summaries: list[InputSummary] = []
     errors: list[InputError] = []
-    for path in paths:
-        sha = sha256_of(path) if path.is_file() else ""
-        if sha and not replace and already_loaded(conn, kind, sha):
-            summary = InputSummary(file=str(path), kind=kind, sha256=sha, skipped=True)
+    seen: set[tuple[str, str]] = set()
+    for item in planned:
+        sha = sha256_of(item.path) if item.path.is_file() else ""
+        if sha and ((item.kind, sha) in seen or (not replace and already_loaded(conn, item.kind, sha))):
+            summary = InputSummary(file=str(item.path), kind=item.kind, sha256=sha, skipped=True)
             summary.notes.append("相同内容（SHA-256）已载入过，跳过")
             summaries.append(summary)
             continue
+        seen.add((item.kind, sha))
         try:
-            item = read_input(path, kind, program=program, extra_headers=extra_headers)
+            read = read_input(item.path, item.kind, program=item.program, extra_headers=(headers or {}).get(item.kind))
         except InputError as exc:
             errors.append(exc)
             continue
-        reads.append(item)
-        summaries.append(item.summary)
+        reads.append(read)
+        summaries.append(read.summary)
+    if len(errors) == 1:
+        raise errors[0]
     if errors:
-        if len(errors) == 1:
-            raise errors[0]
         raise InputError(f"{len(errors)} 个文件", [str(e) for e in errors])
-    with transaction(conn):
-        if replace and kind == "roll":
-            conn.execute("DELETE FROM roll WHERE month = ?", [month])
-        store_inputs(conn, batch_id, kind, month, reads, program)
-    for s in summaries:
-        if not s.skipped:
-            log.info(
-                "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",
-                KIND_LABELS[kind],
-                Path(s.file).name,
-                s.rows_read,
-                s.rows_loaded,
-                s.rows_rejected,
-            )
-    return summaries
+    return reads, summaries
+
+
+def store_reads(
+    conn: duckdb.DuckDBPyConnection, batch_id: int, month: str, planned: list[PlannedFile], reads: list[ReadInput]
+) -> None:
+    """Store what `read_files` read; the caller holds the transaction."""
+    programs = {str(p.path): p.program for p in planned}
+    for read in reads:
+        store_inputs(conn, batch_id, read.summary.kind, month, [read], programs.get(read.summary.file))
+        s = read.summary
+        log.info(
+            "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",
+            KIND_LABELS[s.kind],
+            Path(s.file).name,
+            s.rows_read,
+            s.rows_loaded,
+            s.rows_rejected,
+        )
 
 
 def load(
@@ -239,25 +253,22 @@ def load(
     program: str | None = None,
     replace: bool = False,
     extra_headers: dict[str, str] | None = None,
+    config_hash: str = "",
 ) -> LoadResult:
     """Load files of one kind for a month. The whole call commits or nothing does."""
     if kind not in FIELDS:
         raise HexiaoError(f"未知的数据种类 {kind}")
+    planned = [PlannedFile(path, kind, program) for path in paths]
     with workspace_lock(db):
         conn = connect(db)
         try:
-            batch_id = begin_batch(conn, f"load {kind}", month)
+            batch_id = begin_batch(conn, f"load {kind}", month, config_hash)
             try:
-                inputs = load_files(
-                    conn,
-                    batch_id,
-                    kind,
-                    paths,
-                    month,
-                    program=program,
-                    replace=replace,
-                    extra_headers=extra_headers,
-                )
+                reads, inputs = read_files(conn, planned, replace=replace, headers={kind: extra_headers or {}})
+                with transaction(conn):
+                    if replace and kind == "roll":
+                        conn.execute("DELETE FROM roll WHERE month = ?", [month])
+                    store_reads(conn, batch_id, month, planned, reads)
             except BaseException as exc:
                 end_batch(conn, batch_id, "失败", type(exc).__name__)
                 raise

@@ -14,8 +14,9 @@ import polars as pl
 from hexiao.config import Config
 from hexiao.errors import StateError
 from hexiao.frames import conform
+from hexiao.inbox import plan_inbox
 from hexiao.ingest.values import month_start
-from hexiao.load import begin_batch, end_batch
+from hexiao.load import InputSummary, begin_batch, end_batch, read_files, store_reads
 from hexiao.log import get_logger
 from hexiao.report.summary import build_summary, township_table
 from hexiao.report.writer import write_reports
@@ -36,6 +37,7 @@ class MatchResult:
     warnings: pl.DataFrame  # English column names, contract order
     summary: dict[str, Any]
     step_seconds: dict[str, float] = field(default_factory=dict)
+    loaded: list[InputSummary] = field(default_factory=list)  # files loaded from the inbox
 
 
 def warning_id(code: str, person_key: str, evidence_key: str) -> str:
@@ -121,17 +123,42 @@ WARNING_COLUMNS = [
 ]
 
 
-def match(*, month: str, db: Path, out: Path, config: Config | None = None, encoding: str = "utf-8-sig") -> MatchResult:
-    """Match `month` and write its reports. One transaction; the previous state survives a failure."""
+DEFAULT_INBOX = Path("inbox")
+
+
+def match(
+    *,
+    month: str,
+    db: Path,
+    out: Path,
+    config: Config | None = None,
+    encoding: str = "utf-8-sig",
+    inbox: Path | None = None,
+) -> MatchResult:
+    """Load new inbox files, match `month`, store its warnings and write its reports.
+
+    Everything after the lock is one transaction: a failure (or a kill) at any point leaves the
+    database and the previous reports as they were. `inbox` defaults to `inbox/<month>/` when
+    that directory exists.
+    """
     config = config or Config()
     started = time.perf_counter()
     timings: dict[str, float] = {}
+    default_inbox = DEFAULT_INBOX / month
+    inbox_dir = inbox if inbox is not None else (default_inbox if default_inbox.is_dir() else None)
+    planned = plan_inbox(inbox_dir) if inbox_dir is not None else []
     with workspace_lock(db):
         conn = connect(db)
         try:
             batch_id = begin_batch(conn, "match", month, config.digest())
             try:
-                result = _match_in_batch(conn, batch_id, month, out, config, encoding, timings, started)
+                step = time.perf_counter()
+                reads, loaded = read_files(conn, planned, headers=config.headers)
+                timings["read inbox"] = time.perf_counter() - step
+                with transaction(conn):
+                    store_reads(conn, batch_id, month, planned, reads)
+                    result = _match_in_batch(conn, batch_id, month, out, config, encoding, timings, started)
+                result.loaded = loaded
             except BaseException as exc:
                 end_batch(conn, batch_id, "失败", type(exc).__name__)
                 raise
@@ -151,31 +178,29 @@ def _match_in_batch(
     timings: dict[str, float],
     started: float,
 ) -> MatchResult:
+    """Rules, warnings and reports; the caller holds the transaction."""
     step = time.perf_counter()
     prepare_month(conn, month)
     timings["prepare"] = time.perf_counter() - step
     ctx = RuleContext(conn=conn, month=month, month_start=month_start(month), config=config)
     warnings = finalise(conn, month, run_rules(ctx, timings))
     step = time.perf_counter()
-    with transaction(conn):
-        conn.execute("DELETE FROM warnings WHERE month = ?", [month])
-        conn.register("new_warnings", warnings.with_columns(pl.lit(batch_id).alias("batch_id")).to_arrow())
-        conn.execute("INSERT INTO warnings BY NAME SELECT * FROM new_warnings")
-        conn.unregister("new_warnings")
-        timings["store"] = time.perf_counter() - step
-        summary = build_summary(conn, month, warnings)
-        step = time.perf_counter()
-        rejected = query(
-            conn,
-            "SELECT r.file, r.sheet, r.source_row, r.kind, r.reason, r.raw FROM rejected r "
-            "JOIN inputs i USING (input_id) WHERE i.month = ? ORDER BY r.file, r.sheet, r.source_row",
-            [month],
-        )
-        summary["elapsed_s"] = round(time.perf_counter() - started, 2)
-        # Reports are written inside the transaction: if writing fails, the warnings roll back too.
-        out_dir = write_reports(
-            out, month, warnings, rejected, summary, township_table(conn, warnings), encoding=encoding
-        )
-        timings["report"] = time.perf_counter() - step
+    conn.execute("DELETE FROM warnings WHERE month = ?", [month])
+    conn.register("new_warnings", warnings.with_columns(pl.lit(batch_id).alias("batch_id")).to_arrow())
+    conn.execute("INSERT INTO warnings BY NAME SELECT * FROM new_warnings")
+    conn.unregister("new_warnings")
+    timings["store"] = time.perf_counter() - step
+    summary = build_summary(conn, month, warnings)
+    step = time.perf_counter()
+    rejected = query(
+        conn,
+        "SELECT r.file, r.sheet, r.source_row, r.kind, r.reason, r.raw FROM rejected r "
+        "JOIN inputs i USING (input_id) WHERE i.month = ? ORDER BY r.file, r.sheet, r.source_row",
+        [month],
+    )
+    summary["elapsed_s"] = round(time.perf_counter() - started, 2)
+    # Written inside the transaction: if writing fails, the warnings roll back too.
+    out_dir = write_reports(out, month, warnings, rejected, summary, township_table(conn, warnings), encoding=encoding)
+    timings["report"] = time.perf_counter() - step
     log.info("比对 %s：%d 条预警，%d 人；报告写入 %s", month, warnings.height, summary["persons_warned"], out_dir)
     return MatchResult(month, batch_id, out_dir, warnings, summary, timings)

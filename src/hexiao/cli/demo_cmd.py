@@ -9,17 +9,13 @@ from typing import Annotated
 import typer
 
 from hexiao.cli.common import ConfigOption, JsonOption, QuietOption, handled, open_session
-from hexiao.cli.load_cmd import describe
 from hexiao.cli.match_cmd import report
 from hexiao.errors import InputError
-from hexiao.inbox import kind_from_name
-from hexiao.load import load as load_files
 from hexiao.match import match as run_match
 
 HELP = "演示：在独立的演示工作区里，对自带的 sample_data 完整跑一遍每月比对（载入 → 比对 → 报告）。"
 
 SAMPLE_MONTH = "2026-11"  # the month the bundled sample data describes
-LOAD_ORDER = ("roll", "cremation")
 
 
 def find_sample_data() -> Path:
@@ -45,12 +41,8 @@ def demo(
             shutil.rmtree(workspace)
         workspace.mkdir(parents=True)
         session = open_session(workspace / "hexiao.duckdb", config, quiet, as_json)
-        files = sorted(p for p in source.iterdir() if p.is_file() and kind_from_name(p))
-        for kind in LOAD_ORDER:
-            paths = [p for p in files if kind_from_name(p) == kind]
-            if paths:
-                result = load_files(kind, paths, month=SAMPLE_MONTH, db=session.db)
-                for line in describe(result):
-                    session.step(line)
-        outcome = run_match(month=SAMPLE_MONTH, db=session.db, out=workspace / "out", config=session.config)
+        # The sample data is an inbox: the same path `hexiao match --inbox` takes every month.
+        outcome = run_match(
+            month=SAMPLE_MONTH, db=session.db, out=workspace / "out", config=session.config, inbox=source
+        )
         report(session, outcome)

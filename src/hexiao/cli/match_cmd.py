@@ -18,6 +18,7 @@ from hexiao.cli.common import (
     handled,
     open_session,
 )
+from hexiao.io.fields import KIND_LABELS
 from hexiao.match import MatchResult
 from hexiao.match import match as run_match
 from hexiao.rules import LABELS
@@ -30,6 +31,10 @@ ENCODINGS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "gb18030": "gb18030
 def match(
     month: MonthOption = None,
     out: Annotated[Path, typer.Option("--out", help="报告目录；报告写入 <out>/<YYYY-MM>/。")] = Path("out"),
+    inbox: Annotated[
+        Path | None,
+        typer.Option("--inbox", help="收件目录：先载入其中尚未载入过的文件（默认 inbox/<月份>/，存在时）。"),
+    ] = None,
     encoding: Annotated[str, typer.Option("--encoding", help="CSV 编码：utf-8（带 BOM，默认）或 gb18030。")] = "utf-8",
     db: DbOption = None,
     config: ConfigOption = None,
@@ -51,6 +56,14 @@ def match(
 
 
 def report(session: Session, result: MatchResult) -> None:
+    for item in result.loaded:
+        name = Path(item.file).name
+        if item.skipped:
+            session.step(f"跳过 {name}：相同内容已载入过")
+        else:
+            session.step(
+                f"载入 {KIND_LABELS[item.kind]} {name}：读取 {item.rows_read} 行 = 载入 {item.rows_loaded} + 拒绝 {item.rows_rejected}"
+            )
     s = result.summary
     session.step(
         f"比对 {s['month']}：核对 {s['households_checked']} 户 {s['persons_checked']} 人，"

@@ -1,0 +1,50 @@
+"""`hexiao match --inbox`: kinds from names or headers, SHA-256 skips, unplaceable files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROLL_HEADER, write_text
+from hexiao.cli.app import app
+from hexiao.errors import InputError
+from hexiao.inbox import plan_inbox
+from test_deceased import CREMATION, ROLL
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def inbox(workspace: Path) -> Path:
+    folder = workspace / "inbox" / "2026-11"
+    folder.mkdir(parents=True)
+    write_text(folder / "城关镇花名册.csv", "\n".join([ROLL_HEADER, *ROLL]) + "\n")
+    write_text(folder / "export_0931.csv", "\n".join(CREMATION) + "\n", "gb18030")  # told by its header
+    return folder
+
+
+def test_plan_tells_kinds_from_names_and_headers(inbox: Path) -> None:
+    kinds = {p.path.name: p.kind for p in plan_inbox(inbox)}
+    assert kinds == {"城关镇花名册.csv": "roll", "export_0931.csv": "cremation"}
+
+
+def test_default_inbox_is_loaded_once(inbox: Path) -> None:
+    first = runner.invoke(app, ["match", "--month", "2026-11"])
+    assert first.exit_code == 0, first.output
+    assert "载入 保障对象花名册 城关镇花名册.csv" in first.stderr
+    second = runner.invoke(app, ["match", "--month", "2026-11"])
+    assert second.exit_code == 0
+    assert "跳过 城关镇花名册.csv" in second.stderr and "跳过 export_0931.csv" in second.stderr
+
+
+def test_unplaceable_file_stops_before_anything_is_loaded(inbox: Path) -> None:
+    write_text(inbox / "notes.csv", "项目,说明\n甲,乙\n")
+    with pytest.raises(InputError, match="notes.csv"):
+        plan_inbox(inbox)
+    result = runner.invoke(app, ["match", "--month", "2026-11"])
+    assert result.exit_code == 1
+    assert "notes.csv" in result.stderr
+    status = runner.invoke(app, ["status", "--json"])
+    assert '"inputs": []' in status.stdout
