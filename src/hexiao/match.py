@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ import polars as pl
 from hexiao.config import Config
 from hexiao.errors import StateError
 from hexiao.frames import conform
+from hexiao.history import finalise
 from hexiao.inbox import plan_inbox
 from hexiao.ingest.values import month_start
 from hexiao.load import InputSummary, begin_batch, end_batch, read_files, store_reads
@@ -26,8 +26,6 @@ from hexiao.store import connect, fetch_one, query, transaction, workspace_lock
 
 log = get_logger()
 
-STATUS_NEW, STATUS_ONGOING = "新增", "持续"
-
 
 @dataclass
 class MatchResult:
@@ -38,12 +36,6 @@ class MatchResult:
     summary: dict[str, Any]
     step_seconds: dict[str, float] = field(default_factory=dict)
     loaded: list[InputSummary] = field(default_factory=list)  # files loaded from the inbox
-
-
-def warning_id(code: str, person_key: str, evidence_key: str) -> str:
-    """Stable across months for the same person, rule and evidence."""
-    digest = hashlib.sha1(f"{code}|{person_key}|{evidence_key}".encode()).hexdigest()
-    return f"{code[:2]}{digest[:10].upper()}"
 
 
 def prepare_month(conn: duckdb.DuckDBPyConnection, month: str) -> int:
@@ -72,55 +64,6 @@ def run_rules(ctx: RuleContext, timings: dict[str, float]) -> pl.DataFrame:
         frames.append(rule.run(ctx).select(conform(RULE_OUTPUT_SCHEMA)))
         timings[f"rule {rule.code}"] = time.perf_counter() - started
     return pl.concat(frames, how="vertical_relaxed")
-
-
-def finalise(conn: duckdb.DuckDBPyConnection, month: str, raw: pl.DataFrame) -> pl.DataFrame:
-    """Stable 预警编号, 首次预警月份 and 状态 from earlier months' warnings."""
-    ids = [warning_id(c, p, e) for c, p, e in raw.select("code", "person_key", "evidence_key").iter_rows()]
-    frame = raw.with_columns(pl.Series("warning_id", ids, pl.String), pl.lit(month).alias("month"))
-    history = query(
-        conn,
-        "SELECT warning_id, min(month) AS first_month FROM warnings WHERE month < ? GROUP BY warning_id",
-        [month],
-    )
-    frame = frame.join(history, on="warning_id", how="left").with_columns(
-        pl.when(pl.col("first_month").is_null())
-        .then(pl.lit(STATUS_NEW))
-        .otherwise(pl.lit(STATUS_ONGOING))
-        .alias("status"),
-        pl.col("first_month").fill_null(month),
-        pl.lit(None, pl.String).alias("review_result"),
-        pl.lit(None, pl.String).alias("review_note"),
-    )
-    frame = frame.unique("warning_id", keep="first", maintain_order=True)
-    return frame.select(WARNING_COLUMNS).sort("township", "code", "household_id", "name", nulls_last=True)
-
-
-WARNING_COLUMNS = [
-    "warning_id",
-    "month",
-    "code",
-    "label",
-    "risk",
-    "township",
-    "village",
-    "household_id",
-    "head_name",
-    "name",
-    "id_number",
-    "program",
-    "match_method",
-    "match_score",
-    "source",
-    "evidence",
-    "action",
-    "effective_month",
-    "overpayment",
-    "first_month",
-    "status",
-    "review_result",
-    "review_note",
-]
 
 
 DEFAULT_INBOX = Path("inbox")
@@ -183,7 +126,8 @@ def _match_in_batch(
     prepare_month(conn, month)
     timings["prepare"] = time.perf_counter() - step
     ctx = RuleContext(conn=conn, month=month, month_start=month_start(month), config=config)
-    warnings = finalise(conn, month, run_rules(ctx, timings))
+    month_warnings = finalise(conn, month, run_rules(ctx, timings))
+    warnings = month_warnings.warnings
     step = time.perf_counter()
     conn.execute("DELETE FROM warnings WHERE month = ?", [month])
     conn.register("new_warnings", warnings.with_columns(pl.lit(batch_id).alias("batch_id")).to_arrow())
@@ -191,6 +135,10 @@ def _match_in_batch(
     conn.unregister("new_warnings")
     timings["store"] = time.perf_counter() - step
     summary = build_summary(conn, month, warnings)
+    summary["suppressed"] = month_warnings.suppressed.height
+    summary["suppressed_warnings"] = month_warnings.suppressed.to_dicts()
+    summary["resolved"] = month_warnings.resolved.height
+    summary["resolved_warnings"] = month_warnings.resolved.to_dicts()
     step = time.perf_counter()
     rejected = query(
         conn,
@@ -200,7 +148,9 @@ def _match_in_batch(
     )
     summary["elapsed_s"] = round(time.perf_counter() - started, 2)
     # Written inside the transaction: if writing fails, the warnings roll back too.
-    out_dir = write_reports(out, month, warnings, rejected, summary, township_table(conn, warnings), encoding=encoding)
+    table = township_table(conn, warnings)
+    townships = table["乡镇（街道）"].unique().to_list()
+    out_dir = write_reports(out, month, warnings, rejected, summary, table, townships, encoding=encoding)
     timings["report"] = time.perf_counter() - step
     log.info("比对 %s：%d 条预警，%d 人；报告写入 %s", month, warnings.height, summary["persons_warned"], out_dir)
     return MatchResult(month, batch_id, out_dir, warnings, summary, timings)

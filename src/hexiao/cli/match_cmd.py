@@ -89,6 +89,8 @@ def report(session: Session, result: MatchResult) -> None:
     )
     for code, persons in s["by_code"].items():
         out.print(f"    {code:<16} {LABELS.get(code, '')}：{persons} 人")
+    if s["suppressed"] or s["resolved"]:
+        out.print(f"  乡镇核实不属实、本月不再提示：{s['suppressed']} 条；上月预警本月已解除：{s['resolved']} 条")
     actions = result.warnings.group_by("action").len().sort("action")
     out.print("  建议措施：" + "，".join(f"{a} {n}" for a, n in actions.iter_rows()))
     out.print(f"  报告：{result.out_dir}")

@@ -16,6 +16,7 @@ from hexiao.io.fields import (
     BUSINESS_KIND,
     CREMATION_KIND,
     EMPLOYEE_KIND,
+    FEEDBACK_KIND,
     POVERTY_KIND,
     PROPERTY_KIND,
     ROLL_KIND,
@@ -222,6 +223,31 @@ def prepare_poverty(fields: pl.DataFrame, program: str | None) -> Prepared:
     return Prepared(loaded, rejected)
 
 
+# 核查结果 values a township may write back (contract.md §4); 不属实 is tested before 属实.
+REVIEW_RESULTS = ("不属实", "属实", "已处理")
+
+
+def prepare_feedback(fields: pl.DataFrame, program: str | None) -> Prepared:
+    warning_id = blank_to_null(pl.col("warning_id").str.replace_all(r"[\s'\"]", ""))
+    written = blank_to_null(pl.col("review_result").str.replace_all(r"\s", ""))
+    result = pl.coalesce(*[pl.when(written.str.starts_with(value)).then(pl.lit(value)) for value in REVIEW_RESULTS])
+    checks: list[tuple[pl.Expr, str | pl.Expr]] = [
+        (pl.col("_blank"), "空行"),
+        (pl.col("_repeated_header"), "重复的表头行"),
+        (warning_id.is_null(), "预警编号为空"),
+        (written.is_null(), "核查结果未填写"),
+        (result.is_null(), pl.format("核查结果“{}”无效（应为 属实、不属实 或 已处理）", written)),
+    ]
+    kept, rejected = _split(fields, checks)
+    loaded = kept.select(
+        pl.col(ROW_COLUMN).alias("source_row"),
+        warning_id.alias("warning_id"),
+        result.alias("review_result"),
+        blank_to_null(pl.col("review_note")).alias("review_note"),
+    )
+    return Prepared(loaded, rejected)
+
+
 PREPARERS: dict[str, Callable[[pl.DataFrame, str | None], Prepared]] = {
     ROLL_KIND: prepare_roll,
     CREMATION_KIND: prepare_cremation,
@@ -230,4 +256,5 @@ PREPARERS: dict[str, Callable[[pl.DataFrame, str | None], Prepared]] = {
     BUSINESS_KIND: prepare_business,
     EMPLOYEE_KIND: prepare_employee,
     POVERTY_KIND: prepare_poverty,
+    FEEDBACK_KIND: prepare_feedback,
 }

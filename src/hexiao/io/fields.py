@@ -20,6 +20,7 @@ PROPERTY_KIND = "property"
 BUSINESS_KIND = "business"
 EMPLOYEE_KIND = "employee"
 POVERTY_KIND = "poverty"
+FEEDBACK_KIND = "feedback"
 
 _ID_SYNONYMS = ("身份证号码", "公民身份号码", "证件号码", "成员身份证号", "身份证")
 _EXTRACT_NAME = Field(
@@ -98,6 +99,15 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("monitor_category", "监测对象类别", ("人口类型", "监测类别", "户类型")),
         Field("risk_cleared", "风险是否消除", ("是否消除风险", "风险消除")),
     ),
+    # A township's reply: the warning file hexiao wrote, with 核查结果/核查备注 filled in.
+    FEEDBACK_KIND: (
+        Field("warning_id", "预警编号", ("预警号", "编号"), True),
+        Field("review_result", "核查结果", ("核实结果", "核查结论"), True),
+        Field("review_note", "核查备注", ("备注", "核查情况", "核查说明")),
+        Field("month", "月份", ()),
+        Field("name", "姓名", ()),
+        Field("id_number", "身份证号", ()),
+    ),
 }
 
 KIND_LABELS = {
@@ -108,6 +118,7 @@ KIND_LABELS = {
     BUSINESS_KIND: "工商登记数据",
     EMPLOYEE_KIND: "财政供养人员名单",
     POVERTY_KIND: "防返贫监测名单",
+    FEEDBACK_KIND: "乡镇核查反馈",
 }
 
 # Snapshot kinds: a newer extract replaces the older. Cremation records accumulate instead.

@@ -17,7 +17,7 @@ def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.Data
         conn,
         """
         SELECT file_name AS file, kind, sha256, rows_read, rows_loaded, rows_rejected, month
-        FROM inputs WHERE (kind = 'roll' AND month = ?) OR (kind <> 'roll' AND month <= ?)
+        FROM inputs WHERE (kind = 'roll' AND month = ?) OR (kind NOT IN ('roll', 'feedback') AND month <= ?)
         ORDER BY input_id
         """,
         [month, month],

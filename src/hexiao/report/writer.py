@@ -53,6 +53,7 @@ def write_reports(
     rejected: pl.DataFrame,
     summary: dict[str, Any],
     summary_table: pl.DataFrame,
+    townships: list[str],
     *,
     encoding: str = "utf-8-sig",
 ) -> Path:
@@ -64,8 +65,13 @@ def write_reports(
     staging.mkdir(mode=0o700)
     report = to_report(warnings)
     write_csv(report, staging / "预警名单.csv", encoding)
-    for township, group in report.group_by("乡镇（街道）", maintain_order=True):
-        write_csv(group, staging / f"预警名单_{safe_file_part(township[0])}.csv", encoding)
+    # Every township on the roll gets its file, empty or not: a missing file reads as a failure.
+    for township in sorted(set(townships) | set(report["乡镇（街道）"].drop_nulls().to_list())):
+        group = report.filter(pl.col("乡镇（街道）") == township)
+        write_csv(group, staging / f"预警名单_{safe_file_part(township)}.csv", encoding)
+    unassigned = report.filter(pl.col("乡镇（街道）").is_null())
+    if unassigned.height:
+        write_csv(unassigned, staging / f"预警名单_{safe_file_part(None)}.csv", encoding)
     write_csv(report.filter(pl.col("建议措施").is_in(EXIT_ACTIONS)), staging / "退出建议.csv", encoding)
     omissions = report.filter(pl.col("预警代码") == OMISSION_CODE)
     write_csv(omissions, staging / "疑似漏保.csv", encoding)

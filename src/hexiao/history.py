@@ -1,0 +1,79 @@
+"""Month to month: stable 预警编号, 新增/持续, township feedback, and what was resolved.
+
+- 预警编号 = the rule code's first two letters + 10 hex digits of MD5(code | person | evidence):
+  MD5 is computed by DuckDB and never changes between versions, so the same person, rule and
+  evidence keep their number every month.
+- Feedback given on an earlier month: 不属实 suppresses the same warning (counted, never silently
+  lost); 属实 while the person is still on the roll raises the risk and says 已核实属实仍在保.
+- Warnings of the previous month that no longer hold are 已解除.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from hexiao.store import query
+
+STATUS_NEW, STATUS_ONGOING = "新增", "持续"
+CONFIRMED_NOTE = "已核实属实仍在保"
+RAISED_RISK = {"低": "中", "中": "高", "高": "高"}
+
+WARNING_COLUMNS = [
+    "warning_id", "month", "code", "label", "risk", "township", "village", "household_id", "head_name",
+    "name", "id_number", "program", "match_method", "match_score", "source", "evidence", "action",
+    "effective_month", "overpayment", "first_month", "status", "review_result", "review_note",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MonthWarnings:
+    warnings: pl.DataFrame  # what the townships receive
+    suppressed: pl.DataFrame  # warning_id, code, township, name: confirmed 不属实 earlier
+    resolved: pl.DataFrame  # last month's warnings that no longer hold
+
+
+def finalise(conn: duckdb.DuckDBPyConnection, month: str, raw: pl.DataFrame) -> MonthWarnings:
+    conn.register("raw_warnings", raw.to_arrow())
+    frame = query(
+        conn,
+        """
+        WITH numbered AS (
+            SELECT *, substr(code, 1, 2) || upper(substr(md5(code || '|' || person_key || '|' || evidence_key), 1, 10))
+                   AS warning_id
+            FROM raw_warnings
+        ), history AS (
+            SELECT warning_id, min(month) AS first_month FROM warnings WHERE month < ? GROUP BY warning_id
+        ), replies AS (
+            SELECT warning_id, arg_max(review_result, received_at) AS reply, arg_max(review_note, received_at) AS reply_note
+            FROM feedback WHERE warning_month < ? GROUP BY warning_id
+        )
+        SELECT n.* EXCLUDE (person_key, evidence_key), ? AS month, coalesce(h.first_month, ?) AS first_month,
+               CASE WHEN h.first_month IS NULL THEN ? ELSE ? END AS status,
+               NULL::VARCHAR AS review_result, NULL::VARCHAR AS review_note, r.reply, r.reply_note
+        FROM numbered n LEFT JOIN history h USING (warning_id) LEFT JOIN replies r USING (warning_id)
+        QUALIFY row_number() OVER (PARTITION BY warning_id ORDER BY township, source) = 1
+        """,
+        [month, month, month, month, STATUS_NEW, STATUS_ONGOING],
+    )
+    conn.unregister("raw_warnings")
+    suppressed = frame.filter(pl.col("reply") == "不属实")
+    confirmed = pl.col("reply") == "属实"
+    kept = frame.filter(pl.col("reply").is_null() | (pl.col("reply") != "不属实")).with_columns(
+        pl.when(confirmed).then(pl.col("risk").replace(RAISED_RISK)).otherwise(pl.col("risk")).alias("risk"),
+        pl.when(confirmed)
+        .then(pl.concat_str([pl.col("evidence"), pl.lit(f"；{CONFIRMED_NOTE}"), pl.col("reply_note").fill_null("")]))
+        .otherwise(pl.col("evidence"))
+        .alias("evidence"),
+    )
+    kept = kept.select(WARNING_COLUMNS).sort("township", "code", "household_id", "name", nulls_last=True)
+    previous = query(
+        conn,
+        """SELECT warning_id, code, label, township, name, month FROM warnings
+           WHERE month = (SELECT max(month) FROM warnings WHERE month < ?)""",
+        [month],
+    )
+    resolved = previous.join(frame.select("warning_id"), on="warning_id", how="anti")
+    return MonthWarnings(kept, suppressed.select("warning_id", "code", "label", "township", "name"), resolved)

@@ -1,0 +1,81 @@
+"""Two months end to end: month 1 → township feedback → month 2 with partly new inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from typer.testing import CliRunner
+
+from conftest import ROLL_HEADER, write_text
+from hexiao.cli.app import app
+from hexiao.feedback import feedback
+from hexiao.load import load
+from hexiao.match import match
+from test_rules import CAR, CLERK, ROLL, SHOP, VEHICLES
+
+runner = CliRunner()
+EMPLOYEES = ["姓名,身份证号,工作单位,人员类别", f"丑,{CLERK},县教育局,事业", f"辛,{SHOP},县医院,事业"]
+
+
+def _reply(report: Path, answers: dict[str, tuple[str, str]], target: Path) -> Path:
+    """What a township sends back: the file re-saved by Excel as GBK, columns moved, one added,
+    IDs still tab-prefixed, 核查结果/核查备注 filled in."""
+    frame = pl.read_csv(report, infer_schema=False)
+    frame = frame.with_columns(
+        pl.col("预警编号").replace_strict({k: v[0] for k, v in answers.items()}, default=None).alias("核查结果"),
+        pl.col("预警编号").replace_strict({k: v[1] for k, v in answers.items()}, default=None).alias("核查备注"),
+        pl.lit("张干事").alias("核查人"),
+    )
+    moved = frame.select("核查结果", "核查人", *[c for c in frame.columns if c not in ("核查结果", "核查人")])
+    target.write_bytes(moved.write_csv(None).encode("gb18030"))
+    return target
+
+
+def test_two_months_with_feedback(workspace: Path) -> None:
+    db = workspace / "hexiao.duckdb"
+    roll = write_text(workspace / "11月花名册.csv", "\n".join([ROLL_HEADER, *ROLL]) + "\n")
+    vehicles = write_text(workspace / "车辆.csv", "\n".join(VEHICLES) + "\n")
+    employees = write_text(workspace / "财政供养.csv", "\n".join(EMPLOYEES) + "\n")
+    load("roll", [roll], month="2026-11", db=db)
+    load("vehicle", [vehicles], month="2026-11", db=db)
+    load("employee", [employees], month="2026-11", db=db)
+    first = match(month="2026-11", db=db, out=workspace / "out").warnings
+    by_code = {(r["code"], r["id_number"]): r["warning_id"] for r in first.to_dicts()}
+    car, clerk, shop = (
+        by_code[("VEHICLE", CAR)],
+        by_code[("PUBLIC_EMPLOYEE", CLERK)],
+        by_code[("PUBLIC_EMPLOYEE", SHOP)],
+    )
+    assert set(first["status"].to_list()) == {"新增"}
+
+    reply = _reply(
+        workspace / "out/2026-11/预警名单.csv",
+        {car: ("不属实", "车辆已过户给他人"), clerk: ("属实", "已在单位任职"), "XX0000000000": ("属实", "")},
+        workspace / "双桥镇_反馈.csv",
+    )
+    with_bad_rows = reply.read_bytes() + "属实,,XX123,2026-11\n".encode("gb18030")
+    reply.write_bytes(with_bad_rows)
+    recorded = feedback([reply], db=db)
+    assert recorded.by_result == {"不属实": 1, "属实": 1}
+    assert any("未知的预警编号" in p for p in recorded.problems)
+
+    # December: the same roll, a new payroll list without 辛 (so her warning is resolved).
+    december_roll = write_text(workspace / "12月花名册.csv", "\n".join([ROLL_HEADER, *ROLL]) + "\n ")
+    load("roll", [december_roll], month="2026-12", db=db)
+    new_list = write_text(workspace / "财政供养12月.csv", "\n".join(EMPLOYEES[:2]) + "\n")
+    load("employee", [new_list], month="2026-12", db=db)
+    result = match(month="2026-12", db=db, out=workspace / "out")
+    second = result.warnings
+    assert car not in second["warning_id"].to_list()  # suppressed, not lost:
+    assert result.summary["suppressed"] == 1 and result.summary["suppressed_warnings"][0]["warning_id"] == car
+    escalated = second.filter(pl.col("warning_id") == clerk).row(0, named=True)
+    assert (escalated["risk"], escalated["status"], escalated["first_month"]) == ("高", "持续", "2026-11")
+    assert "已核实属实仍在保" in escalated["evidence"]
+    assert [r["warning_id"] for r in result.summary["resolved_warnings"]] == [shop]
+    township_file = (workspace / "out/2026-12/预警名单_城关镇.csv").read_text(encoding="utf-8-sig")
+    assert car not in township_file
+
+    status = runner.invoke(app, ["status"])
+    assert status.exit_code == 0
+    assert status.stdout.count("完成") >= 8  # every load, match and feedback is in the ledger
