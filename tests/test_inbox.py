@@ -48,3 +48,26 @@ def test_unplaceable_file_stops_before_anything_is_loaded(inbox: Path) -> None:
     assert "notes.csv" in result.stderr
     status = runner.invoke(app, ["status", "--json"])
     assert '"inputs": []' in status.stdout
+
+
+def test_explicit_inbox_and_xlsx_reports(workspace: Path, inbox: Path) -> None:
+    moved = workspace / "elsewhere"
+    inbox.rename(moved)
+    result = runner.invoke(app, ["match", "--month", "2026-11", "--inbox", str(moved), "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path("out/2026-11/预警名单_城关镇.xlsx")
+    assert book.sheet_names[0] == "汇总" and "死亡" in book.sheet_names
+    rows = book.get_sheet_by_name("死亡").to_python()
+    id_column = rows[0].index("身份证号")
+    assert all(isinstance(row[id_column], str) and len(row[id_column]) == 18 for row in rows[1:])
+
+
+def test_report_rewrites_without_matching(workspace: Path, inbox: Path) -> None:
+    assert runner.invoke(app, ["report", "--month", "2026-11"]).exit_code == 1  # nothing matched yet
+    assert runner.invoke(app, ["match", "--month", "2026-11"]).exit_code == 0
+    before = Path("out/2026-11/预警名单.csv").read_text(encoding="utf-8-sig")
+    result = runner.invoke(app, ["report", "--month", "2026-11", "--encoding", "gb18030"])
+    assert result.exit_code == 0, result.output
+    assert Path("out/2026-11/预警名单.csv").read_text(encoding="gb18030") == before

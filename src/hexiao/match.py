@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ import polars as pl
 from hexiao.config import Config
 from hexiao.errors import StateError
 from hexiao.frames import conform
-from hexiao.history import finalise
+from hexiao.history import WARNING_COLUMNS, finalise
 from hexiao.inbox import plan_inbox
 from hexiao.ingest.values import month_start
 from hexiao.load import InputSummary, begin_batch, end_batch, read_files, store_reads
@@ -69,6 +70,50 @@ def run_rules(ctx: RuleContext, timings: dict[str, float]) -> pl.DataFrame:
 DEFAULT_INBOX = Path("inbox")
 
 
+@dataclass(frozen=True)
+class ReportFormat:
+    encoding: str = "utf-8-sig"  # CSV encoding: UTF-8 with BOM, or gb18030
+    excel: bool = False  # also one workbook per township
+
+
+def write_month(
+    conn: duckdb.DuckDBPyConnection,
+    out: Path,
+    month: str,
+    warnings: pl.DataFrame,
+    summary: dict[str, Any],
+    formats: ReportFormat,
+) -> Path:
+    """All report files of a month, from its warnings and the month's roll in `roll_m`."""
+    rejected = query(
+        conn,
+        "SELECT r.file, r.sheet, r.source_row, r.kind, r.reason, r.raw FROM rejected r "
+        "JOIN inputs i USING (input_id) WHERE i.month = ? AND r.kind <> 'feedback' "
+        "ORDER BY r.file, r.sheet, r.source_row",
+        [month],
+    )
+    table = township_table(conn, warnings)
+    townships = table["乡镇（街道）"].unique().to_list()
+    return write_reports(
+        out, month, warnings, rejected, summary, table, townships, encoding=formats.encoding, excel=formats.excel
+    )
+
+
+def report(*, month: str, db: Path, out: Path, formats: ReportFormat) -> Path:
+    """Write a month's reports again from what the last match stored, without matching again."""
+    with workspace_lock(db):
+        conn = connect(db)
+        try:
+            rows = conn.execute("SELECT summary FROM month_summaries WHERE month = ?", [month]).fetchall()
+            if not rows:
+                raise StateError(f"{month} 月还没有比对结果：先运行 hexiao match --month {month}")
+            prepare_month(conn, month)
+            warnings = query(conn, f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ?", [month])
+            return write_month(conn, out, month, warnings, json.loads(rows[0][0]), formats)
+        finally:
+            conn.close()
+
+
 def match(
     *,
     month: str,
@@ -77,6 +122,7 @@ def match(
     config: Config | None = None,
     encoding: str = "utf-8-sig",
     inbox: Path | None = None,
+    excel: bool = False,
 ) -> MatchResult:
     """Load new inbox files, match `month`, store its warnings and write its reports.
 
@@ -100,7 +146,9 @@ def match(
                 timings["read inbox"] = time.perf_counter() - step
                 with transaction(conn):
                     store_reads(conn, batch_id, month, planned, reads)
-                    result = _match_in_batch(conn, batch_id, month, out, config, encoding, timings, started)
+                    result = _match_in_batch(
+                        conn, batch_id, month, out, config, ReportFormat(encoding, excel), timings, started
+                    )
                 result.loaded = loaded
             except BaseException as exc:
                 end_batch(conn, batch_id, "失败", type(exc).__name__)
@@ -117,7 +165,7 @@ def _match_in_batch(
     month: str,
     out: Path,
     config: Config,
-    encoding: str,
+    formats: ReportFormat,
     timings: dict[str, float],
     started: float,
 ) -> MatchResult:
@@ -140,17 +188,14 @@ def _match_in_batch(
     summary["resolved"] = month_warnings.resolved.height
     summary["resolved_warnings"] = month_warnings.resolved.to_dicts()
     step = time.perf_counter()
-    rejected = query(
-        conn,
-        "SELECT r.file, r.sheet, r.source_row, r.kind, r.reason, r.raw FROM rejected r "
-        "JOIN inputs i USING (input_id) WHERE i.month = ? ORDER BY r.file, r.sheet, r.source_row",
-        [month],
-    )
     summary["elapsed_s"] = round(time.perf_counter() - started, 2)
+    conn.execute("DELETE FROM month_summaries WHERE month = ?", [month])
+    conn.execute(
+        "INSERT INTO month_summaries VALUES (?, ?, ?)",
+        [month, batch_id, json.dumps(summary, ensure_ascii=False, default=str)],
+    )
     # Written inside the transaction: if writing fails, the warnings roll back too.
-    table = township_table(conn, warnings)
-    townships = table["乡镇（街道）"].unique().to_list()
-    out_dir = write_reports(out, month, warnings, rejected, summary, table, townships, encoding=encoding)
+    out_dir = write_month(conn, out, month, warnings, summary, formats)
     timings["report"] = time.perf_counter() - step
     log.info("比对 %s：%d 条预警，%d 人；报告写入 %s", month, warnings.height, summary["persons_warned"], out_dir)
     return MatchResult(month, batch_id, out_dir, warnings, summary, timings)

@@ -70,6 +70,7 @@ CREATE TABLE IF NOT EXISTS feedback (
     month VARCHAR, input_id BIGINT, source_file VARCHAR, source_row BIGINT, warning_id VARCHAR,
     warning_month VARCHAR, review_result VARCHAR, review_note VARCHAR, received_at TIMESTAMP
 );
+CREATE TABLE IF NOT EXISTS month_summaries (month VARCHAR, batch_id BIGINT, summary VARCHAR);
 CREATE TABLE IF NOT EXISTS rejected (
     input_id BIGINT, kind VARCHAR, month VARCHAR, file VARCHAR, sheet VARCHAR, source_row BIGINT,
     reason VARCHAR, raw VARCHAR

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hexiao.cli import config_cmd, demo_cmd, feedback_cmd, load_cmd, match_cmd, status_cmd
+from hexiao.cli import config_cmd, demo_cmd, feedback_cmd, load_cmd, match_cmd, report_cmd, status_cmd
 
 app = typer.Typer(
     name="hexiao",
@@ -16,6 +16,7 @@ app = typer.Typer(
 )
 app.command("load", help=load_cmd.HELP)(load_cmd.load)
 app.command("match", help=match_cmd.HELP)(match_cmd.match)
+app.command("report", help=report_cmd.HELP)(report_cmd.report)
 app.command("feedback", help=feedback_cmd.HELP)(feedback_cmd.feedback)
 app.command("status", help=status_cmd.HELP)(status_cmd.status)
 app.command("demo", help=demo_cmd.HELP)(demo_cmd.demo)

@@ -19,13 +19,26 @@ from hexiao.cli.common import (
     open_session,
 )
 from hexiao.io.fields import KIND_LABELS
-from hexiao.match import MatchResult
+from hexiao.match import MatchResult, ReportFormat
 from hexiao.match import match as run_match
 from hexiao.rules import LABELS
 
 HELP = "每月比对：用本月花名册与已载入的火化等数据比对，按乡镇写出预警名单、退出建议和汇总。"
 
 ENCODINGS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "gb18030": "gb18030", "gbk": "gb18030"}
+EncodingOption = Annotated[str, typer.Option("--encoding", help="CSV 编码：utf-8（带 BOM，默认）或 gb18030。")]
+FormatOption = Annotated[
+    str,
+    typer.Option("--format", help="csv（默认）；xlsx 另为每个乡镇写一个工作簿（身份证号为文本、冻结表头、筛选）。"),
+]
+
+
+def report_format_of(encoding: str, report_format: str) -> ReportFormat:
+    if encoding.lower() not in ENCODINGS:
+        raise typer.BadParameter("只支持 utf-8 或 gb18030", param_hint="--encoding")
+    if report_format not in ("csv", "xlsx"):
+        raise typer.BadParameter("只支持 csv 或 xlsx", param_hint="--format")
+    return ReportFormat(ENCODINGS[encoding.lower()], report_format == "xlsx")
 
 
 def match(
@@ -35,22 +48,24 @@ def match(
         Path | None,
         typer.Option("--inbox", help="收件目录：先载入其中尚未载入过的文件（默认 inbox/<月份>/，存在时）。"),
     ] = None,
-    encoding: Annotated[str, typer.Option("--encoding", help="CSV 编码：utf-8（带 BOM，默认）或 gb18030。")] = "utf-8",
+    encoding: EncodingOption = "utf-8",
+    report_format: FormatOption = "csv",
     db: DbOption = None,
     config: ConfigOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
     with handled():
-        if encoding.lower() not in ENCODINGS:
-            raise typer.BadParameter("只支持 utf-8 或 gb18030", param_hint="--encoding")
+        formats = report_format_of(encoding, report_format)
         session = open_session(db, config, quiet, as_json)
         result = run_match(
             month=check_month(month),
             db=session.db,
             out=out,
             config=session.config,
-            encoding=ENCODINGS[encoding.lower()],
+            encoding=formats.encoding,
+            excel=formats.excel,
+            inbox=inbox,
         )
         report(session, result)
 

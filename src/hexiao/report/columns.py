@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 REPORT_HEADERS = {
     "warning_id": "预警编号",
     "month": "月份",
@@ -39,3 +41,8 @@ REJECTED_HEADERS = {
     "reason": "原因",
     "raw": "原始内容",
 }
+
+
+def safe_file_part(name: str | None) -> str:
+    """A township name as part of a file name (no path separators or characters Windows refuses)."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name or "未填乡镇") or "未填乡镇"

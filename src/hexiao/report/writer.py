@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS, TEXT_ID_COLUMNS
+from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS, TEXT_ID_COLUMNS, safe_file_part
+from hexiao.report.excel import write_township_workbooks
 
 EXIT_ACTIONS = ("停发", "减发")
 OMISSION_CODE = "OMISSION"  # rows from the poverty-monitoring list, also in 疑似漏保.csv
@@ -42,10 +42,6 @@ def _private(path: str, flags: int) -> int:
     return os.open(path, flags, 0o600)
 
 
-def safe_file_part(name: str | None) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name or "未填乡镇") or "未填乡镇"
-
-
 def write_reports(
     out: Path,
     month: str,
@@ -56,6 +52,7 @@ def write_reports(
     townships: list[str],
     *,
     encoding: str = "utf-8-sig",
+    excel: bool = False,
 ) -> Path:
     target = out / month
     out.mkdir(parents=True, exist_ok=True)
@@ -85,6 +82,8 @@ def write_reports(
     write_csv(summary_table, staging / "summary.csv", encoding)
     with open(staging / "summary.json", "w", encoding="utf-8", opener=_private) as handle:
         json.dump(summary, handle, ensure_ascii=False, indent=2, default=str)
+    if excel:
+        write_township_workbooks(staging, warnings, summary_table)
     warnings.write_parquet(staging / "warnings.parquet")
     os.chmod(staging / "warnings.parquet", 0o600)
     _swap_into_place(staging, target)

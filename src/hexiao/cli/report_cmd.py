@@ -1,0 +1,42 @@
+"""`hexiao report`: write a month's reports again from the stored warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hexiao.cli.common import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    MonthOption,
+    QuietOption,
+    check_month,
+    handled,
+    open_session,
+)
+from hexiao.cli.match_cmd import EncodingOption, FormatOption, report_format_of
+from hexiao.match import report as write_report
+
+HELP = "重新生成某月的报告（不重新比对）：例如改用 GB18030 编码，或另要每个乡镇一个 Excel 工作簿。"
+
+
+def report(
+    month: MonthOption = None,
+    out: Annotated[Path, typer.Option("--out", help="报告目录；报告写入 <out>/<YYYY-MM>/。")] = Path("out"),
+    encoding: EncodingOption = "utf-8",
+    report_format: FormatOption = "csv",
+    db: DbOption = None,
+    config: ConfigOption = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    with handled():
+        formats = report_format_of(encoding, report_format)
+        session = open_session(db, config, quiet, as_json)
+        out_dir = write_report(month=check_month(month), db=session.db, out=out, formats=formats)
+        session.step(f"报告已写入 {out_dir}")
+        if session.json:
+            session.emit_json({"out_dir": str(out_dir)})
