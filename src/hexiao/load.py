@@ -13,10 +13,11 @@ from hexiao import __version__
 from hexiao.errors import HexiaoError, InputError
 from hexiao.ingest.prepare import PREPARERS, REASON
 from hexiao.io.fields import FIELDS, KIND_LABELS
-from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
+from hexiao.io.grid import ROW_COLUMN, Grid, read_grid, sha256_of
 from hexiao.io.headers import find_header, missing_required, select_fields
 from hexiao.log import get_logger
 from hexiao.store import connect, fetch_one, transaction, workspace_lock
+from hexiao.timing import timed
 
 log = get_logger()
 
@@ -55,7 +56,17 @@ def read_input(
 ) -> ReadInput:
     """Read one file into normalised rows and rejected rows; raise InputError for a bad file."""
     source = str(path)
-    grid = read_grid(path)
+    with timed("read") as step:
+        grid = read_grid(path)
+        step.rows += sum(sheet.frame.height for sheet in grid.sheets)
+    with timed("normalise"):
+        return _prepare_grid(grid, source, kind, program, extra_headers)
+
+
+def _prepare_grid(
+    grid: Grid, source: str, kind: str, program: str | None, extra_headers: dict[str, str] | None
+) -> ReadInput:
+    path = grid.path
     summary = InputSummary(file=source, kind=kind, sha256=sha256_of(path), encoding=grid.encoding)
     provided = {"program"} if program else set()
     loaded_parts: list[pl.DataFrame] = []
@@ -140,44 +151,57 @@ def store_inputs(
     """Write read files into the store; the caller holds the transaction."""
     table = kind  # one table per kind: roll, cremation, …
     for item in reads:
-        input_id = int(fetch_one(conn, "SELECT nextval('input_ids')")[0])
-        s = item.summary
-        conn.execute(
-            "INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                input_id,
-                batch_id,
-                kind,
-                month,
-                s.file,
-                Path(s.file).name,
-                s.sha256,
-                s.encoding,
-                program,
-                s.rows_read,
-                s.rows_loaded,
-                s.rows_rejected,
-                s.header_row,
-                "；".join(s.notes),
-            ],
-        )
-        loaded = item.loaded.with_columns(
-            pl.lit(month).alias("month"),
-            pl.lit(input_id).alias("input_id"),
-            pl.lit(Path(s.file).name).alias("source_file"),
-        )
-        rejected = item.rejected.with_columns(
-            pl.lit(input_id).alias("input_id"),
-            pl.lit(kind).alias("kind"),
-            pl.lit(month).alias("month"),
-            pl.lit(Path(s.file).name).alias("file"),
-        )
-        conn.register("incoming", loaded.to_arrow())
-        conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-        conn.unregister("incoming")
-        conn.register("incoming_rejected", rejected.to_arrow())
-        conn.execute("INSERT INTO rejected BY NAME SELECT * FROM incoming_rejected")
-        conn.unregister("incoming_rejected")
+        with timed("store", item.loaded.height):
+            _store_one(conn, batch_id, table, kind, month, item, program)
+
+
+def _store_one(
+    conn: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    table: str,
+    kind: str,
+    month: str,
+    item: ReadInput,
+    program: str | None,
+) -> None:
+    input_id = int(fetch_one(conn, "SELECT nextval('input_ids')")[0])
+    s = item.summary
+    conn.execute(
+        "INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            input_id,
+            batch_id,
+            kind,
+            month,
+            s.file,
+            Path(s.file).name,
+            s.sha256,
+            s.encoding,
+            program,
+            s.rows_read,
+            s.rows_loaded,
+            s.rows_rejected,
+            s.header_row,
+            "；".join(s.notes),
+        ],
+    )
+    loaded = item.loaded.with_columns(
+        pl.lit(month).alias("month"),
+        pl.lit(input_id).alias("input_id"),
+        pl.lit(Path(s.file).name).alias("source_file"),
+    )
+    rejected = item.rejected.with_columns(
+        pl.lit(input_id).alias("input_id"),
+        pl.lit(kind).alias("kind"),
+        pl.lit(month).alias("month"),
+        pl.lit(Path(s.file).name).alias("file"),
+    )
+    conn.register("incoming", loaded.to_arrow())
+    conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+    conn.unregister("incoming")
+    conn.register("incoming_rejected", rejected.to_arrow())
+    conn.execute("INSERT INTO rejected BY NAME SELECT * FROM incoming_rejected")
+    conn.unregister("incoming_rejected")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from hexiao.report.writer import write_reports
 from hexiao.rules import REGISTRY
 from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext, empty_output
 from hexiao.store import connect, fetch_one, query, transaction, workspace_lock
+from hexiao.timing import timed
 
 log = get_logger()
 
@@ -62,7 +63,10 @@ def run_rules(ctx: RuleContext, timings: dict[str, float]) -> pl.DataFrame:
         if rule.code in ctx.config.disabled_rules:
             continue
         started = time.perf_counter()
-        frames.append(rule.run(ctx).select(conform(RULE_OUTPUT_SCHEMA)))
+        with timed(f"rule {rule.code}") as step:
+            frame = rule.run(ctx).select(conform(RULE_OUTPUT_SCHEMA))
+            step.rows += frame.height
+        frames.append(frame)
         timings[f"rule {rule.code}"] = time.perf_counter() - started
     return pl.concat(frames, how="vertical_relaxed")
 
@@ -171,10 +175,13 @@ def _match_in_batch(
 ) -> MatchResult:
     """Rules, warnings and reports; the caller holds the transaction."""
     step = time.perf_counter()
-    prepare_month(conn, month)
+    with timed("prepare roll"):
+        prepare_month(conn, month)
     timings["prepare"] = time.perf_counter() - step
     ctx = RuleContext(conn=conn, month=month, month_start=month_start(month), config=config)
-    month_warnings = finalise(conn, month, run_rules(ctx, timings))
+    raw = run_rules(ctx, timings)
+    with timed("finalise", raw.height):
+        month_warnings = finalise(conn, month, raw)
     warnings = month_warnings.warnings
     step = time.perf_counter()
     conn.execute("DELETE FROM warnings WHERE month = ?", [month])
@@ -195,7 +202,8 @@ def _match_in_batch(
         [month, batch_id, json.dumps(summary, ensure_ascii=False, default=str)],
     )
     # Written inside the transaction: if writing fails, the warnings roll back too.
-    out_dir = write_month(conn, out, month, warnings, summary, formats)
+    with timed("report", warnings.height):
+        out_dir = write_month(conn, out, month, warnings, summary, formats)
     timings["report"] = time.perf_counter() - step
     log.info("比对 %s：%d 条预警，%d 人；报告写入 %s", month, warnings.height, summary["persons_warned"], out_dir)
     return MatchResult(month, batch_id, out_dir, warnings, summary, timings)

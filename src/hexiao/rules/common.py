@@ -5,6 +5,7 @@ from __future__ import annotations
 from hexiao.io.fields import CREMATION_KIND
 from hexiao.matching.linker import link
 from hexiao.rules.base import RuleContext
+from hexiao.timing import timed
 
 
 def extract_table(ctx: RuleContext, kind: str) -> str:
@@ -36,7 +37,8 @@ def linked(ctx: RuleContext, kind: str) -> str:
     table = f"{kind}_links"
     if table in ctx.cache:
         return table
-    links = link(ctx.conn, "roll_m", extract_table(ctx, kind))
+    with timed(f"link {kind}"):
+        links = link(ctx.conn, "roll_m", extract_table(ctx, kind))
     ctx.conn.register(f"{table}_arrow", links.to_arrow())
     ctx.conn.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_arrow")
     ctx.conn.unregister(f"{table}_arrow")
