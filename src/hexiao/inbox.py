@@ -31,6 +31,10 @@ PROGRAMS_IN_NAMES = (
 )
 
 
+# hexiao's own files, should the database live beside the inbox: never inputs.
+HEXIAO_OWN_SUFFIXES = (".log", ".duckdb", ".wal", ".lock", ".tmp")
+
+
 def kind_from_name(path: Path) -> str | None:
     for kind, words in NAME_PATTERNS:
         if any(word in path.name for word in words):
@@ -66,7 +70,11 @@ def plan_inbox(directory: Path) -> list[PlannedFile]:
     """Every file in the inbox with its kind; a file that fits no kind stops everything."""
     if not directory.is_dir():
         raise InputError(str(directory), "收件目录不存在")
-    files = sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    files = sorted(
+        p
+        for p in directory.iterdir()
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() not in HEXIAO_OWN_SUFFIXES
+    )
     planned: list[PlannedFile] = []
     unknown: list[str] = []
     for path in files:

@@ -91,50 +91,92 @@ def _sniff_delimiter(text: str) -> str:
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
+HEAD_BYTES = 256 * 1024  # enough for the title rows, the header and the first data rows
+HEAD_LINES = 60
+
+
 def _read_text(path: Path) -> Grid:
-    data = path.read_bytes()
-    if not data.strip():
+    """Find delimiter, width and header line from the head of the file, then let Polars read the
+    body straight from disk (UTF-8) or from one transcoded copy (GBK/GB18030): no per-line Python."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if not head.strip():
         raise InputError(str(path), "文件为空")
-    text, encoding = _decode(path, data)
-    delimiter = _sniff_delimiter(text)
-    encoded = text.encode("utf-8")
-    # A title row above the header has fewer cells than the table; name every column up front so
-    # no row is cut to the width of the first line.
-    width = _max_fields(encoded, delimiter)
-    synthetic_header = delimiter.join(f"c{i}" for i in range(width)).encode() + b"\n"
-    frame = pl.read_csv(
-        synthetic_header + encoded,
-        has_header=True,
-        infer_schema=False,
-        separator=delimiter,
-        truncate_ragged_lines=True,
-        quote_char='"',
-        raise_if_empty=False,
+    truncated = path.stat().st_size > len(head)
+    encoding = _head_encoding(path, head, truncated)
+    source: Path | bytes = path
+    if encoding not in ("UTF-8", "UTF-8-BOM"):
+        text, encoding = _decode(path, path.read_bytes())
+        source = text.encode("utf-8")
+        head_text = text[:HEAD_BYTES]
+    else:
+        head_text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    lines = head_text.splitlines()[:HEAD_LINES]
+    if truncated and len(lines) > 1:
+        lines = lines[:-1]  # the last line of the head may be cut
+    delimiter = _sniff_delimiter("\n".join(lines))
+    if _has_quoted_newline(lines):
+        # A quoted cell spanning lines shifts line numbers; count records with the csv module.
+        text = source.decode("utf-8") if isinstance(source, bytes) else path.read_text(encoding="utf-8-sig")
+        return Grid(path, [Sheet("", _numbered(_read_text_with_csv_module(text, delimiter)))], encoding)
+    counts = [line.count(delimiter) + 1 for line in lines]
+    width = max(counts)
+    # Title rows above the header have fewer cells; the body is read from the first full line on.
+    header_line = counts.index(width)
+    try:
+        body = pl.read_csv(
+            source,
+            has_header=False,
+            skip_lines=header_line,
+            infer_schema=False,
+            separator=delimiter,
+            truncate_ragged_lines=True,
+            quote_char='"',
+            raise_if_empty=False,
+        )
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" not in str(exc).lower() or isinstance(source, bytes):
+            raise InputError(str(path), f"无法解析为 CSV：{str(exc).splitlines()[0]}") from None
+        # Valid UTF-8 at the head, GBK further down: transcode the whole file once.
+        text, encoding = _decode(path, path.read_bytes())
+        body = pl.read_csv(
+            text.encode("utf-8"), has_header=False, skip_lines=header_line, infer_schema=False,
+            separator=delimiter, truncate_ragged_lines=True, quote_char='"', raise_if_empty=False,
+        )  # fmt: skip
+    columns = [f"c{i}" for i in range(body.width)]
+    body = body.rename(dict(zip(body.columns, columns, strict=True)))
+    title = pl.DataFrame(
+        [
+            dict(zip(columns, (line.split(delimiter) + [None] * body.width)[: body.width], strict=True))
+            for line in lines[:header_line]
+        ],
+        schema={c: pl.String for c in columns},
     )
-    if _has_quoted_newline(text, delimiter):
-        # A quoted cell spanning lines shifts line numbers; count rows as records instead.
-        frame = _read_text_with_csv_module(text, delimiter)
+    # One chunk: Polars 2.1 panics on some expressions over a two-chunk frame of this shape.
+    frame = pl.concat([title, body], how="vertical", rechunk=True)
     return Grid(path, [Sheet("", _numbered(frame))], encoding)
+
+
+def _head_encoding(path: Path, head: bytes, truncated: bool) -> str:
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(str(path), "不是文本表格（含二进制内容）；Excel 文件请保留 .xlsx/.xls 扩展名")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    bom = head.startswith(b"\xef\xbb\xbf")
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not (truncated and exc.start >= len(head) - 3):  # a character cut at the end of the head
+            return "GB18030"
+    return "UTF-8-BOM" if bom else "UTF-8"
 
 
 def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_row_index(ROW_COLUMN, offset=1).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
 
 
-def _max_fields(data: bytes, delimiter: str) -> int:
-    """The most cells on any line (quoted delimiters may overcount: extra columns stay empty)."""
-    lines = pl.read_csv(
-        data, has_header=False, separator="\x1f", quote_char=None, infer_schema=False, raise_if_empty=False
-    )
-    if lines.width == 0 or lines.height == 0:
-        return 1
-    counts = lines.to_series(0).str.count_matches(delimiter, literal=True).fill_null(0)
-    widest = counts.max()
-    return int(widest) + 1 if isinstance(widest, int) else 1
-
-
-def _has_quoted_newline(text: str, delimiter: str) -> bool:
-    return '"' in text and any(line.count('"') % 2 for line in text[:200000].splitlines())
+def _has_quoted_newline(lines: list[str]) -> bool:
+    return any(line.count('"') % 2 for line in lines)
 
 
 def _read_text_with_csv_module(text: str, delimiter: str) -> pl.DataFrame:
