@@ -38,8 +38,22 @@ MATCH_SCHEMA = {
     "note": pl.String,
 }
 
-# Candidate pairs: (method, SQL selecting roll_key, ext_key, note). `r` is the roll side and `e`
-# the extract side, both restricted to leftovers of the exact join.
+# Every fuzzy pass needs a damaged or invalid ID on at least one side (two valid IDs one edit
+# apart are two real people: MOD 11-2 catches every single substitution and adjacent swap). So
+# each pass joins the few bad rows of one side against all leftovers of the other — hash joins
+# built on the small side, never the whole roll against a whole register.
+_BAD = f"(id_status <> '{ids.VALID}' OR id_norm LIKE '%000')"
+
+
+def _both_ways(select: str, on: str, where: str = "TRUE") -> str:
+    """`select … FROM r JOIN e ON on WHERE where`, once with the roll's bad rows and once with the
+    extract's."""
+    return " UNION ".join(
+        f"SELECT {select} FROM {r} r JOIN {e} e ON {on} WHERE {where}"
+        for r, e in (("roll_bad", "ext_left"), ("roll_left", "ext_bad"))
+    )
+
+
 _ID_EDIT_KEYS = (
     "substr({t}.id_norm, 1, 12)",  # segments A+B agree: substitution in C
     "substr({t}.id_norm, 1, 6) || substr({t}.id_norm, 13, 6)",  # A+C: substitution in B
@@ -50,55 +64,51 @@ _ID_EDIT_KEYS = (
 
 
 def _edit_candidates() -> str:
-    joins = [
-        f"SELECT r.roll_key, e.ext_key FROM roll_left r JOIN ext_left e ON {k.format(t='r')} = {k.format(t='e')}"
-        f" WHERE r.id_status IN ({_SHAPED}) AND e.id_status IN ({_SHAPED}) AND r.id_norm <> e.id_norm"
-        # MOD 11-2 catches every single substitution and adjacent swap, so two valid IDs one
-        # edit apart belong to two real people: at least one side must be invalid.
-        f" AND (r.id_status <> '{ids.VALID}' OR e.id_status <> '{ids.VALID}')"
-        for k in _ID_EDIT_KEYS
-    ]
+    shaped = f"r.id_status IN ({_SHAPED}) AND e.id_status IN ({_SHAPED}) AND r.id_norm <> e.id_norm"
+    shaped += f" AND (r.id_status <> '{ids.VALID}' OR e.id_status <> '{ids.VALID}')"
+    joins = " UNION ".join(
+        _both_ways("r.roll_key, e.ext_key", f"{k.format(t='r')} = {k.format(t='e')}", shaped) for k in _ID_EDIT_KEYS
+    )
     return f"""
-        SELECT DISTINCT c.roll_key, c.ext_key, '{m.ID_CORRECTED}' AS method,
+        SELECT c.roll_key, c.ext_key, '{m.ID_CORRECTED}' AS method,
                CASE WHEN hamming(r.id_norm, e.id_norm) = 1 THEN '身份证号一位不同' ELSE '身份证号相邻两位颠倒' END AS note
-        FROM ({" UNION ".join(joins)}) c
-        JOIN roll_left r USING (roll_key) JOIN ext_left e USING (ext_key)
+        FROM ({joins}) c
+        JOIN roll_all r USING (roll_key) JOIN ext_all e USING (ext_key)
         WHERE hamming(r.id_norm, e.id_norm) = 1
            OR (hamming(r.id_norm, e.id_norm) = 2 AND damerau_levenshtein(r.id_norm, e.id_norm) = 1)
     """
 
 
-_KEY15 = f"""
-    SELECT r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '身份证号前15位一致（Excel数值损坏或后三位有误）' AS note
-    FROM roll_left r JOIN ext_left e ON r.id_key15 = e.id_key15
-    WHERE r.id_norm <> e.id_norm AND (r.id_status <> '{ids.VALID}' OR e.id_status <> '{ids.VALID}'
-          OR r.id_norm LIKE '%000' OR e.id_norm LIKE '%000')
-"""
+_KEY15 = _both_ways(
+    f"r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '身份证号前15位一致（Excel数值损坏或后三位有误）' AS note",
+    "r.id_key15 = e.id_key15",
+    "r.id_norm <> e.id_norm",
+)
 
-_NAME_BIRTH = f"""
-    SELECT r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '姓名、出生日期、地区码一致' AS note
-    FROM roll_left r JOIN ext_left e
-      ON r.id_county = e.id_county AND r.id_birth = e.id_birth AND r.name_simp = e.name_simp
-    WHERE (r.id_status <> '{ids.VALID}' OR e.id_status <> '{ids.VALID}') AND r.id_norm <> e.id_norm
-"""
+_NAME_BIRTH = _both_ways(
+    f"r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '姓名、出生日期、地区码一致' AS note",
+    "r.id_county = e.id_county AND r.id_birth = e.id_birth AND r.name_simp = e.name_simp",
+    f"(r.id_status <> '{ids.VALID}' OR e.id_status <> '{ids.VALID}') AND r.id_norm <> e.id_norm",
+)
 
-# A scientific-notation ID matches only a name that is unique in its county on both sides. The
-# damaged side is filtered before the join so common names never meet a whole extract.
+# A scientific-notation ID matches only a name that is unique in its county on both sides; the
+# uniqueness counts are taken for the candidate (county, name) pairs only.
 _NAME_COUNTY = f"""
-    WITH roll_names AS (
-        SELECT id_county, name_simp, count(DISTINCT coalesce(id_norm, name_simp)) AS n FROM roll_all
-        WHERE id_county IS NOT NULL GROUP BY ALL
+    WITH pairs AS (
+        {
+    _both_ways(
+        "r.roll_key, e.ext_key, r.id_county, r.name_simp",
+        "r.id_county = e.id_county AND r.name_simp = e.name_simp",
+        f"(r.id_status = '{ids.EXCEL_SCIENTIFIC}' OR e.id_status = '{ids.EXCEL_SCIENTIFIC}')",
+    )
+}
+    ), wanted AS (SELECT DISTINCT id_county, name_simp FROM pairs),
+    roll_names AS (
+        SELECT id_county, name_simp, count(DISTINCT coalesce(id_norm, name_simp)) AS n
+        FROM roll_all SEMI JOIN wanted USING (id_county, name_simp) GROUP BY ALL
     ), ext_names AS (
-        SELECT id_county, name_simp, count(DISTINCT coalesce(id_norm, name_simp)) AS n FROM ext_all
-        WHERE id_county IS NOT NULL GROUP BY ALL
-    ), roll_sci AS (SELECT * FROM roll_left WHERE id_status = '{ids.EXCEL_SCIENTIFIC}'),
-    ext_sci AS (SELECT * FROM ext_left WHERE id_status = '{ids.EXCEL_SCIENTIFIC}'),
-    pairs AS (
-        SELECT r.roll_key, e.ext_key, r.id_county, r.name_simp
-        FROM roll_sci r JOIN ext_left e ON r.id_county = e.id_county AND r.name_simp = e.name_simp
-        UNION
-        SELECT r.roll_key, e.ext_key, r.id_county, r.name_simp
-        FROM roll_left r JOIN ext_sci e ON r.id_county = e.id_county AND r.name_simp = e.name_simp
+        SELECT id_county, name_simp, count(DISTINCT coalesce(id_norm, name_simp)) AS n
+        FROM ext_all SEMI JOIN wanted USING (id_county, name_simp) GROUP BY ALL
     )
     SELECT p.roll_key, p.ext_key, '{m.NAME_COUNTY}' AS method,
            '身份证号为科学计数法，仅地区码可用；姓名在该县唯一' AS note
@@ -138,15 +148,14 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
         pl.when(near).then(pl.col("note")).otherwise(pl.format("{}，但姓名不同", pl.col("note"))).alias("note"),
     )
     conn.register("exact_links", exact.select("roll_key", "ext_key").to_arrow())
-    conn.execute(
-        "CREATE OR REPLACE TEMP TABLE roll_left AS SELECT * FROM roll_all "
-        "WHERE roll_key NOT IN (SELECT roll_key FROM exact_links)"
-    )
-    conn.execute(
-        "CREATE OR REPLACE TEMP TABLE ext_left AS SELECT * FROM ext_all "
-        "WHERE ext_key NOT IN (SELECT ext_key FROM exact_links)"
-    )
+    conn.execute("CREATE OR REPLACE TEMP TABLE exact_keys AS SELECT roll_key, ext_key FROM exact_links")
     conn.unregister("exact_links")
+    conn.execute(
+        "CREATE OR REPLACE TEMP VIEW roll_left AS SELECT * FROM roll_all ANTI JOIN exact_keys USING (roll_key)"
+    )
+    conn.execute("CREATE OR REPLACE TEMP VIEW ext_left AS SELECT * FROM ext_all ANTI JOIN exact_keys USING (ext_key)")
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE roll_bad AS SELECT * FROM roll_left WHERE {_BAD}")
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE ext_bad AS SELECT * FROM ext_left WHERE {_BAD}")
     fuzzy = query(
         conn,
         f"""
@@ -155,7 +164,7 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
             UNION ALL SELECT * FROM ({_NAME_BIRTH}) UNION ALL SELECT * FROM ({_NAME_COUNTY})
         )
         SELECT c.*, r.id_norm AS r_id, e.id_norm AS e_id, r.name AS r_name, e.name AS e_name, r.name_simp AS r_simp, e.name_simp AS e_simp
-        FROM c JOIN roll_left r USING (roll_key) JOIN ext_left e USING (ext_key)
+        FROM c JOIN roll_all r USING (roll_key) JOIN ext_all e USING (ext_key)
         """,
     )
     fuzzy = _score_names(fuzzy)

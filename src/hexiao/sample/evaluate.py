@@ -41,12 +41,14 @@ def score_deceased(truth_csv: Path, warnings: pl.DataFrame) -> Score:
     warned = warnings.filter(pl.col("code") == "DECEASED")
     warned = warned.with_columns(_key()).unique("_key")
     hits = warned.join(truth, on="_key", how="inner", suffix="_truth")
-    decisive = hits.filter(pl.col("form").is_in(["exact", "id15", "homophone"]))
-    wrong = decisive.filter(
-        (pl.col("action") != pl.col("expected_action"))
-        | (pl.col("effective_month") != pl.col("expected_effective_month"))
-        | ((pl.col("overpayment") - pl.col("expected_overpayment").cast(pl.Float64)).abs() > 0.01)
-    )
+    if "expected_action" not in hits.columns:  # benchmark truth: who died, not what to do
+        wrong = hits.clear()
+    else:
+        wrong = hits.filter(pl.col("form").is_in(["exact", "id15", "homophone"])).filter(
+            (pl.col("action") != pl.col("expected_action"))
+            | (pl.col("effective_month") != pl.col("expected_effective_month"))
+            | ((pl.col("overpayment") - pl.col("expected_overpayment").cast(pl.Float64)).abs() > 0.01)
+        )
     return Score(
         planted=truth.height,
         warned=warned.height,
