@@ -23,6 +23,7 @@ from hexiao.io.fields import (
     VEHICLE_KIND,
 )
 from hexiao.io.grid import ROW_COLUMN
+from hexiao.io.headers import raw_json
 from hexiao.normalize.ids import add_id_columns
 from hexiao.normalize.names import name_norm_expr, to_simplified
 
@@ -74,7 +75,8 @@ def add_person_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _split(frame: pl.DataFrame, checks: list[tuple[pl.Expr, str | pl.Expr]]) -> tuple[pl.DataFrame, pl.DataFrame]:
     frame = frame.with_columns(_first_reason(checks))
-    rejected = frame.filter(pl.col(REASON).is_not_null()).select(ROW_COLUMN, "_raw", REASON)
+    rejected = frame.filter(pl.col(REASON).is_not_null())
+    rejected = rejected.select(ROW_COLUMN, raw_json(rejected).alias("_raw"), REASON)
     return frame.filter(pl.col(REASON).is_null()), rejected
 
 

@@ -83,14 +83,24 @@ def missing_required(kind: str, match: HeaderMatch, provided: set[str]) -> list[
     return missing
 
 
+CELL_PREFIX = "_cell:"
+
+
+def raw_json(frame: pl.DataFrame) -> pl.Expr:
+    """Every original cell of a row as JSON keyed by its header (for rejected rows only: it costs)."""
+    cells = [c for c in frame.columns if c.startswith(CELL_PREFIX)]
+    return pl.struct([pl.col(c).alias(c.removeprefix(CELL_PREFIX)) for c in cells]).struct.json_encode()
+
+
 def select_fields(sheet: Sheet, kind: str, match: HeaderMatch) -> pl.DataFrame:
-    """Data rows below the header: one text column per known field (absent ones null), `_raw`
-    (every cell of the row as JSON keyed by its header, kept for rejected rows) and `_blank`."""
+    """Data rows below the header: one text column per known field (absent ones null), the flags
+    `_blank`, `_repeated_header`, `_totals`, and every cell as `_cell:<header>` so a rejected row
+    can be shown as it was written (`raw_json`)."""
     body = sheet.frame.filter(pl.col(ROW_COLUMN) > match.row)
     cells = list(match.raw_names)
     return body.select(
         pl.col(ROW_COLUMN),
-        pl.struct([pl.col(c).alias(match.raw_names[c]) for c in cells]).struct.json_encode().alias("_raw"),
+        *[pl.col(c).alias(f"{CELL_PREFIX}{match.raw_names[c]}") for c in cells],
         pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in cells]).alias("_blank"),
         (
             pl.sum_horizontal(

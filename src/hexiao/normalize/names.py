@@ -45,12 +45,13 @@ def to_simplified(names: pl.Series) -> pl.Series:
     OpenCC is called once on all distinct names joined by newlines (names hold none after
     normalisation), which is far faster than a call per name.
     """
-    distinct = names.drop_nulls().unique()
+    distinct = names.drop_nulls().unique(maintain_order=True)
     if distinct.len() == 0:
         return names.cast(pl.String)
     converted = _T2S.convert("\n".join(distinct.to_list())).split("\n")
-    mapping = dict(zip(distinct.to_list(), converted, strict=True))
-    return names.replace_strict(mapping, default=None, return_dtype=pl.String)
+    mapping = pl.DataFrame({"name": distinct, "simplified": pl.Series(converted, dtype=pl.String)})
+    joined = pl.DataFrame({"name": names}).join(mapping, on="name", how="left", maintain_order="left")
+    return joined["simplified"].alias(names.name)
 
 
 def normalize_name(raw: str | None) -> str | None:
