@@ -29,6 +29,7 @@ typecheck: install
 check: lint typecheck test
 
 bench: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python -m hexiao.bench --scale $(SCALE)
 
 # Refresh the pinned versions after deliberately upgrading a dependency.
