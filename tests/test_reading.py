@@ -126,3 +126,16 @@ def test_undecodable_bytes_name_the_line(tmp_path: Path) -> None:
     path.write_bytes("乡镇,姓名\n".encode() + b"\x81\x30\xff\xfe\n")
     with pytest.raises(InputError, match="无法识别文件编码"):
         read_input(path, "roll")
+
+
+def test_merged_township_cells_belong_to_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "花名册.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ROLL_HEADER.split(","))
+    for index, row in enumerate(ROWS[:2], start=1):
+        sheet.write_row(index, 1, row.split(",")[1:])
+    sheet.merge_range(1, 0, 2, 0, "城关镇")
+    book.close()
+    item = read_input(path, "roll")
+    assert item.loaded["township"].to_list() == ["城关镇", "城关镇"]

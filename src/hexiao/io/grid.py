@@ -203,6 +203,18 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
+def _fill_merged(rows: list[list[object]], ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """A merged cell (a township spanning its households' rows) holds its value in the top-left
+    cell only; every row of the range belongs to it, so give each the value."""
+    for (top, left), (bottom, right) in ranges:
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            for c in range(left, min(right, len(rows[r]) - 1) + 1):
+                rows[r][c] = value
+
+
 def _read_excel(path: Path) -> Grid:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -210,9 +222,11 @@ def _read_excel(path: Path) -> Grid:
         raise InputError(str(path), f"无法作为 Excel 文件打开（{type(exc).__name__}）") from None
     sheets: list[Sheet] = []
     for sheet_name in workbook.sheet_names:
-        rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_name(sheet_name)
+        rows = sheet.to_python(skip_empty_area=False)
         if not rows:
             continue
+        _fill_merged(rows, sheet.merged_cell_ranges or [])
         width = max(len(r) for r in rows)
         columns = {f"c{i}": [_cell_text(r[i]) if i < len(r) else None for r in rows] for i in range(width)}
         frame = pl.DataFrame(columns, schema={name: pl.String for name in columns})
