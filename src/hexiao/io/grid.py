@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import python_calamine
@@ -203,7 +204,7 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _fill_merged(rows: list[list[object]], ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+def _fill_merged(rows: list[list[Any]], ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
     """A merged cell (a township spanning its households' rows) holds its value in the top-left
     cell only; every row of the range belongs to it, so give each the value."""
     for (top, left), (bottom, right) in ranges:
