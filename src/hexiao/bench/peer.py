@@ -1,0 +1,105 @@
+"""The peer: Splink 5 (DuckDB backend) linking the roll to the cremation extract, measured on the
+same files as hexiao's DECEASED, with precision and recall against the generator's truth.
+
+Model: ID (exact / one edit), name (Jaro-Winkler), birth date from the ID; blocking on ID, name
+and ID prefix + name; u by random sampling, m by EM; links at match probability ≥ 0.9 whose
+death date is on or before the month's end. Names and IDs are normalised by hexiao's own code
+first, so both tools see the same cleaned values and only the linking differs.
+
+    python -m hexiao.bench.peer DATA_DIR MONTH   → JSON on stdout (needs `pip install splink`)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from hexiao.inbox import plan_inbox
+from hexiao.load import read_input
+from hexiao.timing import peak_rss_mb
+
+MATCH_PROBABILITY = 0.9
+
+
+def _people(data: Path, kind: str) -> pl.DataFrame:
+    frames = [read_input(p.path, kind, program=p.program).loaded for p in plan_inbox(data) if p.kind == kind]
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
+def run(data: Path, month: str) -> dict[str, object]:
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    roll, cremation = _people(data, "roll"), _people(data, "cremation")
+    started = time.perf_counter()
+    columns = [
+        pl.col("id_norm").alias("id"),
+        pl.col("name_simp").alias("name"),
+        pl.col("id_birth").cast(pl.String).alias("birth"),
+        pl.col("id_norm").str.slice(0, 6).alias("id_prefix"),
+    ]
+    left = roll.select(
+        pl.format("r{}", pl.int_range(pl.len())).alias("unique_id"), *columns, "household_id", "name_norm"
+    )
+    right = cremation.select(
+        pl.format("c{}", pl.int_range(pl.len())).alias("unique_id"),
+        *columns,
+        pl.coalesce("death_date", "cremation_date").alias("died"),
+    )
+    con = duckdb.connect()
+    con.register("roll_people", left.to_arrow())
+    con.register("cremation_people", right.to_arrow())
+    db = DuckDBAPI(con)
+    settings = SettingsCreator(
+        link_type="link_only",
+        comparisons=[
+            cl.DamerauLevenshteinAtThresholds("id", [1]),
+            cl.JaroWinklerAtThresholds("name", [0.9]),
+            cl.ExactMatch("birth"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("id"),
+            block_on("name", "birth"),
+            block_on("id_prefix", "name"),
+        ],
+    )
+    linker = Linker(
+        [
+            db.register("roll_people", dataset_display_name="roll"),
+            db.register("cremation_people", dataset_display_name="cremation"),
+        ],
+        settings,
+        log_level=40,
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("name", "birth"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("id"))
+    predictions = linker.inference.predict(threshold_match_probability=MATCH_PROBABILITY)
+    pairs = predictions.as_duckdbpyrelation().pl()
+    elapsed = time.perf_counter() - started
+    left_id = "unique_id_l" if pairs.height == 0 or str(pairs["unique_id_l"][0]).startswith("r") else "unique_id_r"
+    right_id = "unique_id_r" if left_id == "unique_id_l" else "unique_id_l"
+    month_end = pl.lit(month + "-01").str.to_date().dt.offset_by("1mo")
+    linked = (
+        pairs.select(pl.col(left_id).alias("unique_id"), pl.col(right_id).alias("c_id"))
+        .join(right.select(pl.col("unique_id").alias("c_id"), "died"), on="c_id")
+        .filter(pl.col("died") < month_end)
+        .join(left, on="unique_id")
+        .select("household_id", pl.col("name_norm").alias("name"))
+        .unique()
+    )
+    return {"seconds": round(elapsed, 2), "peak_mb": round(peak_rss_mb(), 1), "linked": linked.to_dicts()}
+
+
+def main() -> int:
+    sys.stdout.write(json.dumps(run(Path(sys.argv[1]), sys.argv[2]), ensure_ascii=False, default=str) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

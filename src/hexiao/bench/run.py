@@ -1,0 +1,127 @@
+"""`make bench SCALE=county|city|province|<households>`: generate data, run the monthly job both
+ways (inbox and explicit load + match), the DuckDB floor and the Splink peer on the same files,
+and print time, rows per second and peak memory per step.
+
+Each measured run is its own process, so peak memory is that run's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from hexiao.sample.evaluate import score_deceased
+
+MONTH = "2026-11"
+
+
+def _say(text: str = "") -> None:
+    """The benchmark's report goes to stdout: it is the command's output."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _child(module: str, *args: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args], capture_output=True, text=True, check=False, env=os.environ.copy()
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{module} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall_s"] = round(time.perf_counter() - started, 2)
+    return result
+
+
+def _data(scale: str, households: int, root: Path) -> tuple[Path, Path, dict[str, int], float]:
+    from hexiao.bench.datagen import generate_bench
+
+    target = root / f"{scale}-{households}"
+    marker = target / ".complete.json"
+    if marker.exists():
+        info = json.loads(marker.read_text())
+        return Path(info["directory"]), Path(info["truth"]), info["rows"], float(info["seconds"])
+    started = time.perf_counter()
+    files = generate_bench(target, households=households, month=MONTH)
+    seconds = time.perf_counter() - started
+    marker.write_text(
+        json.dumps(
+            {
+                "directory": str(files.directory),
+                "truth": str(files.truth_deceased),
+                "rows": files.rows,
+                "seconds": seconds,
+            }
+        )
+    )
+    return files.directory, files.truth_deceased, files.rows, seconds
+
+
+def _print_steps(title: str, run: dict[str, Any]) -> None:
+    _say(f"\n{title}: {run['total_s']} s in the library, {run['wall_s']} s wall, peak {run['peak_mb']:.0f} MB")
+    _say(f"  {'step':<24}{'seconds':>9}{'rows':>12}{'rows/s':>12}{'peak MB':>10}")
+    for name, step in run["steps"].items():
+        rate = f"{step['rows'] / step['seconds']:,.0f}" if step["rows"] and step["seconds"] > 0 else ""
+        _say(f"  {name:<24}{step['seconds']:>9.2f}{step['rows']:>12,}{rate:>12}{step['peak_mb']:>10.0f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from hexiao.bench.datagen import SCALES
+
+    parser = argparse.ArgumentParser(prog="python -m hexiao.bench", description=__doc__)
+    parser.add_argument("--scale", default="county", help="county, city, province or a number of households")
+    parser.add_argument("--data-root", type=Path, default=Path("bench-data"))
+    parser.add_argument("--no-peer", action="store_true", help="skip the Splink comparison")
+    args = parser.parse_args(argv)
+    households = int(args.scale) if str(args.scale).isdigit() else SCALES[args.scale]
+    data, truth, rows, gen_s = _data(args.scale, households, args.data_root)
+    _say(f"data: {households:,} households, {data} (generated in {gen_s:.1f} s)")
+    _say("  " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
+    work = args.data_root / f"work-{args.scale}"
+    results: dict[str, Any] = {"scale": args.scale, "households": households, "rows": rows, "cores": os.cpu_count()}
+    for mode in ("inbox", "explicit"):
+        subprocess.run(["rm", "-rf", str(work / mode)], check=True)
+        results[mode] = _child("hexiao.bench.child", mode, str(data), str(work / mode), MONTH)
+        _print_steps("hexiao match --inbox" if mode == "inbox" else "hexiao load … + match", results[mode])
+    floor = results["floor"] = _child("hexiao.bench.floor", str(data))
+    _say(
+        f"\nfloor (DuckDB alone: read every file, exact ID joins): {floor['total_s']} s, peak {floor['peak_mb']:.0f} MB"
+    )
+    for mode in ("inbox", "explicit"):
+        _say(f"  hexiao {mode}: {results[mode]['wall_s'] / floor['wall_s']:.2f}× the floor (wall clock)")
+    warnings = pl.read_parquet(results["inbox"]["warnings_parquet"])
+    ours = score_deceased(truth, warnings)
+    deceased_s = results["inbox"]["steps"].get("rule DECEASED", {}).get("seconds", 0.0)
+    results["deceased"] = {"seconds": deceased_s, "precision": ours.precision, "recall": ours.recall}
+    _say(f"\nDECEASED: {deceased_s:.2f} s (link + rule), precision {ours.precision:.4f}, recall {ours.recall:.4f}")
+    if not args.no_peer:
+        try:
+            peer = _child("hexiao.bench.peer", str(data), MONTH)
+        except RuntimeError as exc:
+            _say(f"Splink: not run ({str(exc).splitlines()[-1]})")
+        else:
+            linked = pl.DataFrame(peer.pop("linked"), schema={"household_id": pl.String, "name": pl.String})
+            theirs = score_deceased(truth, linked.with_columns(pl.lit("DECEASED").alias("code")))
+            results["splink"] = {
+                "seconds": peer["seconds"],
+                "peak_mb": peer["peak_mb"],
+                "precision": theirs.precision,
+                "recall": theirs.recall,
+            }
+            ratio = peer["seconds"] / deceased_s if deceased_s else float("inf")
+            _say(
+                f"Splink 5: {peer['seconds']:.2f} s, precision {theirs.precision:.4f}, recall {theirs.recall:.4f}"
+                f" — hexiao DECEASED is {ratio:.1f}× faster"
+            )
+    out = Path("bench-results")
+    out.mkdir(exist_ok=True)
+    (out / f"{args.scale}.json").write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
+    return 0

@@ -1,0 +1,161 @@
+"""The vectorised benchmark generator: shapes, IDs, planted deaths, determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from hexiao.bench import synth
+from hexiao.bench.datagen import CREMATION_HEADER, FORMS, ROLL_HEADER, TRUTH_HEADER, BenchFiles, generate_bench, main
+from hexiao.bench.registers import BUSINESS_HEADER, EMPLOYEE_HEADER, POVERTY_HEADER, PROPERTY_HEADER, VEHICLE_HEADER
+from hexiao.inbox import kind_from_name
+from hexiao.normalize import ids
+from hexiao.normalize.names import same_pinyin
+
+HOUSEHOLDS = 3000
+FILES = {
+    "花名册_城乡低保.csv": ("utf-8-sig", ROLL_HEADER),
+    "花名册_特困供养.csv": ("utf-8", ROLL_HEADER),
+    "火化数据.csv": ("gb18030", CREMATION_HEADER),
+    "车辆登记.csv": ("utf-8-sig", VEHICLE_HEADER),
+    "不动产登记.csv": ("utf-8", PROPERTY_HEADER),
+    "市场主体登记.csv": ("utf-8-sig", BUSINESS_HEADER),
+    "财政供养人员.csv": ("utf-8", EMPLOYEE_HEADER),
+    "防返贫监测名单.csv": ("gb18030", POVERTY_HEADER),
+}
+TITLED = {"火化数据.csv", "防返贫监测名单.csv"}
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory: pytest.TempPathFactory) -> BenchFiles:
+    return generate_bench(tmp_path_factory.mktemp("bench"), households=HOUSEHOLDS)
+
+
+def _read(path: Path) -> pl.DataFrame:
+    encoding, _ = FILES[path.name]
+    text = path.read_bytes().decode(encoding)
+    if path.name in TITLED:
+        text = text.split("\n", 1)[1]
+    return pl.read_csv(text.encode(), infer_schema=False)
+
+
+def _roll(bench: BenchFiles) -> pl.DataFrame:
+    return pl.concat([_read(bench.directory / name) for name in FILES if name.startswith("花名册")])
+
+
+def test_random_columns_match_the_reference_hash() -> None:
+    frame = pl.LazyFrame({"k": [0, 1, 2, 12345, 2**32 - 1]})
+    got = synth.add_random(frame, "k", 7, ["a", "b"]).collect()
+    for name in ("a", "b"):
+        assert got[name].to_list() == [synth.hash_py(7, name, k) for k in got["k"]]
+
+
+def test_files_headers_encodings_and_kinds(bench: BenchFiles) -> None:
+    assert sorted(p.name for p in bench.directory.iterdir()) == sorted(FILES)
+    assert bench.truth_deceased.parent != bench.directory and bench.truth_deceased.exists()
+    for name, (encoding, header) in FILES.items():
+        raw = (bench.directory / name).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig"), name
+        lines = raw.decode(encoding).splitlines()
+        header_line = lines[1] if name in TITLED else lines[0]
+        assert header_line.split(",") == list(header), name
+        assert kind_from_name(bench.directory / name) is not None
+    with pytest.raises(UnicodeDecodeError):
+        (bench.directory / "火化数据.csv").read_bytes().decode("utf-8")
+
+
+def test_row_counts(bench: BenchFiles) -> None:
+    persons = bench.rows["roll"]
+    assert 1.9 * HOUSEHOLDS < persons < 2.3 * HOUSEHOLDS
+    expected = {"vehicle": 5.0, "property": 2.3, "business": 0.7, "employee": 0.1, "poverty": 0.33, "cremation": 0.013}
+    for kind, per_person in expected.items():
+        assert 0.9 * per_person * persons < bench.rows[kind] < 1.1 * per_person * persons, kind
+    names = {"vehicle": "车辆登记.csv", "property": "不动产登记.csv", "business": "市场主体登记.csv",
+             "employee": "财政供养人员.csv", "poverty": "防返贫监测名单.csv", "cremation": "火化数据.csv"}  # fmt: skip
+    for kind, name in names.items():
+        assert _read(bench.directory / name).height == bench.rows[kind], kind
+    roll = _roll(bench)
+    assert roll.height == persons + 4  # each roll file: one blank row and one 合计 row
+    assert roll.filter(pl.all_horizontal(pl.all().is_null())).height == 2
+    assert roll.filter(pl.col("乡镇（街道）") == "合计").height == 2
+
+
+def test_roll_ids_are_valid_and_unique_except_the_planted_mess(bench: BenchFiles) -> None:
+    roll = _roll(bench).filter(pl.col("身份证号").is_not_null())
+    checked = ids.add_id_columns(roll, "身份证号")
+    status = checked["id_status"].value_counts()
+    bad = status.filter(pl.col("id_status") != ids.VALID)
+    assert set(bad["id_status"]) <= {ids.BAD_CHECK, ids.EXCEL_SCIENTIFIC, ids.EXCEL_NUMERIC}
+    assert 0 < bad["count"].sum() < 0.01 * roll.height
+    valid = checked.filter(pl.col("id_status") == ids.VALID)
+    assert valid["id_norm"].n_unique() == valid.height
+    # Every (shaped) ID keeps unique first 15 digits: an Excel-truncated copy is never ambiguous.
+    key15 = checked["id_key15"].drop_nulls()
+    assert key15.n_unique() == key15.len()
+    # The planted mess is there: spaces, lower-case x, 15-digit IDs.
+    raw = roll["身份证号"]
+    assert raw.str.contains(" ").any() and raw.str.ends_with("x").any() and (raw.str.len_chars() == 15).any()
+    # Household by household the head's ID is the head row's.
+    heads = roll.filter(pl.col("与户主关系") == "户主")
+    assert (heads["户主身份证号"] == heads["身份证号"]).all()
+
+
+def test_extracts_are_mostly_people_off_the_roll(bench: BenchFiles) -> None:
+    roll_ids = ids.add_id_columns(_roll(bench), "身份证号").filter(pl.col("id_status") == ids.VALID)["id_norm"]
+    for name, column in (("车辆登记.csv", "身份证号码"), ("不动产登记.csv", "权利人证件号码")):
+        extract = ids.add_id_columns(_read(bench.directory / name), column)
+        share = extract.filter(pl.col("id_norm").is_in(roll_ids.implode())).height / extract.height
+        assert 0.005 < share < 0.04, name
+        assert (extract["id_status"] == ids.VALID).mean() > 0.99
+
+
+def test_planted_deaths(bench: BenchFiles) -> None:
+    truth = pl.read_csv(bench.truth_deceased, infer_schema=False)
+    assert tuple(truth.columns) == TRUTH_HEADER
+    assert set(truth["form"]) == set(FORMS)
+    assert (truth["form"] == "exact").mean() > 0.5  # type: ignore[operator]
+    roll = ids.add_id_columns(_roll(bench), "身份证号")
+    on_roll = truth.join(roll, left_on=["id_number", "household_id"], right_on=["id_norm", "户编号"], how="inner")
+    assert on_roll.height == truth.height
+    assert (on_roll["name"] == on_roll["姓名"].str.replace_all(" ", "")).all()
+    dates = truth["death_date"].str.to_date("%Y-%m-%d")  # a real date, within the twelve months before
+    assert dates.min() >= dt.date(2025, 11, 1) and dates.max() <= dt.date(2026, 11, 30)  # type: ignore[operator]
+    crem = ids.add_id_columns(_read(bench.directory / "火化数据.csv"), "逝者身份证号")
+    assert crem.height > 2 * truth.height
+    by_id = truth.join(crem, left_on="id_number", right_on="id_norm", how="left")
+    # exact, id15 and homophone keep the normalised ID; the others do not.
+    strong = by_id.filter(pl.col("form").is_in(["exact", "id15", "homophone"]))
+    assert strong["逝者姓名"].null_count() == 0
+    assert by_id.filter(~pl.col("form").is_in(["exact", "id15", "homophone"]))["逝者姓名"].null_count() > 0
+    homophones = strong.filter(pl.col("form") == "homophone")
+    for ours, theirs in homophones.select("name", "逝者姓名").rows():
+        assert ours != theirs and same_pinyin(ours, theirs)
+    numeric = crem.filter(pl.col("id_status") == ids.EXCEL_NUMERIC)
+    assert numeric.height >= (truth["form"] == "excel_numeric").sum()
+
+
+def test_homophones_share_pinyin() -> None:
+    for plain, other in synth.HOMOPHONES.items():
+        assert same_pinyin("王" + plain, "王" + other), plain
+
+
+def test_same_seed_same_bytes(tmp_path: Path) -> None:
+    first = generate_bench(tmp_path / "a", households=400, seed=3)
+    second = generate_bench(tmp_path / "b", households=400, seed=3)
+    other = generate_bench(tmp_path / "c", households=400, seed=4)
+    for path in sorted(first.directory.iterdir()):
+        assert path.read_bytes() == (second.directory / path.name).read_bytes(), path.name
+        assert path.read_bytes() != (other.directory / path.name).read_bytes(), path.name
+    assert first.truth_deceased.read_bytes() == second.truth_deceased.read_bytes()
+    assert first.rows == second.rows
+
+
+def test_command_line(tmp_path: Path) -> None:
+    assert main(["--out", str(tmp_path), "--households", "200", "--month", "2026-03"]) == 0
+    truth = pl.read_csv(tmp_path / "truth" / "truth_deceased.csv", infer_schema=False)
+    assert truth["death_date"].max() <= "2026-03-31"  # type: ignore[operator]
+    with pytest.raises(SystemExit):
+        main(["--out", str(tmp_path), "--month", "2026-13"])
