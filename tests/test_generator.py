@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
-import fastexcel
 import opencc
+import polars as pl
 import pytest
 from pypinyin import Style, pinyin
 
+from hexiao.inbox import kind_from_name
+from hexiao.io.grid import read_grid
+from hexiao.sample.extracts import CODES, MONITORED, STAFF_CATEGORIES
 from hexiao.sample.generator import (
     COMMON_NAMES,
     DECOY_KINDS,
@@ -55,14 +60,24 @@ def _norm_name(raw: str) -> str:
     return "".join(raw.split()).translate(_DOTS)
 
 
+def _excel(path: Path, header_row: int | None) -> pl.DataFrame:
+    """The first sheet as text cells (hexiao's own reader); with `header_row` (0-based), the rows
+    below it named by it."""
+    frame = read_grid(path).sheets[0].frame.drop("_row")
+    if header_row is None:
+        return frame
+    names = [str(v) if v is not None else f"col{i}" for i, v in enumerate(frame.row(header_row))]
+    return frame.slice(header_row + 1).rename(dict(zip(frame.columns, names, strict=True)))
+
+
 def _roll_people(files: GeneratedFiles) -> list[tuple[str, str]]:
-    """(name, ID as written) of every person row in the three roll files."""
-    city, rural, tekun = files.roll_files
+    """(name, ID as written) of every person row in the three main roll files."""
+    city, rural, tekun = files.roll_files[:3]
     rows = list(csv.reader(io.StringIO(city.read_text("utf-8-sig"))))
     people = [(r[5], r[6]) for r in rows[1:] if r[0] != "乡镇（街道）"]  # skip the repeated header
     rows = list(csv.reader(io.StringIO(tekun.read_bytes().decode("gbk"))))
     people += [(r[5], r[6]) for r in rows[2:]]  # title row, then header
-    sheet = fastexcel.read_excel(rural).load_sheet(0, header_row=1, dtypes="string").to_polars()
+    sheet = _excel(rural, header_row=1)
     sheet = sheet.filter(sheet["成员姓名"].is_not_null())  # the blank row and the 合计 row
     people += list(zip(sheet["成员姓名"].to_list(), sheet["公民身份号码"].to_list(), strict=True))
     return people
@@ -85,13 +100,13 @@ def test_check_digit_agrees_with_python_stdnum(files: GeneratedFiles) -> None:
 
 def test_same_seed_gives_identical_bytes(files: GeneratedFiles, tmp_path: Path) -> None:
     again = generate(tmp_path / "again", households=HOUSEHOLDS)
-    first = [*files.roll_files, *files.cremation_files, files.truth_deceased, files.truth_decoys]
-    second = [*again.roll_files, *again.cremation_files, again.truth_deceased, again.truth_decoys]
-    for a, b in zip(first, second, strict=True):
+    assert len(files.all_files) == 17
+    for a, b in zip(files.all_files, again.all_files, strict=True):
         assert a.name == b.name
         assert a.read_bytes() == b.read_bytes(), a.name
     other = generate(tmp_path / "other", households=HOUSEHOLDS, seed=7)
     assert other.truth_deceased.read_bytes() != files.truth_deceased.read_bytes()
+    assert other.truth_warnings.read_bytes() != files.truth_warnings.read_bytes()
 
 
 def test_file_names(files: GeneratedFiles) -> None:
@@ -99,14 +114,36 @@ def test_file_names(files: GeneratedFiles) -> None:
         "全县2026年11月城市低保花名册.csv",
         "农村低保花名册.xlsx",
         "特困供养花名册.csv",
+        "孤儿和事实无人抚养儿童花名册.csv",
+        "高龄津贴花名册.csv",
+        "2026年11月新增保障对象花名册.csv",
     ]
     assert [p.name for p in files.cremation_files] == ["2026年10-11月火化数据.csv", "火化数据补充.xlsx"]
+    assert [p.name for p in files.vehicle_files] == ["2026年11月车辆登记信息.csv"]
+    assert [p.name for p in files.property_files] == ["不动产登记信息.xlsx"]
+    assert [p.name for p in files.business_files] == ["市场主体登记信息.csv"]
+    assert [p.name for p in files.employee_files] == ["财政供养人员名单.xlsx"]
+    assert [p.name for p in files.poverty_files] == ["防返贫监测对象名单.csv"]
+    # hexiao tells the kind from the name (contract §1).
+    kinds = {
+        "roll": files.roll_files,
+        "cremation": files.cremation_files,
+        "vehicle": files.vehicle_files,
+        "property": files.property_files,
+        "business": files.business_files,
+        "employee": files.employee_files,
+        "poverty": files.poverty_files,
+    }
+    for kind, paths in kinds.items():
+        assert all(kind_from_name(p) == kind for p in paths), kind
     # Truth files stay out of the data directory, so it can be used as an inbox.
-    assert files.truth_deceased.parent != files.roll_files[0].parent
+    data_dir = files.roll_files[0].parent
+    assert {p.parent for p in files.all_files[:-4]} == {data_dir}
+    assert {p.parent for p in files.all_files[-4:]} == {data_dir / "truth"}
 
 
 def test_encodings(files: GeneratedFiles) -> None:
-    city, _, tekun = files.roll_files
+    city, _, tekun = files.roll_files[:3]
     assert city.read_bytes().startswith(b"\xef\xbb\xbf")
     for path in (tekun, files.cremation_files[0]):
         data = path.read_bytes()
@@ -116,9 +153,29 @@ def test_encodings(files: GeneratedFiles) -> None:
     tekun.read_bytes().decode("gbk")
     assert tekun.read_bytes().decode("gbk").splitlines()[1].startswith("乡镇(街道),")
     assert "身 份 证 号" in tekun.read_bytes().decode("gbk").splitlines()[1]
-    for path in (files.truth_deceased, files.truth_decoys):
+    for path in (files.truth_deceased, files.truth_decoys, files.truth_warnings, files.truth_negatives):
         assert not path.read_bytes().startswith(b"\xef\xbb\xbf")
         path.read_bytes().decode("utf-8")
+
+
+def test_encodings_of_the_new_files(files: GeneratedFiles) -> None:
+    orphans, elderly, added = files.roll_files[3:]
+    for path in (orphans, *files.truth_warnings.parent.iterdir()):  # plain UTF-8
+        assert not path.read_bytes().startswith(b"\xef\xbb\xbf")
+        path.read_bytes().decode("utf-8")
+    for path in (added, *files.business_files):  # UTF-8 with BOM
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+        path.read_bytes().decode("utf-8-sig")
+    for path, encoding in ((elderly, "gb18030"), (files.vehicle_files[0], "gb18030"), (files.poverty_files[0], "gbk")):
+        data = path.read_bytes()
+        with pytest.raises(UnicodeDecodeError):
+            data.decode("utf-8")
+        lines = data.decode(encoding).splitlines()
+        assert "," in lines[1] and not lines[0].strip(",").count(","), path.name  # a title row above the header
+    assert files.vehicle_files[0].read_bytes().decode("gb18030").splitlines()[1].startswith("机动车所有人,身份证号码")
+    assert files.poverty_files[0].read_bytes().decode("gbk").splitlines()[1].startswith("乡镇（街道）,村（社区）")
+    for path in (*files.property_files, *files.employee_files):
+        assert zipfile.is_zipfile(path)
 
 
 def test_truth_ids_are_valid_and_roll_ids_normalise_to_them(files: GeneratedFiles) -> None:
@@ -181,7 +238,7 @@ def test_same_name_decoys_share_a_roll_name(files: GeneratedFiles) -> None:
 
 
 def test_excel_sci_deaths_have_names_unique_on_the_roll(files: GeneratedFiles) -> None:
-    counts = Counter(_norm_name(name) for name, _ in _roll_people(files))
+    counts = Counter(_norm_name(r.name) for r in _all_roll_rows(files))  # all six rolls
     sci = [r for r in _read_csv(files.truth_deceased, "utf-8") if r["form"] == "excel_sci"]
     assert sci and all(counts[r["name"]] == 1 for r in sci)
 
@@ -207,7 +264,7 @@ def test_name_tables_are_sound() -> None:
 
 def test_rural_workbook_shape(files: GeneratedFiles) -> None:
     rural = files.roll_files[1]
-    grid = fastexcel.read_excel(rural).load_sheet(0, header_row=None, dtypes="string").to_polars()
+    grid = _excel(rural, header_row=None)
     first = grid.to_series(0).to_list()
     assert first[0] == "凤台县2026年11月农村低保花名册"
     assert grid.row(1)[:3] == ("乡镇", "村", "家庭编号")
@@ -236,3 +293,205 @@ def test_main_writes_files_and_nothing_to_stdout(tmp_path: Path, capsys: pytest.
     assert (tmp_path / "cli" / "truth" / "truth_deceased.csv").exists()
     with pytest.raises(SystemExit):
         main(["--out", str(tmp_path / "bad"), "--month", "2026/01"])
+
+
+# ---------------------------------------------------------------- the other rules' truth
+
+
+class _RollRow(NamedTuple):
+    township: str
+    household_id: str
+    name: str
+    id_number: str  # normalised
+    program: str
+    start: int  # month index
+
+
+def _csv_rows(path: Path, encoding: str, skip: int) -> list[list[str]]:
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode(encoding))))
+    return [r for r in rows[skip:] if any(v.strip() for v in r)]
+
+
+def _xlsx_rows(path: Path, header_row: int) -> list[list[str]]:
+    frame = _excel(path, header_row=header_row)
+    return [["" if v is None else v for v in row] for row in frame.iter_rows() if any(v is not None for v in row)]
+
+
+def _month_index(text: str) -> int:
+    digits = text.replace("-", "")
+    return int(digits[:4]) * 12 + int(digits[4:6]) - 1
+
+
+def _all_roll_rows(files: GeneratedFiles) -> list[_RollRow]:
+    """Every person row of the six roll files, parsed the way a reader of contract §2 would."""
+    city, rural, tekun, orphans, elderly, added = files.roll_files
+    full = _csv_rows(city, "utf-8-sig", 1) + _csv_rows(tekun, "gbk", 2)
+    full += [r for r in _xlsx_rows(rural, 1) if r[5]]  # not the 合计 row
+    full += _csv_rows(orphans, "utf-8", 1) + _csv_rows(added, "utf-8-sig", 1)
+    out = [
+        _RollRow(r[0], r[2], r[5], _norm_id(r[6]), r[8], _month_index(r[11])) for r in full if r[0] != "乡镇（街道）"
+    ]
+    out += [
+        _RollRow(r[0], r[2], r[3], _norm_id(r[4]), r[5], _month_index(r[8])) for r in _csv_rows(elderly, "gb18030", 2)
+    ]
+    return out
+
+
+_EXEMPT_WORDS = ("残疾人", "摩托", "三轮汽车", "低速货车", "拖拉机")
+_EXCLUSIVE = (("低保", "特困"), ("孤儿", "特困"), ("事实无人抚养儿童", "特困"), ("孤儿", "事实无人抚养儿童"))
+
+
+def _exclusive(a: str, b: str) -> bool:
+    return any((x in a and y in b) or (y in a and x in b) for x, y in _EXCLUSIVE)
+
+
+def _age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _derive(files: GeneratedFiles, month: int) -> Counter[tuple[str, ...]]:
+    """The warnings the rules of the brief give on the written files: an independent re-derivation of the truth."""
+    roll = _all_roll_rows(files)
+    valid = [r for r in roll if is_valid_id(r.id_number)]
+    out: Counter[tuple[str, ...]] = Counter()
+
+    def warn(code: str, r: _RollRow, action: str = "入户核查", risk: str = "", effective: str = "") -> None:
+        out[(code, r.id_number, r.household_id, r.program, action, risk, effective)] += 1
+
+    vehicles = _csv_rows(files.vehicle_files[0], "gb18030", 2)
+    owners = {
+        _norm_id(v[1])
+        for v in vehicles
+        if v[5] not in ("注销", "报废", "转出") and not any(x in v[3] for x in _EXEMPT_WORDS)
+    }
+    units: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for row in _xlsx_rows(files.property_files[0], 0):
+        units[_norm_id(row[1])].add((row[2], row[5]))
+    household_units: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for r in valid:
+        household_units[r.household_id] |= units.get(r.id_number, set())
+    roles: dict[str, set[str]] = defaultdict(set)
+    for row in _csv_rows(files.business_files[0], "utf-8-sig", 1):
+        if row[5] in ("存续", "在业", "开业"):
+            roles[_norm_id(row[1])].add("sole" if row[4] == "经营者" else "company")
+    payroll_rows = _xlsx_rows(files.employee_files[0], 1)
+    assert {row[3] for row in payroll_rows} == set(STAFF_CATEGORIES)
+    payroll = {_norm_id(row[1]) for row in payroll_rows}
+    by_id: dict[str, list[_RollRow]] = defaultdict(list)
+    for r in valid:
+        by_id[r.id_number].append(r)
+    last = dt.date(month // 12, month % 12 + 1, 1) + dt.timedelta(days=31)
+    last = last.replace(day=1) - dt.timedelta(days=1)
+    for r in valid:
+        if r.id_number in owners:
+            warn("VEHICLE", r, risk="中")
+        held = household_units[r.household_id]
+        if units.get(r.id_number) and (
+            sum(use in ("住宅", "成套住宅") for _, use in held) > 1
+            or any(use not in ("住宅", "成套住宅") for _, use in held)
+        ):
+            warn("PROPERTY", r, risk="中")
+        if roles.get(r.id_number):
+            warn("BUSINESS", r, risk="中" if "company" in roles[r.id_number] else "低")
+        if r.id_number in payroll:
+            warn("PUBLIC_EMPLOYEE", r, risk="高")
+        others = [o for o in by_id[r.id_number] if o is not r]
+        if any(
+            o.household_id != r.household_id or o.township != r.township or _exclusive(o.program, r.program)
+            for o in others
+        ):
+            warn("DUPLICATE", r, risk="高")
+        birth = dt.date(int(r.id_number[6:10]), int(r.id_number[10:12]), int(r.id_number[12:14]))
+        adult = birth.year * 12 + birth.month - 1 + 18 * 12
+        stop, stop_text = adult + 1, f"{(adult + 1) // 12:04d}-{(adult + 1) % 12 + 1:02d}"
+        if r.program in ("孤儿", "事实无人抚养儿童") and stop <= month + 3:
+            warn("AGE_OUT", r, "停发" if stop <= month else "提前告知", effective=stop_text)
+        if "特困" in r.program and r.start <= adult and month - 12 < stop <= month + 3:
+            warn("AGE_OUT", r, "入户核查" if stop <= month else "提前告知", effective=stop_text)
+        if r.program == "高龄津贴" and _age_on(birth, last) < 80:
+            warn("AGE_INVALID", r, "数据更正")
+    on_roll = {r.id_number for r in roll}
+    for row in _csv_rows(files.poverty_files[0], "gbk", 2):
+        if row[5] in MONITORED and row[6] != "是" and _norm_id(row[4]) not in on_roll:
+            out[("OMISSION", _norm_id(row[4]), "", "", "纳入排查", "", "")] += 1
+    return out
+
+
+def test_truth_warnings_follow_the_rules_on_the_written_files(files: GeneratedFiles) -> None:
+    truth = Counter(
+        (r["code"], r["id_number"], r["household_id"], r["program"], r["expected_action"], r["expected_risk"],
+         r["expected_effective_month"])
+        for r in _read_csv(files.truth_warnings, "utf-8")
+    )  # fmt: skip
+    derived = _derive(files, 2026 * 12 + 10)
+    assert derived - truth == Counter(), "the files give warnings the truth lacks"
+    assert truth - derived == Counter(), "the truth lists warnings the files do not give"
+
+
+def test_every_code_has_positives_and_negatives(files: GeneratedFiles) -> None:
+    warnings = _read_csv(files.truth_warnings, "utf-8")
+    negatives = _read_csv(files.truth_negatives, "utf-8")
+    positives = Counter(r["code"] for r in warnings)
+    assert list(positives) == list(CODES)  # sorted by code, every code present
+    assert all(count >= 2 for count in positives.values()), positives
+    assert {r["code"] for r in negatives} == set(CODES)
+    warned = {(r["code"], r["id_number"]) for r in warnings}
+    assert not any((r["code"], r["id_number"]) in warned for r in negatives)
+    for r in warnings:
+        assert is_valid_id(r["id_number"]) and r["name"]
+        assert (r["household_id"] == "") == (r["code"] == "OMISSION")
+        assert (r["expected_effective_month"] != "") == (r["code"] == "AGE_OUT")
+    # Planted deaths stay out of the other rules (a 特困 member who joined as a minor may age out anyway).
+    dead = {r["id_number"] for r in _read_csv(files.truth_deceased, "utf-8")}
+    assert not [r for r in warnings if r["id_number"] in dead and r["code"] != "AGE_OUT"]
+    # Every duplicate shows both rows; the 孤儿 roll has all three AGE_OUT outcomes.
+    duplicates = Counter(r["id_number"] for r in warnings if r["code"] == "DUPLICATE")
+    assert duplicates and set(duplicates.values()) == {2}
+    actions = {r["expected_action"] for r in warnings if r["code"] == "AGE_OUT" and r["program"] != "特困供养"}
+    assert actions == {"停发", "提前告知"}
+    assert any("notice window" in r["why"] for r in negatives if r["code"] == "AGE_OUT")
+
+
+def test_co_owned_units_share_a_certificate(files: GeneratedFiles) -> None:
+    rows = _xlsx_rows(files.property_files[0], 0)
+    holders: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        holders[row[2]].add(_norm_id(row[1]))
+    shared = {cert for cert, ids in holders.items() if len(ids) == 2}
+    assert len(shared) > 10
+    # The planted negative: a roll couple on one certificate is one unit, so no warning.
+    co_owned = {r["id_number"] for r in _read_csv(files.truth_negatives, "utf-8") if "co_owned" in r["why"]}
+    assert len(co_owned) >= 2
+    assert any(ids <= co_owned for cert, ids in holders.items() if cert in shared)
+    # Excel damage and text cells: a few IDs are number cells; certificates are text.
+    with zipfile.ZipFile(files.property_files[0]) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "E+17</v>" in sheet_xml and 't="inlineStr"' in sheet_xml
+
+
+def test_business_credit_codes_fit_the_role(files: GeneratedFiles) -> None:
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+    rows = _csv_rows(files.business_files[0], "utf-8-sig", 1)
+    assert {row[4] for row in rows} == {"法定代表人", "股东", "投资人", "高管", "经营者"}
+    assert {row[5] for row in rows} == {"存续", "在业", "开业", "注销", "吊销"}
+    for row in rows:
+        code = row[3]
+        assert len(code) == 18 and code.startswith("92" if row[4] == "经营者" else "91")
+        total = sum(chars.index(c) * w for c, w in zip(code[:17], weights, strict=True))
+        assert chars[(31 - total % 31) % 31] == code[17]
+        assert row[2].endswith("有限公司") != (row[4] == "经营者")
+
+
+def test_extracts_mostly_hold_people_on_no_roll(files: GeneratedFiles) -> None:
+    on_roll = {r.id_number for r in _all_roll_rows(files)}
+    persons = len(_roll_people(files))
+    vehicles = _csv_rows(files.vehicle_files[0], "gb18030", 2)
+    assert len(vehicles) >= 3 * persons
+    assert sum(_norm_id(v[1]) in on_roll for v in vehicles) < 0.1 * len(vehicles)
+    assert {v[3] for v in vehicles} >= {"小型轿车", "拖拉机", "残疾人专用小型自动挡载客汽车"}
+    assert len(_xlsx_rows(files.property_files[0], 0)) >= 2 * persons
+    poverty = _csv_rows(files.poverty_files[0], "gbk", 2)
+    listed = sum(_norm_id(row[4]) in on_roll for row in poverty)
+    assert listed > 10 and len(poverty) - listed > 5
+    assert any("E+17" in v[1] for v in vehicles) and any(v[1].endswith("000") for v in vehicles)

@@ -7,8 +7,6 @@ from datetime import date
 import polars as pl
 
 _EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (it counts the non-existent 1900-02-29)
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d")
-_MONTH_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d")
 
 
 def blank_to_null(expr: pl.Expr) -> pl.Expr:
@@ -17,11 +15,19 @@ def blank_to_null(expr: pl.Expr) -> pl.Expr:
 
 
 def parse_date(expr: pl.Expr) -> pl.Expr:
-    """`2026-10-03`, `2026/10/3`, `20261003`, `2026年10月3日`, an Excel serial, with or without a time."""
+    """`2026-10-03`, `2026/10/3`, `20261003`, `2026年10月3日`, an Excel serial, with or without a time.
+
+    Separators are unified first so one pattern parses the common forms in a single pass.
+    """
     text = blank_to_null(expr).str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "")
+    unified = text.str.replace_all(r"[年月/.]", "-").str.strip_suffix("日")
     serial = text.str.extract(r"^(\d{5})(?:\.\d+)?$", 1).cast(pl.Int64, strict=False)
     from_serial = pl.when(serial.is_between(10000, 80000)).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial))
-    return pl.coalesce(*[text.str.to_date(f, strict=False) for f in _DATE_FORMATS], from_serial.cast(pl.Date))
+    return pl.coalesce(
+        unified.str.to_date("%Y-%m-%d", strict=False),
+        pl.when(text.str.len_chars() == 8).then(text.str.to_date("%Y%m%d", strict=False)),
+        from_serial.cast(pl.Date),
+    )
 
 
 def parse_month(expr: pl.Expr) -> pl.Expr:

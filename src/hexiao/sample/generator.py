@@ -1,8 +1,10 @@
 """Seeded, deterministic generator of realistic test data in the file shapes of contract §2.
 
 ``generate(out_dir)`` writes one month's assistance rolls (three files, each messy in its own way),
-two cremation extracts, and two ground-truth files under ``out_dir/truth/``. The truth files sit in a
-sub-directory so that ``out_dir`` itself can serve as a ``hexiao match --inbox``.
+two cremation extracts, and two ground-truth files under ``out_dir/truth/``; then
+``hexiao.sample.extracts`` adds three more rolls, the vehicle, property, business, payroll and
+poverty-list extracts, and the other rules' truth (``truth_warnings.csv``, ``truth_negatives.csv``).
+The truth files sit in a sub-directory so that ``out_dir`` itself can serve as a ``hexiao match --inbox``.
 
 Truth semantics:
 
@@ -15,8 +17,9 @@ Truth semantics:
 * Roll members whose ID Excel destroyed (scientific notation, numeric cell) never die here: no
   matcher could be expected to find them, so they would only blur the truth.
 
-Same seed and arguments give byte-identical files: all randomness flows from one ``random.Random``,
-no set or hash order is ever iterated, and the workbooks carry a fixed creation date.
+Same seed and arguments give byte-identical files: all randomness here flows from one ``random.Random``
+(the extracts draw from a second one, seeded from the same seed), no set or hash order is ever
+iterated, and the workbooks carry a fixed creation date.
 """
 
 from __future__ import annotations
@@ -206,6 +209,20 @@ class GeneratedFiles:
     cremation_files: list[Path]
     truth_deceased: Path
     truth_decoys: Path
+    vehicle_files: list[Path]
+    property_files: list[Path]
+    business_files: list[Path]
+    employee_files: list[Path]
+    poverty_files: list[Path]
+    truth_warnings: Path  # the other rules' expected warnings (see hexiao.sample.extracts)
+    truth_negatives: Path  # their planted near-misses
+
+    @property
+    def all_files(self) -> list[Path]:
+        """Every file written, data first, truth last."""
+        data = [*self.roll_files, *self.cremation_files, *self.vehicle_files, *self.property_files]
+        data += [*self.business_files, *self.employee_files, *self.poverty_files]
+        return [*data, self.truth_deceased, self.truth_decoys, self.truth_warnings, self.truth_negatives]
 
 
 @dataclass(frozen=True)
@@ -1144,7 +1161,7 @@ def _build_world(households: int, month: int, seed: int) -> tuple[_World, list[_
 
 
 def generate(out_dir: Path, *, households: int = 2000, month: str = "2026-11", seed: int = 20261125) -> GeneratedFiles:
-    """Write rolls, cremation extracts and truth files for one month into out_dir (created if needed)."""
+    """Write rolls, cremation and the other extracts, and truth files for one month into out_dir (created if needed)."""
     if households < 10:
         raise ValueError("households must be at least 10")
     month_index = _month_index(month)
@@ -1167,7 +1184,24 @@ def generate(out_dir: Path, *, households: int = 2000, month: str = "2026-11", s
     _write_cremation_csv(w, [r for r in rows if not r.to_xlsx], _junk_rows(w), crem[0])
     _write_cremation_xlsx(w, [r for r in rows if r.to_xlsx], crem[1])
     _write_truth(w, deaths, decoys, (crem[0], crem[1], truth_dir))
-    return GeneratedFiles(rolls, crem, truth_dir / "truth_deceased.csv", truth_dir / "truth_decoys.csv")
+    # Imported here: extracts builds on this module's helpers. It draws from its own random stream,
+    # so everything above is the same with or without it.
+    from hexiao.sample.extracts import extend
+
+    more = extend(w, seed, out_dir, truth_dir)
+    return GeneratedFiles(
+        [*rolls, *more.roll_files],
+        crem,
+        truth_dir / "truth_deceased.csv",
+        truth_dir / "truth_decoys.csv",
+        more.vehicle_files,
+        more.property_files,
+        more.business_files,
+        more.employee_files,
+        more.poverty_files,
+        more.truth_warnings,
+        more.truth_negatives,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1184,7 +1218,7 @@ def main(argv: list[str] | None = None) -> int:
         files = generate(args.out, households=args.households, month=args.month, seed=args.seed)
     except ValueError as exc:
         parser.error(str(exc))
-    count = len(files.roll_files) + len(files.cremation_files) + 2
+    count = len(files.all_files)
     # A summary for the person at the terminal; stdout stays clean for pipelines.
     sys.stderr.write(f"wrote {count} files to {args.out}\n")
     return 0
