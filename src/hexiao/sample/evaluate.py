@@ -57,3 +57,44 @@ def score_deceased(truth_csv: Path, warnings: pl.DataFrame) -> Score:
         missed=truth.join(warned, on="_key", how="anti"),
         false=warned.join(truth, on="_key", how="anti"),
     )
+
+
+@dataclass(frozen=True)
+class RuleScore:
+    code: str
+    expected: int
+    warned: int
+    true_positives: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.warned if self.warned else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.expected if self.expected else 1.0
+
+
+def score_rules(truth_csv: Path, warnings: pl.DataFrame) -> list[RuleScore]:
+    """Per rule of the truth file: (code, ID, programme) found among the warnings.
+
+    The programme tells apart the two rows of a DUPLICATE; OMISSION rows have none.
+    """
+    truth = pl.read_csv(truth_csv, infer_schema=False).with_columns(pl.col("program").fill_null(""))
+    codes = truth["code"].unique().sort().to_list()
+    warned = warnings.filter(pl.col("code").is_in(codes)).with_columns(
+        pl.when(pl.col("code") == "OMISSION").then(pl.lit("")).otherwise(pl.col("program").fill_null("")).alias("program")
+    )
+    keys = ["code", "id_number", "program"]
+    hits = warned.select(keys).unique().join(truth.select(keys).unique(), on=keys, how="inner")
+    scores = []
+    for code in codes:
+        scores.append(
+            RuleScore(
+                code,
+                truth.filter(pl.col("code") == code).select(keys).unique().height,
+                warned.filter(pl.col("code") == code).select(keys).unique().height,
+                hits.filter(pl.col("code") == code).height,
+            )
+        )
+    return scores
