@@ -250,22 +250,50 @@ def read_files(
     return reads, summaries
 
 
-def store_reads(
-    conn: duckdb.DuckDBPyConnection, batch_id: int, month: str, planned: list[PlannedFile], reads: list[ReadInput]
-) -> None:
-    """Store what `read_files` read; the caller holds the transaction."""
-    programs = {str(p.path): p.program for p in planned}
-    for read in reads:
-        store_inputs(conn, batch_id, read.summary.kind, month, [read], programs.get(read.summary.file))
+def load_planned(
+    conn: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    month: str,
+    planned: list[PlannedFile],
+    *,
+    replace: bool = False,
+    headers: dict[str, dict[str, str]] | None = None,
+) -> list[InputSummary]:
+    """Read and store the files one at a time, so memory holds one file, not all of them.
+
+    The caller holds the transaction: every bad file is reported together at the end, and the
+    raised error rolls back whatever was stored before it — nothing is loaded unless all is.
+    """
+    summaries: list[InputSummary] = []
+    errors: list[InputError] = []
+    seen: set[tuple[str, str]] = set()
+    for item in planned:
+        sha = sha256_of(item.path) if item.path.is_file() else ""
+        if sha and ((item.kind, sha) in seen or (not replace and already_loaded(conn, item.kind, sha))):
+            summary = InputSummary(file=str(item.path), kind=item.kind, sha256=sha, skipped=True)
+            summary.notes.append("相同内容（SHA-256）已载入过，跳过")
+            summaries.append(summary)
+            continue
+        seen.add((item.kind, sha))
+        try:
+            read = read_input(item.path, item.kind, program=item.program, extra_headers=(headers or {}).get(item.kind))
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        summaries.append(read.summary)
+        if errors:
+            continue  # the run will fail: keep reading to report every bad file, store nothing more
+        store_inputs(conn, batch_id, item.kind, month, [read], item.program)
         s = read.summary
         log.info(
             "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",
-            KIND_LABELS[s.kind],
-            Path(s.file).name,
-            s.rows_read,
-            s.rows_loaded,
-            s.rows_rejected,
-        )
+            KIND_LABELS[s.kind], Path(s.file).name, s.rows_read, s.rows_loaded, s.rows_rejected,
+        )  # fmt: skip
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputError(f"{len(errors)} 个文件", [str(e) for e in errors])
+    return summaries
 
 
 def load(
@@ -288,11 +316,12 @@ def load(
         try:
             batch_id = begin_batch(conn, f"load {kind}", month, config_hash)
             try:
-                reads, inputs = read_files(conn, planned, replace=replace, headers={kind: extra_headers or {}})
                 with transaction(conn):
                     if replace and kind == "roll":
                         conn.execute("DELETE FROM roll WHERE month = ?", [month])
-                    store_reads(conn, batch_id, month, planned, reads)
+                    inputs = load_planned(
+                        conn, batch_id, month, planned, replace=replace, headers={kind: extra_headers or {}}
+                    )
             except BaseException as exc:
                 end_batch(conn, batch_id, "失败", type(exc).__name__)
                 raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,17 +13,18 @@ import duckdb
 import polars as pl
 
 from hexiao.config import Config
-from hexiao.errors import StateError
+from hexiao.errors import ConfigError, StateError
 from hexiao.frames import conform
 from hexiao.history import WARNING_COLUMNS, finalise
 from hexiao.inbox import plan_inbox
 from hexiao.ingest.values import month_start
-from hexiao.load import InputSummary, begin_batch, end_batch, read_files, store_reads
+from hexiao.load import InputSummary, begin_batch, end_batch, load_planned
 from hexiao.log import get_logger
 from hexiao.report.summary import build_summary, township_table
 from hexiao.report.writer import write_reports
 from hexiao.rules import REGISTRY
 from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext, empty_output
+from hexiao.rules.common import ROW_KEY_SQL
 from hexiao.store import connect, fetch_one, query, transaction, workspace_lock
 from hexiao.timing import timed
 
@@ -43,11 +45,15 @@ class MatchResult:
 def prepare_month(conn: duckdb.DuckDBPyConnection, month: str) -> int:
     """Create `roll_m`: this month's roll with a row key and each household's size."""
     conn.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE roll_m AS
-        SELECT row_number() OVER (ORDER BY input_id, source_row) AS roll_key, *,
-               count(DISTINCT coalesce(id_norm, name_simp)) OVER (PARTITION BY household_id) AS household_size
-        FROM roll WHERE month = ?
+        WITH roll_month AS (SELECT * FROM roll WHERE month = ?),
+        sizes AS (
+            SELECT household_id, count(DISTINCT coalesce(id_norm, name_simp)) AS household_size
+            FROM roll_month GROUP BY household_id
+        )
+        SELECT {ROW_KEY_SQL} AS roll_key, r.*, s.household_size
+        FROM roll_month r JOIN sizes s USING (household_id)
         """,
         [month],
     )
@@ -72,6 +78,7 @@ def run_rules(ctx: RuleContext, timings: dict[str, float]) -> pl.DataFrame:
 
 
 DEFAULT_INBOX = Path("inbox")
+MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,8 @@ def match(
     that directory exists.
     """
     config = config or Config()
+    if not MONTH_PATTERN.fullmatch(month):
+        raise ConfigError(f"月份应为 YYYY-MM，收到 {month!r}")
     started = time.perf_counter()
     timings: dict[str, float] = {}
     default_inbox = DEFAULT_INBOX / month
@@ -145,11 +154,10 @@ def match(
         try:
             batch_id = begin_batch(conn, "match", month, config.digest())
             try:
-                step = time.perf_counter()
-                reads, loaded = read_files(conn, planned, headers=config.headers)
-                timings["read inbox"] = time.perf_counter() - step
                 with transaction(conn):
-                    store_reads(conn, batch_id, month, planned, reads)
+                    step = time.perf_counter()
+                    loaded = load_planned(conn, batch_id, month, planned, headers=config.headers)
+                    timings["load inbox"] = time.perf_counter() - step
                     result = _match_in_batch(
                         conn, batch_id, month, out, config, ReportFormat(encoding, excel), timings, started
                     )

@@ -9,26 +9,29 @@ from hexiao.timing import timed
 
 
 def extract_table(ctx: RuleContext, kind: str) -> str:
-    """A temp table `<kind>_m` of the records in force for the month, with `ext_key`.
+    """A view `<kind>_m` of the records in force for the month, with `ext_key`.
 
     Cremation records accumulate (every record loaded for a month ≤ M). The other kinds are
-    snapshots: the newest extract loaded for a month ≤ M replaces the older ones.
+    snapshots: the newest extract loaded for a month ≤ M replaces the older ones. A view, not a
+    copy: a register of millions of rows is read where it lies, only the columns a rule needs.
     """
     table = f"{kind}_m"
     if table in ctx.cache:
         return table
+    month = f"'{ctx.month}'"  # YYYY-MM, validated by match(): views take no parameters
     if kind == CREMATION_KIND:
-        where = "month <= ?"
+        where = f"month <= {month}"
     else:
-        where = f"month = (SELECT max(month) FROM {kind} WHERE month <= ?)"
+        where = f"month = (SELECT max(month) FROM {kind} WHERE month <= {month})"
     ctx.conn.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {table} AS
-            SELECT row_number() OVER (ORDER BY input_id, source_row) AS ext_key, *
-            FROM {kind} WHERE {where}""",
-        [ctx.month],
+        f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {ROW_KEY_SQL} AS ext_key, * FROM {kind} WHERE {where}"
     )
     ctx.cache[table] = table
     return table
+
+
+# A record's key: its input file and row. Stable, unique, and computed without sorting anything.
+ROW_KEY_SQL = "input_id * 1000000000 + source_row"
 
 
 def linked(ctx: RuleContext, kind: str) -> str:

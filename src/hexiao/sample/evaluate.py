@@ -83,7 +83,10 @@ def score_rules(truth_csv: Path, warnings: pl.DataFrame) -> list[RuleScore]:
     truth = pl.read_csv(truth_csv, infer_schema=False).with_columns(pl.col("program").fill_null(""))
     codes = truth["code"].unique().sort().to_list()
     warned = warnings.filter(pl.col("code").is_in(codes)).with_columns(
-        pl.when(pl.col("code") == "OMISSION").then(pl.lit("")).otherwise(pl.col("program").fill_null("")).alias("program")
+        pl.when(pl.col("code") == "OMISSION")
+        .then(pl.lit(""))
+        .otherwise(pl.col("program").fill_null(""))
+        .alias("program")
     )
     keys = ["code", "id_number", "program"]
     hits = warned.select(keys).unique().join(truth.select(keys).unique(), on=keys, how="inner")
