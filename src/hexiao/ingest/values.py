@@ -17,15 +17,17 @@ def blank_to_null(expr: pl.Expr) -> pl.Expr:
 def parse_date(expr: pl.Expr) -> pl.Expr:
     """`2026-10-03`, `2026/10/3`, `20261003`, `2026年10月3日`, an Excel serial, with or without a time.
 
-    Separators are unified first so one pattern parses the common forms in a single pass.
+    Separators are unified first so one pattern parses the common forms in a single pass; a time
+    after a space or `T` is cut off.
     """
-    text = blank_to_null(expr).str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "")
+    text = blank_to_null(expr).str.split_exact(" ", 1).struct.field("field_0").str.split_exact("T", 1)
+    text = text.struct.field("field_0")
     unified = text.str.replace_all(r"[年月/.]", "-").str.strip_suffix("日")
-    serial = text.str.extract(r"^(\d{5})(?:\.\d+)?$", 1).cast(pl.Int64, strict=False)
+    serial = text.cast(pl.Int64, strict=False)
     from_serial = pl.when(serial.is_between(10000, 80000)).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial))
     return pl.coalesce(
         unified.str.to_date("%Y-%m-%d", strict=False),
-        pl.when(text.str.len_chars() == 8).then(text.str.to_date("%Y%m%d", strict=False)),
+        pl.when(text.str.len_bytes() == 8).then(text.str.to_date("%Y%m%d", strict=False)),
         from_serial.cast(pl.Date),
     )
 
