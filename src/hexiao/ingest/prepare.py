@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from hexiao.frames import with_parsed
 from hexiao.ingest.values import blank_to_null, parse_amount, parse_date, parse_month
 from hexiao.io.fields import (
     BUSINESS_KIND,
@@ -81,8 +82,9 @@ def _split(frame: pl.DataFrame, checks: list[tuple[pl.Expr, str | pl.Expr]]) -> 
 
 
 def prepare_roll(fields: pl.DataFrame, program: str | None) -> Prepared:
-    amount = parse_amount(pl.col("monthly_amount"))
-    start = parse_month(pl.col("start_month"))
+    fields = with_parsed(fields, "monthly_amount", parse_amount, "_amount")
+    fields = with_parsed(fields, "start_month", parse_month, "_start")
+    amount, start = pl.col("_amount"), pl.col("_start")
     program_value = pl.coalesce(blank_to_null(pl.col("program")), pl.lit(program, pl.String))
     checks = [
         *_common_checks(),
@@ -121,8 +123,9 @@ def prepare_roll(fields: pl.DataFrame, program: str | None) -> Prepared:
 
 
 def prepare_cremation(fields: pl.DataFrame, program: str | None) -> Prepared:
-    death = parse_date(pl.col("death_date"))
-    cremated = parse_date(pl.col("cremation_date"))
+    fields = with_parsed(fields, "death_date", parse_date, "_death")
+    fields = with_parsed(fields, "cremation_date", parse_date, "_cremated")
+    death, cremated = pl.col("_death"), pl.col("_cremated")
     raw_death = blank_to_null(pl.col("death_date"))
     raw_cremated = blank_to_null(pl.col("cremation_date"))
     checks = [
@@ -168,7 +171,8 @@ def _text_fields(*names: str) -> list[pl.Expr]:
 
 
 def prepare_vehicle(fields: pl.DataFrame, program: str | None) -> Prepared:
-    registered = parse_date(pl.col("registered_on"))
+    fields = with_parsed(fields, "registered_on", parse_date, "_registered")
+    registered = pl.col("_registered")
     kept, rejected = _split(fields, _common_checks())
     loaded = add_person_columns(kept).select(
         pl.col(ROW_COLUMN).alias("source_row"),
@@ -180,13 +184,14 @@ def prepare_vehicle(fields: pl.DataFrame, program: str | None) -> Prepared:
 
 
 def prepare_property(fields: pl.DataFrame, program: str | None) -> Prepared:
+    fields = with_parsed(fields, "registered_on", parse_date, "_registered")
     area = parse_amount(pl.col("floor_area").str.replace_all(r"(㎡|平方米|m2|M2)", ""))
     kept, rejected = _split(fields, [*_common_checks(), _bad_value("floor_area", "建筑面积", area)])
     loaded = add_person_columns(kept).select(
         pl.col(ROW_COLUMN).alias("source_row"),
         *_text_fields("certificate", "location", "planned_use"),
         area.alias("floor_area"),
-        parse_date(pl.col("registered_on")).alias("registered_on"),
+        pl.col("_registered").alias("registered_on"),
         *_person_output(),
     )
     return Prepared(loaded, rejected)
