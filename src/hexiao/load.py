@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from hexiao.store import connect, fetch_one, transaction, workspace_lock
 from hexiao.timing import timed
 
 log = get_logger()
+PREPARE_CHUNK_ROWS = 1_000_000
 
 
 @dataclass
@@ -94,22 +96,25 @@ def _prepare_grid(
             continue
         summary.header_row = summary.header_row or match.row
         fields = select_fields(sheet, kind, match)
-        prepared = PREPARERS[kind](fields, program)
-        loaded_parts.append(prepared.loaded)
-        rejected_parts.append(
-            prepared.rejected.select(
-                pl.col(ROW_COLUMN).alias("source_row"),
-                pl.lit(sheet.name).alias("sheet"),
-                pl.col("_raw").alias("raw"),
-                pl.col(REASON).alias("reason"),
+        # A register of millions of rows is prepared a slice at a time: the intermediate columns
+        # of normalisation then exist for one slice, not for the whole file.
+        for offset in range(0, max(fields.height, 1), PREPARE_CHUNK_ROWS):
+            prepared = PREPARERS[kind](fields.slice(offset, PREPARE_CHUNK_ROWS), program)
+            loaded_parts.append(prepared.loaded)
+            rejected_parts.append(
+                prepared.rejected.select(
+                    pl.col(ROW_COLUMN).alias("source_row"),
+                    pl.lit(sheet.name).alias("sheet"),
+                    pl.col("_raw").alias("raw"),
+                    pl.col(REASON).alias("reason"),
+                )
             )
-        )
         summary.rows_read += fields.height
     if problems:
         raise InputError(source, problems)
     if not loaded_parts and summary.notes:
         raise InputError(source, "没有任何工作表含可识别的表头")
-    loaded = pl.concat(loaded_parts, how="vertical_relaxed")
+    loaded = pl.concat(loaded_parts, how="vertical_relaxed", rechunk=False)  # no copy
     rejected = pl.concat(rejected_parts, how="vertical_relaxed")
     if summary.rows_read == 0:
         raise InputError(source, f"第 {summary.header_row} 行表头下没有数据行")
@@ -213,27 +218,23 @@ class PlannedFile:
     program: str | None = None
 
 
-def read_files(
+def _read_each(
     conn: duckdb.DuckDBPyConnection,
     planned: list[PlannedFile],
+    errors: list[InputError],
     *,
-    replace: bool = False,
-    headers: dict[str, dict[str, str]] | None = None,
-) -> tuple[list[ReadInput], list[InputSummary]]:
-    """Read every file before anything is stored; all bad files are reported together.
-
-    A file whose SHA-256 was loaded before (or appears twice in this call) is skipped and said so.
-    """
-    reads: list[ReadInput] = []
-    summaries: list[InputSummary] = []
-    errors: list[InputError] = []
+    replace: bool,
+    headers: dict[str, dict[str, str]] | None,
+) -> Iterator[tuple[PlannedFile, InputSummary, ReadInput | None]]:
+    """Each file read in turn (None for one skipped as already loaded); bad files go to `errors`
+    so that all of them can be reported together."""
     seen: set[tuple[str, str]] = set()
     for item in planned:
         sha = sha256_of(item.path) if item.path.is_file() else ""
         if sha and ((item.kind, sha) in seen or (not replace and already_loaded(conn, item.kind, sha))):
             summary = InputSummary(file=str(item.path), kind=item.kind, sha256=sha, skipped=True)
             summary.notes.append("相同内容（SHA-256）已载入过，跳过")
-            summaries.append(summary)
+            yield item, summary, None
             continue
         seen.add((item.kind, sha))
         try:
@@ -241,12 +242,32 @@ def read_files(
         except InputError as exc:
             errors.append(exc)
             continue
-        reads.append(read)
-        summaries.append(read.summary)
+        yield item, read.summary, read
+
+
+def _raise_collected(errors: list[InputError]) -> None:
     if len(errors) == 1:
         raise errors[0]
     if errors:
         raise InputError(f"{len(errors)} 个文件", [str(e) for e in errors])
+
+
+def read_files(
+    conn: duckdb.DuckDBPyConnection,
+    planned: list[PlannedFile],
+    *,
+    replace: bool = False,
+    headers: dict[str, dict[str, str]] | None = None,
+) -> tuple[list[ReadInput], list[InputSummary]]:
+    """Read every file before anything is stored (small inputs such as township replies)."""
+    errors: list[InputError] = []
+    reads: list[ReadInput] = []
+    summaries: list[InputSummary] = []
+    for _, summary, read in _read_each(conn, planned, errors, replace=replace, headers=headers):
+        summaries.append(summary)
+        if read is not None:
+            reads.append(read)
+    _raise_collected(errors)
     return reads, summaries
 
 
@@ -264,35 +285,19 @@ def load_planned(
     The caller holds the transaction: every bad file is reported together at the end, and the
     raised error rolls back whatever was stored before it — nothing is loaded unless all is.
     """
-    summaries: list[InputSummary] = []
     errors: list[InputError] = []
-    seen: set[tuple[str, str]] = set()
-    for item in planned:
-        sha = sha256_of(item.path) if item.path.is_file() else ""
-        if sha and ((item.kind, sha) in seen or (not replace and already_loaded(conn, item.kind, sha))):
-            summary = InputSummary(file=str(item.path), kind=item.kind, sha256=sha, skipped=True)
-            summary.notes.append("相同内容（SHA-256）已载入过，跳过")
-            summaries.append(summary)
-            continue
-        seen.add((item.kind, sha))
-        try:
-            read = read_input(item.path, item.kind, program=item.program, extra_headers=(headers or {}).get(item.kind))
-        except InputError as exc:
-            errors.append(exc)
-            continue
-        summaries.append(read.summary)
-        if errors:
-            continue  # the run will fail: keep reading to report every bad file, store nothing more
+    summaries: list[InputSummary] = []
+    for item, summary, read in _read_each(conn, planned, errors, replace=replace, headers=headers):
+        summaries.append(summary)
+        if read is None or errors:
+            continue  # skipped, or the run will fail: keep reading to report every bad file
         store_inputs(conn, batch_id, item.kind, month, [read], item.program)
-        s = read.summary
         log.info(
             "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",
-            KIND_LABELS[s.kind], Path(s.file).name, s.rows_read, s.rows_loaded, s.rows_rejected,
+            KIND_LABELS[summary.kind], Path(summary.file).name, summary.rows_read, summary.rows_loaded,
+            summary.rows_rejected,
         )  # fmt: skip
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise InputError(f"{len(errors)} 个文件", [str(e) for e in errors])
+    _raise_collected(errors)
     return summaries
 
 

@@ -15,6 +15,9 @@ import polars as pl
 from hexiao.errors import LockedError, StateError
 
 SCHEMA_VERSION = "1"
+# DuckDB would otherwise keep up to 80 % of the machine's memory in its buffer pool; a county
+# officer's machine also runs Polars beside it. Above this DuckDB spills to disk instead.
+DUCKDB_MEMORY_LIMIT = os.environ.get("HEXIAO_DUCKDB_MEMORY", "3GB")
 
 _PERSON_COLUMNS = """
     name VARCHAR, name_norm VARCHAR, name_simp VARCHAR,
@@ -92,7 +95,7 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     db_path.parent.mkdir(parents=True, exist_ok=True)
     old_umask = os.umask(0o077)
     try:
-        conn = duckdb.connect(str(db_path), read_only=read_only)
+        conn = duckdb.connect(str(db_path), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT})
     finally:
         os.umask(old_umask)
     if not read_only:

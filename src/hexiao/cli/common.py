@@ -18,6 +18,8 @@ from rich.console import Console
 
 from hexiao.config import Config, find_config, load_config
 from hexiao.errors import ExitCode, HexiaoError, exit_code_for
+from hexiao.io.fields import KIND_LABELS
+from hexiao.load import InputSummary
 from hexiao.log import attach_log_file, get_logger, mask_ids_in_text
 
 DEFAULT_DB = "hexiao.duckdb"
@@ -53,6 +55,22 @@ class Session:
 
     def emit_json(self, payload: Any) -> None:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def describe_inputs(inputs: list[InputSummary], verb: str = "载入", rejected: str = "拒绝") -> list[str]:
+    """One line per input file: rows read = loaded + rejected, or why it was skipped."""
+    lines = []
+    for item in inputs:
+        name = Path(item.file).name
+        if item.skipped:
+            lines.append(f"跳过 {name}：相同内容已{verb}过")
+            continue
+        lines.append(
+            f"{verb} {KIND_LABELS.get(item.kind, item.kind)} {name}（{item.encoding}，表头在第 {item.header_row} 行）："
+            f"读取 {item.rows_read} 行 = {verb} {item.rows_loaded} + {rejected} {item.rows_rejected}"
+        )
+        lines.extend(f"  注意：{note}" for note in item.notes)
+    return lines
 
 
 def current_month() -> str:

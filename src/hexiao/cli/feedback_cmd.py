@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hexiao.cli.common import ConfigOption, DbOption, JsonOption, QuietOption, handled, open_session
+from hexiao.cli.common import ConfigOption, DbOption, JsonOption, QuietOption, describe_inputs, handled, open_session
 from hexiao.feedback import feedback as record_feedback
 
 HELP = (
@@ -26,14 +26,8 @@ def feedback(
     with handled():
         session = open_session(db, config, quiet, as_json)
         result = record_feedback(paths, db=session.db, config_hash=session.config.digest())
-        for item in result.inputs:
-            name = Path(item.file).name
-            if item.skipped:
-                session.step(f"跳过 {name}：相同内容已录入过")
-            else:
-                session.step(
-                    f"录入 {name}：读取 {item.rows_read} 行 = 录入 {item.rows_loaded} + 未录入 {item.rows_rejected}"
-                )
+        for line in describe_inputs(result.inputs, verb="录入", rejected="未录入"):
+            session.step(line)
         for problem in result.problems:
             session.step(f"  未录入：{problem}")
         if session.json:

@@ -14,11 +14,11 @@ from hexiao.cli.common import (
     MonthOption,
     QuietOption,
     check_month,
+    describe_inputs,
     handled,
     open_session,
 )
 from hexiao.io.fields import FIELDS, KIND_LABELS
-from hexiao.load import LoadResult
 from hexiao.load import load as load_files
 
 HELP = (
@@ -55,7 +55,7 @@ def load(
             replace=replace,
             extra_headers=session.config.headers.get(kind),
         )
-        for line in describe(result):
+        for line in describe_inputs(result.inputs):
             session.step(line)
         if session.json:
             session.emit_json(
@@ -66,18 +66,3 @@ def load(
                     "inputs": [vars(i) for i in result.inputs],
                 }
             )
-
-
-def describe(result: LoadResult) -> list[str]:
-    lines = []
-    for item in result.inputs:
-        name = Path(item.file).name
-        if item.skipped:
-            lines.append(f"跳过 {name}：相同内容已载入过")
-            continue
-        lines.append(
-            f"载入 {KIND_LABELS[result.kind]} {name}（{item.encoding}，表头在第 {item.header_row} 行）："
-            f"读取 {item.rows_read} 行 = 载入 {item.rows_loaded} + 拒绝 {item.rows_rejected}"
-        )
-        lines.extend(f"  注意：{note}" for note in item.notes)
-    return lines

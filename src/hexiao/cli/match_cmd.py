@@ -15,10 +15,10 @@ from hexiao.cli.common import (
     QuietOption,
     Session,
     check_month,
+    describe_inputs,
     handled,
     open_session,
 )
-from hexiao.io.fields import KIND_LABELS
 from hexiao.match import MatchResult, ReportFormat
 from hexiao.match import match as run_match
 from hexiao.rules import LABELS
@@ -71,14 +71,8 @@ def match(
 
 
 def report(session: Session, result: MatchResult) -> None:
-    for item in result.loaded:
-        name = Path(item.file).name
-        if item.skipped:
-            session.step(f"跳过 {name}：相同内容已载入过")
-        else:
-            session.step(
-                f"载入 {KIND_LABELS[item.kind]} {name}：读取 {item.rows_read} 行 = 载入 {item.rows_loaded} + 拒绝 {item.rows_rejected}"
-            )
+    for line in describe_inputs(result.loaded):
+        session.step(line)
     s = result.summary
     session.step(
         f"比对 {s['month']}：核对 {s['households_checked']} 户 {s['persons_checked']} 人，"
