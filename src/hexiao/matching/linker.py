@@ -91,17 +91,15 @@ _NAME_BIRTH = _both_ways(
     f"(r.id_status <> '{ids.VALID}' OR e.id_status <> '{ids.VALID}') AND r.id_norm <> e.id_norm",
 )
 
-# A scientific-notation ID matches only a name that is unique in its county on both sides; the
-# uniqueness counts are taken for the candidate (county, name) pairs only.
+# A scientific-notation ID in the extract matches only a name that is unique in its county on both
+# sides (domain.md, Matching). Not the other way round: a roll row whose own ID is damaged would
+# take any same-named stranger of its county with a full ID — that row gets BAD_ID instead, and
+# once corrected matches exactly. Uniqueness is counted for the candidate (county, name) only.
 _NAME_COUNTY = f"""
     WITH pairs AS (
-        {
-    _both_ways(
-        "r.roll_key, e.ext_key, r.id_county, r.name_simp",
-        "r.id_county = e.id_county AND r.name_simp = e.name_simp",
-        f"(r.id_status = '{ids.EXCEL_SCIENTIFIC}' OR e.id_status = '{ids.EXCEL_SCIENTIFIC}')",
-    )
-}
+        SELECT r.roll_key, e.ext_key, r.id_county, r.name_simp
+        FROM roll_left r JOIN ext_bad e ON r.id_county = e.id_county AND r.name_simp = e.name_simp
+        WHERE e.id_status = '{ids.EXCEL_SCIENTIFIC}'
     ), wanted AS (SELECT DISTINCT id_county, name_simp FROM pairs),
     roll_names AS (
         SELECT id_county, name_simp, count(DISTINCT coalesce(id_norm, name_simp)) AS n
