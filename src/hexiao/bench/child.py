@@ -28,11 +28,9 @@ def run(mode: str, data: Path, work: Path, month: str) -> dict[str, object]:
         result = match(month=month, db=db, out=out, inbox=data)
     else:
         planned = plan_inbox(data)
-        for kind in LOAD_ORDER:
-            paths = [p.path for p in planned if p.kind == kind]
-            if paths:
-                program = next((p.program for p in planned if p.kind == kind), None)
-                load(kind, paths, month=month, db=db, program=program)
+        for kind in LOAD_ORDER:  # `hexiao load KIND FILE --program P` for each file, as an officer would
+            for item in (p for p in planned if p.kind == kind):
+                load(kind, [item.path], month=month, db=db, program=item.program)
         result = match(month=month, db=db, out=out, inbox=None)
     total = time.perf_counter() - started
     return {
