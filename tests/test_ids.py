@@ -35,6 +35,8 @@ def test_clean_up_of_written_forms() -> None:
         "11010519491231002X\u200b",
     ):
         assert normalize_id(written).norm == "11010519491231002X", written
+    # Full-width digits are Unicode digits: they must not pass for a tidy ID.
+    assert normalize_id("４４０５２４１８８００１０１００１４").norm == "440524188001010014"
 
 
 def test_excel_scientific_notation_keeps_only_the_area_code() -> None:

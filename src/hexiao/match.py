@@ -78,7 +78,7 @@ def run_rules(ctx: RuleContext, timings: dict[str, float]) -> pl.DataFrame:
 
 
 DEFAULT_INBOX = Path("inbox")
-MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+MONTH_PATTERN = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ _HALFWIDTH = [str(i) for i in range(10)] + ["X", "X", ".", "E", "E", "+"]
 # Spaces of every width, zero-width characters, BOM, apostrophes and quotes that exporters and
 # Excel users put in front of an ID to keep it text.
 _JUNK_CHARS = r"[\s\u200b\u200c\u200d\u2060\ufeff'‘’`\"“”]"
-_SCIENTIFIC = r"^(\d)(?:\.(\d+))?E\+?(\d+)$"
+_SCIENTIFIC = r"^([0-9])(?:\.([0-9]+))?E\+?([0-9]+)$"
 
 
 def check_digit(body17: str) -> str:
@@ -53,7 +53,7 @@ def _add_check_char(frame: pl.DataFrame, body17: pl.Expr, out: str, *, digits_kn
     number, total = f"{out}_number", f"{out}_total"
     parsed = body17.cast(pl.UInt64, strict=False)
     frame = frame.with_columns(
-        (parsed if digits_known else pl.when(body17.str.contains(r"^\d{17}$")).then(parsed)).alias(number)
+        (parsed if digits_known else pl.when(body17.str.contains(r"^[0-9]{17}$")).then(parsed)).alias(number)
     )
     frame = frame.with_columns(
         pl.sum_horizontal([(pl.col(number) // 10 ** (16 - i)) % 10 * w for i, w in enumerate(WEIGHTS)]).alias(total)
@@ -82,7 +82,7 @@ def add_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.Data
     (check digit, birth date, region), and only the rest go through the whole clean-up, their
     results scattered back into place. Both paths classify a tidy ID the same way.
     """
-    tidy = frame[raw].str.contains(r"^\d{17}[\dX]$").fill_null(False)
+    tidy = frame[raw].str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False)
     result = _tidy_id_columns(frame, raw, prefix)
     untidy = tidy.not_().arg_true()
     if untidy.len() == 0:
@@ -148,13 +148,13 @@ def _full_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.Da
     )
     frame = frame.with_columns(
         pl.when(pl.col(full)).then(pl.col(mant).str.pad_end(pl.col(expo) + 1, "0")).otherwise(pl.col(clean)).alias(text)
-    ).with_columns(pl.col(text).str.contains(r"^\d{15}$").fill_null(False).alias(is15))
+    ).with_columns(pl.col(text).str.contains(r"^[0-9]{15}$").fill_null(False).alias(is15))
     body17 = pl.col(text).str.slice(0, 6) + "19" + pl.col(text).str.slice(6, 9)
     frame = _add_check_char(frame, pl.when(pl.col(is15)).then(body17), check)
     frame = frame.with_columns(pl.when(pl.col(is15)).then(body17 + pl.col(check)).otherwise(pl.col(text)).alias(text))
     frame = _add_check_char(frame, pl.col(text).str.slice(0, 17), check)
     frame = frame.with_columns(
-        pl.col(text).str.contains(r"^\d{17}[\dX]$").fill_null(False).alias(shaped),
+        pl.col(text).str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False).alias(shaped),
         pl.col(text).str.slice(6, 8).str.to_date("%Y%m%d", strict=False).alias(birth),
         (pl.col(text).str.slice(0, 2).is_in(PROVINCE_CODES) | pl.col(text).str.starts_with("9"))
         .fill_null(False)
