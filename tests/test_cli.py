@@ -122,3 +122,18 @@ def test_config_show_names_the_origin(workspace: Path) -> None:
     assert result.exit_code == 0
     assert 'rules.vehicle.exempt_types = ["摩托"]    # ' in result.stdout and "hexiao.toml:2" in result.stdout
     assert "rules.property.max_residential_units = 1    # 默认值" in result.stdout
+
+
+def test_roll_needs_its_month_and_roll_only_options(files: tuple[Path, Path]) -> None:
+    roll, cremation = files
+    assert runner.invoke(app, ["load", "roll", str(roll)]).exit_code == 2
+    assert runner.invoke(app, ["load", "cremation", str(cremation), "--replace"]).exit_code == 2
+    assert runner.invoke(app, ["load", "feedback", str(cremation)]).exit_code == 2
+
+
+def test_masking_catches_spaced_and_scientific_ids() -> None:
+    from hexiao.log import mask_ids_in_text
+
+    for text in ("3404 2119 9001 0112 34", "340421-19900101-1234", "3.40421199001E+17", "11010519491231002x"):
+        masked = mask_ids_in_text(f"值 {text} 无效")
+        assert "1990" not in masked and "1949" not in masked and "199001" not in masked, masked

@@ -10,14 +10,19 @@ LOGGER_NAME = "hexiao"
 
 # An 18-character ID (or a 15-digit legacy one) inside free text. Masking keeps area code and the
 # last four characters, which is what an officer needs to tell two people apart in a log.
-_ID_IN_TEXT = re.compile(r"(?<![0-9])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9])|(?<![0-9])(\d{6})(\d{5})(\d{4})(?![0-9])")
+_ID_IN_TEXT = re.compile(
+    r"(?<![0-9])[0-9](?:[ -]?[0-9]){13,16}[ -]?[0-9Xx](?![0-9])"  # 15–18 digits, spaces or hyphens allowed
+    r"|(?<![0-9])[0-9]\.[0-9]{5,}[eE]\+?1[47]"  # an ID Excel turned into scientific notation
+)
 
 
 def mask_id(value: str | None) -> str:
     """`340421195803222013` → `340421********2013`; short or empty values are masked whole."""
     if not value:
         return ""
-    text = str(value).strip()
+    text = re.sub(r"[ -]", "", str(value).strip())
+    if "e" in text.lower():  # scientific notation: keep the area code only
+        return text[:7] + "*" * max(len(text) - 7, 0)
     if len(text) < 10:
         return "*" * len(text)
     return text[:6] + "*" * (len(text) - 10) + text[-4:]

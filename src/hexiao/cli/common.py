@@ -33,7 +33,7 @@ ConfigOption = Annotated[
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误。")]
 JsonOption = Annotated[bool, typer.Option("--json", help="在标准输出打印机器可读的 JSON 摘要。")]
-MonthOption = Annotated[str | None, typer.Option("--month", help="月份 YYYY-MM（默认本月）。")]
+MonthOption = Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help="月份 YYYY-MM（默认本月）。")]
 
 
 @dataclass

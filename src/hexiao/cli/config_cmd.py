@@ -18,7 +18,7 @@ def show(
     db: DbOption = None, config: ConfigOption = None, quiet: QuietOption = False, as_json: JsonOption = False
 ) -> None:
     with handled():
-        session = open_session(db, config, quiet=False, as_json=as_json)
+        session = open_session(db, config, quiet=quiet, as_json=as_json)
         rows = session.config.effective()
         if session.json:
             session.emit_json(

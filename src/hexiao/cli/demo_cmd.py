@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hexiao.cli.common import ConfigOption, JsonOption, QuietOption, handled, open_session
+from hexiao.cli.common import ConfigOption, DbOption, JsonOption, QuietOption, handled, open_session
 from hexiao.cli.match_cmd import report
 from hexiao.errors import InputError
 from hexiao.match import match as run_match
@@ -31,6 +31,7 @@ def demo(
     workspace: Annotated[
         Path, typer.Option("--workspace", help="演示工作区：数据库和报告都放在这里，每次重建。")
     ] = Path("hexiao-demo"),
+    db: DbOption = None,
     config: ConfigOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
@@ -40,7 +41,7 @@ def demo(
         if workspace.exists():
             shutil.rmtree(workspace)
         workspace.mkdir(parents=True)
-        session = open_session(workspace / "hexiao.duckdb", config, quiet, as_json)
+        session = open_session(db or workspace / "hexiao.duckdb", config, quiet, as_json)
         # The sample data is an inbox: the same path `hexiao match --inbox` takes every month.
         outcome = run_match(
             month=SAMPLE_MONTH, db=session.db, out=workspace / "out", config=session.config, inbox=source

@@ -18,19 +18,23 @@ from hexiao.cli.common import (
     handled,
     open_session,
 )
-from hexiao.io.fields import FIELDS, KIND_LABELS
+from hexiao.io.fields import EXTRACT_KINDS, KIND_LABELS, ROLL_KIND
 from hexiao.load import load as load_files
 
+LOADABLE = (ROLL_KIND, *EXTRACT_KINDS)  # township replies go through `hexiao feedback`
+
 HELP = (
-    "载入数据文件：KIND 为 roll（保障对象花名册）、cremation（火化/殡葬）、vehicle（车辆）、property（不动产）、"
+    "载入一种数据文件。KIND 为 roll（保障对象花名册）、cremation（火化/殡葬）、vehicle（车辆）、property（不动产）、"
     "business（工商）、employee（财政供养）或 poverty（防返贫监测）。CSV（UTF-8/GBK/GB18030）、XLSX、XLS 均可；"
     "无法使用的行写入拒绝清单并说明原因。"
 )
 
 
 def load(
-    kind: Annotated[str, typer.Argument(help="数据种类：" + "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items()))],
-    paths: Annotated[list[Path], typer.Argument(help="一个或多个文件。")],
+    kind: Annotated[
+        str, typer.Argument(metavar="KIND", help="数据种类：" + "、".join(f"{k}（{KIND_LABELS[k]}）" for k in LOADABLE))
+    ],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="一个或多个文件。")],
     month: MonthOption = None,
     program: Annotated[
         str | None,
@@ -43,8 +47,14 @@ def load(
     as_json: JsonOption = False,
 ) -> None:
     with handled():
-        if kind not in FIELDS:
-            raise typer.BadParameter(f"未知的数据种类 {kind!r}，可用：{', '.join(FIELDS)}", param_hint="KIND")
+        if kind not in LOADABLE:
+            raise typer.BadParameter(f"未知的数据种类 {kind!r}，可用：{', '.join(LOADABLE)}", param_hint="KIND")
+        if kind != ROLL_KIND and (replace or program):
+            raise typer.BadParameter("--replace 和 --program 只用于 roll（花名册）", param_hint="--replace/--program")
+        if kind == ROLL_KIND and month is None:
+            # A roll is the payment list of one month: loading November's on 2 December must not
+            # silently store it as December's.
+            raise typer.BadParameter("载入花名册必须写明月份，例如 --month 2026-11", param_hint="--month")
         session = open_session(db, config, quiet, as_json)
         result = load_files(
             kind,
@@ -54,6 +64,7 @@ def load(
             program=program,
             replace=replace,
             extra_headers=session.config.headers.get(kind),
+            config_hash=session.config.digest(),
         )
         for line in describe_inputs(result.inputs):
             session.step(line)

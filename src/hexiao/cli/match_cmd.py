@@ -19,6 +19,7 @@ from hexiao.cli.common import (
     handled,
     open_session,
 )
+from hexiao.io.fields import KIND_LABELS
 from hexiao.match import MatchResult, ReportFormat
 from hexiao.match import match as run_match
 from hexiao.rules import LABELS
@@ -91,7 +92,8 @@ def report(session: Session, result: MatchResult) -> None:
     )
     for item in s["inputs"]:
         out.print(
-            f"  {item['kind']:<9} {item['file']}：读取 {item['rows_read']} = 载入 {item['rows_loaded']} + 拒绝 {item['rows_rejected']}"
+            f"  {KIND_LABELS.get(item['kind'], item['kind'])} {item['file']}："
+            f"读取 {item['rows_read']} = 载入 {item['rows_loaded']} + 拒绝 {item['rows_rejected']}"
         )
     out.print(
         f"  预警：{s['households_warned']} 户 {s['persons_warned']} 人，应追回金额合计 {s['overpayment_total']} 元"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
 from hexiao.cli.common import (
     ConfigOption,
     DbOption,
     JsonOption,
-    MonthOption,
     QuietOption,
     check_month,
     handled,
@@ -18,7 +21,9 @@ HELP = "运行台账：每次载入和比对的开始、结束、结果、版本
 
 
 def status(
-    month: MonthOption = None,
+    month: Annotated[
+        str | None, typer.Option("--month", metavar="YYYY-MM", help="只看某月（默认列出全部月份）。")
+    ] = None,
     db: DbOption = None,
     config: ConfigOption = None,
     quiet: QuietOption = False,

@@ -28,6 +28,8 @@ def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.Data
         "SELECT count(DISTINCT household_id), count(DISTINCT coalesce(id_norm, name_simp || household_id)) FROM roll_m",
     )
     warned = warnings.with_columns(pl.coalesce("id_number", "name").alias("_person"))
+    # OMISSION rows are people on no roll: counted apart, not among the roll's warned persons.
+    on_roll = warned.filter(pl.col("code") != "OMISSION")
     by_code = {code: warned.filter(pl.col("code") == code)["_person"].n_unique() for code in LABELS}
     by_township: dict[str, dict[str, int]] = {}
     for (township, code), group in warned.group_by("township", "code", maintain_order=True):
@@ -39,8 +41,9 @@ def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.Data
         "roll_rows_rejected": int(roll_inputs["rows_rejected"].sum()),
         "households_checked": int(checked[0]),
         "persons_checked": int(checked[1]),
-        "households_warned": warned["household_id"].n_unique() if warned.height else 0,
-        "persons_warned": warned["_person"].n_unique() if warned.height else 0,
+        "households_warned": on_roll["household_id"].n_unique() if on_roll.height else 0,
+        "persons_warned": on_roll["_person"].n_unique() if on_roll.height else 0,
+        "omissions": warned.height - on_roll.height,
         "warnings": warned.height,
         "by_code": by_code,
         "by_township": dict(sorted(by_township.items())),
