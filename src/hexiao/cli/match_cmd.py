@@ -96,7 +96,8 @@ def report(session: Session, result: MatchResult) -> None:
             f"读取 {item['rows_read']} = 载入 {item['rows_loaded']} + 拒绝 {item['rows_rejected']}"
         )
     out.print(
-        f"  预警：{s['households_warned']} 户 {s['persons_warned']} 人，应追回金额合计 {s['overpayment_total']} 元"
+        f"  预警：在保 {s['households_warned']} 户 {s['persons_warned']} 人，应追回金额合计 {s['overpayment_total']} 元；"
+        f"疑似漏保 {s['omissions']} 人"
     )
     for code, persons in s["by_code"].items():
         out.print(f"    {code:<16} {LABELS.get(code, '')}：{persons} 人")
