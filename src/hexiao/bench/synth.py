@@ -28,6 +28,8 @@ from functools import lru_cache
 
 import polars as pl
 
+from hexiao.sample.names import FEMALE_CHARS, MALE_CHARS  # one pool of given-name characters
+
 U32 = pl.UInt32
 _MASK = 0xFFFFFFFF
 _ROUNDS = ((65536, 0x85EBCA6B), (8192, 0xC2B2AE35), (65536, 0))
@@ -324,14 +326,6 @@ _SURNAMES = (
 )  # fmt: skip
 SURNAMES = tuple(s for s, _ in _SURNAMES)
 _SURNAME_TABLE = tuple(i for i, (_, weight) in enumerate(_SURNAMES) for _ in range(weight))
-MALE_CHARS = (
-    "伟强军磊勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆帅旭宁龙林峰建国志文海东成德福贵生祥荣山春"
-    "金玉宏振永庆兵松清云民江忠全红光才根喜学家亮新立安正昌盛坤洪锋彬泽阳瑞毅诚伦胜保友义"
-)
-FEMALE_CHARS = (
-    "芳娜敏静丽艳娟霞秀英玲桂兰梅萍红琴云莲凤珍芬燕翠雪慧婷玉洁琳晶倩颖佳月华莉荣素淑美香菊巧"
-    "银彩秋冬春琼娥爱微丹婉欣悦蓉雯岚蕾薇"
-)
 _GIVEN = pl.Series(list(MALE_CHARS + FEMALE_CHARS))
 _NM, _NF = len(MALE_CHARS), len(FEMALE_CHARS)
 _W = len(_SURNAME_TABLE)
