@@ -22,7 +22,7 @@ EMPLOYEE_KIND = "employee"
 POVERTY_KIND = "poverty"
 FEEDBACK_KIND = "feedback"
 
-_ID_SYNONYMS = ("身份证号码", "公民身份号码", "证件号码", "成员身份证号", "身份证")
+_ID_SYNONYMS = ("身份证号码", "公民身份号码", "证件号码", "成员身份证号", "身份证", "身份证件号码", "公民身份证号码")
 _EXTRACT_NAME = Field(
     "name",
     "姓名",
@@ -32,7 +32,15 @@ _EXTRACT_NAME = Field(
 _EXTRACT_ID = Field(
     "id_number",
     "身份证号",
-    (*_ID_SYNONYMS, "所有人身份证号", "权利人证件号码", "逝者身份证号", "死者身份证号", "逝者身份证号码"),
+    (
+        *_ID_SYNONYMS,
+        "所有人身份证号",
+        "权利人证件号码",
+        "逝者身份证号",
+        "死者身份证号",
+        "逝者身份证号码",
+        "死者身份证号码",
+    ),
     True,
 )
 
