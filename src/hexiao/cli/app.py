@@ -14,10 +14,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-app.command("load", help=load_cmd.HELP)(load_cmd.load)
+app.command("load", help=load_cmd.HELP, short_help="载入一种数据文件：花名册或某部门的比对数据。")(load_cmd.load)
 app.command("match", help=match_cmd.HELP)(match_cmd.match)
 app.command("report", help=report_cmd.HELP)(report_cmd.report)
-app.command("feedback", help=feedback_cmd.HELP)(feedback_cmd.feedback)
+app.command("feedback", help=feedback_cmd.HELP, short_help="录入乡镇交回的核查结果（属实/不属实/已处理）。")(
+    feedback_cmd.feedback
+)
 app.command("status", help=status_cmd.HELP)(status_cmd.status)
 app.command("demo", help=demo_cmd.HELP)(demo_cmd.demo)
 app.add_typer(config_cmd.config_app, name="config", help=config_cmd.HELP)

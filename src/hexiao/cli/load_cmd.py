@@ -11,7 +11,6 @@ from hexiao.cli.common import (
     ConfigOption,
     DbOption,
     JsonOption,
-    MonthOption,
     QuietOption,
     check_month,
     describe_inputs,
@@ -35,7 +34,9 @@ def load(
         str, typer.Argument(metavar="KIND", help="数据种类：" + "、".join(f"{k}（{KIND_LABELS[k]}）" for k in LOADABLE))
     ],
     paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="一个或多个文件。")],
-    month: MonthOption = None,
+    month: Annotated[
+        str | None, typer.Option("--month", metavar="YYYY-MM", help="月份（载入花名册时必填；其他数据默认本月）。")
+    ] = None,
     program: Annotated[
         str | None,
         typer.Option("--program", help="保障类别（文件中没有“保障类别”列时使用），如 农村低保、特困供养。"),
