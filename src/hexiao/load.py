@@ -190,19 +190,19 @@ def _store_one(
             "；".join(s.notes),
         ],
     )
-    loaded = item.loaded.with_columns(
-        pl.lit(month).alias("month"),
-        pl.lit(input_id).alias("input_id"),
-        pl.lit(Path(s.file).name).alias("source_file"),
-    )
     rejected = item.rejected.with_columns(
         pl.lit(input_id).alias("input_id"),
         pl.lit(kind).alias("kind"),
         pl.lit(month).alias("month"),
         pl.lit(Path(s.file).name).alias("file"),
     )
-    conn.register("incoming", loaded.to_arrow())
-    conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+    # The file's constants are added by DuckDB: no column of millions of equal strings in Python.
+    conn.register("incoming", item.loaded.to_arrow())
+    conn.execute(
+        f"INSERT INTO {table} BY NAME SELECT *, ?::VARCHAR AS month, ?::BIGINT AS input_id, ?::VARCHAR AS source_file "
+        "FROM incoming",
+        [month, input_id, Path(s.file).name],
+    )
     conn.unregister("incoming")
     conn.register("incoming_rejected", rejected.to_arrow())
     conn.execute("INSERT INTO rejected BY NAME SELECT * FROM incoming_rejected")
