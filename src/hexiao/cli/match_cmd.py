@@ -27,6 +27,7 @@ from hexiao.rules import LABELS
 HELP = "每月比对：用本月花名册与已载入的火化等数据比对，按乡镇写出预警名单、退出建议和汇总。"
 
 ENCODINGS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "gb18030": "gb18030", "gbk": "gb18030"}
+OutOption = Annotated[Path, typer.Option("--out", help="报告目录；报告写入 <out>/<YYYY-MM>/。")]
 EncodingOption = Annotated[str, typer.Option("--encoding", help="CSV 编码：utf-8（带 BOM，默认）或 gb18030。")]
 FormatOption = Annotated[
     str,
@@ -44,7 +45,7 @@ def report_format_of(encoding: str, report_format: str) -> ReportFormat:
 
 def match(
     month: MonthOption = None,
-    out: Annotated[Path, typer.Option("--out", help="报告目录；报告写入 <out>/<YYYY-MM>/。")] = Path("out"),
+    out: OutOption = Path("out"),
     inbox: Annotated[
         Path | None,
         typer.Option("--inbox", help="收件目录：先载入其中尚未载入过的文件（默认 inbox/<月份>/，存在时）。"),

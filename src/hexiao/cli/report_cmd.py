@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
-
-import typer
 
 from hexiao.cli.common import (
     ConfigOption,
@@ -17,7 +14,7 @@ from hexiao.cli.common import (
     handled,
     open_session,
 )
-from hexiao.cli.match_cmd import EncodingOption, FormatOption, report_format_of
+from hexiao.cli.match_cmd import EncodingOption, FormatOption, OutOption, report_format_of
 from hexiao.match import report as write_report
 
 HELP = "重新生成某月的报告（不重新比对）：例如改用 GB18030 编码，或另要每个乡镇一个 Excel 工作簿。"
@@ -25,7 +22,7 @@ HELP = "重新生成某月的报告（不重新比对）：例如改用 GB18030 
 
 def report(
     month: MonthOption = None,
-    out: Annotated[Path, typer.Option("--out", help="报告目录；报告写入 <out>/<YYYY-MM>/。")] = Path("out"),
+    out: OutOption = Path("out"),
     encoding: EncodingOption = "utf-8",
     report_format: FormatOption = "csv",
     db: DbOption = None,
