@@ -79,3 +79,26 @@ def test_two_months_with_feedback(workspace: Path) -> None:
     status = runner.invoke(app, ["status"])
     assert status.exit_code == 0
     assert status.stdout.count("完成") >= 8  # every load, match and feedback is in the ledger
+
+
+def test_feedback_from_a_workbook(workspace: Path) -> None:
+    import xlsxwriter
+
+    db = workspace / "hexiao.duckdb"
+    roll = write_text(workspace / "11月花名册.csv", "\n".join([ROLL_HEADER, *ROLL]) + "\n")
+    employees = write_text(workspace / "财政供养.csv", "\n".join(EMPLOYEES) + "\n")
+    load("roll", [roll], month="2026-11", db=db)
+    load("employee", [employees], month="2026-11", db=db)
+    warnings = match(month="2026-11", db=db, out=workspace / "out").warnings
+    clerk = warnings.filter((pl.col("code") == "PUBLIC_EMPLOYEE") & (pl.col("id_number") == CLERK))["warning_id"][0]
+    path = workspace / "城关镇反馈.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("反馈")
+    sheet.write_row(0, 0, ["XX镇核查结果反馈表"])
+    sheet.write_row(1, 0, ["姓名", "预警编号", "核查结果", "备注"])
+    sheet.write_row(2, 0, ["丑", clerk, "不属实", "已离职"])
+    sheet.write_row(3, 0, ["某", "PU0000000000", "待定", ""])
+    book.close()
+    recorded = feedback([path], db=db)
+    assert recorded.by_result == {"不属实": 1}
+    assert len(recorded.problems) == 1 and "核查结果“待定”无效" in recorded.problems[0]
