@@ -137,3 +137,12 @@ def test_masking_catches_spaced_and_scientific_ids() -> None:
     for text in ("3404 2119 9001 0112 34", "340421-19900101-1234", "3.40421199001E+17", "11010519491231002x"):
         masked = mask_ids_in_text(f"值 {text} 无效")
         assert "1990" not in masked and "1949" not in masked and "199001" not in masked, masked
+
+
+def test_the_same_roll_file_is_loaded_for_another_month(files: tuple[Path, Path]) -> None:
+    roll, _ = files
+    assert runner.invoke(app, ["load", "roll", str(roll), "--month", "2026-10"]).exit_code == 0
+    again = runner.invoke(app, ["load", "roll", str(roll), "--month", "2026-11"])
+    assert again.exit_code == 0 and "跳过" not in again.stderr
+    same_month = runner.invoke(app, ["load", "roll", str(roll), "--month", "2026-11"])
+    assert "跳过" in same_month.stderr

@@ -124,8 +124,11 @@ def _prepare_grid(
     return ReadInput(summary, loaded, rejected)
 
 
-def already_loaded(conn: duckdb.DuckDBPyConnection, kind: str, sha256: str) -> bool:
-    return bool(fetch_one(conn, "SELECT count(*) FROM inputs WHERE kind = ? AND sha256 = ?", [kind, sha256])[0])
+def already_loaded(conn: duckdb.DuckDBPyConnection, kind: str, sha256: str, month: str | None = None) -> bool:
+    """Same content loaded before. A roll is one month's payment list, so the same roll file given
+    for another month is that month's snapshot and is loaded again; an extract stays in force."""
+    sql = "SELECT count(*) FROM inputs WHERE kind = ? AND sha256 = ? AND (kind <> 'roll' OR month = ?)"
+    return bool(fetch_one(conn, sql, [kind, sha256, month or ""])[0])
 
 
 def begin_batch(conn: duckdb.DuckDBPyConnection, command: str, month: str, config_hash: str = "") -> int:
@@ -225,13 +228,14 @@ def _read_each(
     *,
     replace: bool,
     headers: dict[str, dict[str, str]] | None,
+    month: str | None = None,
 ) -> Iterator[tuple[PlannedFile, InputSummary, ReadInput | None]]:
     """Each file read in turn (None for one skipped as already loaded); bad files go to `errors`
     so that all of them can be reported together."""
     seen: set[tuple[str, str]] = set()
     for item in planned:
         sha = sha256_of(item.path) if item.path.is_file() else ""
-        if sha and ((item.kind, sha) in seen or (not replace and already_loaded(conn, item.kind, sha))):
+        if sha and ((item.kind, sha) in seen or (not replace and already_loaded(conn, item.kind, sha, month))):
             summary = InputSummary(file=str(item.path), kind=item.kind, sha256=sha, skipped=True)
             summary.notes.append("相同内容（SHA-256）已载入过，跳过")
             yield item, summary, None
@@ -287,7 +291,7 @@ def load_planned(
     """
     errors: list[InputError] = []
     summaries: list[InputSummary] = []
-    for item, summary, read in _read_each(conn, planned, errors, replace=replace, headers=headers):
+    for item, summary, read in _read_each(conn, planned, errors, replace=replace, headers=headers, month=month):
         summaries.append(summary)
         if read is None or errors:
             continue  # skipped, or the run will fail: keep reading to report every bad file
