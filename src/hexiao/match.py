@@ -38,7 +38,6 @@ class MatchResult:
     out_dir: Path
     warnings: pl.DataFrame  # English column names, contract order
     summary: dict[str, Any]
-    step_seconds: dict[str, float] = field(default_factory=dict)
     loaded: list[InputSummary] = field(default_factory=list)  # files loaded from the inbox
 
 
@@ -63,17 +62,15 @@ def prepare_month(conn: duckdb.DuckDBPyConnection, month: str) -> int:
     return count
 
 
-def run_rules(ctx: RuleContext, timings: dict[str, float]) -> pl.DataFrame:
+def run_rules(ctx: RuleContext) -> pl.DataFrame:
     frames = [empty_output()]
     for rule in REGISTRY:
         if rule.code in ctx.config.disabled_rules:
             continue
-        started = time.perf_counter()
         with timed(f"rule {rule.code}") as step:
             frame = rule.run(ctx).select(conform(RULE_OUTPUT_SCHEMA))
             step.rows += frame.height
         frames.append(frame)
-        timings[f"rule {rule.code}"] = time.perf_counter() - started
     return pl.concat(frames, how="vertical_relaxed")
 
 
@@ -145,7 +142,6 @@ def match(
     if not MONTH_PATTERN.fullmatch(month):
         raise ConfigError(f"月份应为 YYYY-MM，收到 {month!r}")
     started = time.perf_counter()
-    timings: dict[str, float] = {}
     default_inbox = DEFAULT_INBOX / month
     inbox_dir = inbox if inbox is not None else (default_inbox if default_inbox.is_dir() else None)
     planned = plan_inbox(inbox_dir) if inbox_dir is not None else []
@@ -155,12 +151,8 @@ def match(
             batch_id = begin_batch(conn, "match", month, config.digest())
             try:
                 with transaction(conn):
-                    step = time.perf_counter()
                     loaded = load_planned(conn, batch_id, month, planned, headers=config.headers)
-                    timings["load inbox"] = time.perf_counter() - step
-                    result = _match_in_batch(
-                        conn, batch_id, month, out, config, ReportFormat(encoding, excel), timings, started
-                    )
+                    result = _match_in_batch(conn, batch_id, month, out, config, ReportFormat(encoding, excel), started)
                 result.loaded = loaded
             except BaseException as exc:
                 end_batch(conn, batch_id, "失败", type(exc).__name__)
@@ -178,31 +170,25 @@ def _match_in_batch(
     out: Path,
     config: Config,
     formats: ReportFormat,
-    timings: dict[str, float],
     started: float,
 ) -> MatchResult:
     """Rules, warnings and reports; the caller holds the transaction."""
-    step = time.perf_counter()
     with timed("prepare roll"):
         prepare_month(conn, month)
-    timings["prepare"] = time.perf_counter() - step
     ctx = RuleContext(conn=conn, month=month, month_start=month_start(month), config=config)
-    raw = run_rules(ctx, timings)
+    raw = run_rules(ctx)
     with timed("finalise", raw.height):
         month_warnings = finalise(conn, month, raw)
     warnings = month_warnings.warnings
-    step = time.perf_counter()
     conn.execute("DELETE FROM warnings WHERE month = ?", [month])
     conn.register("new_warnings", warnings.with_columns(pl.lit(batch_id).alias("batch_id")).to_arrow())
     conn.execute("INSERT INTO warnings BY NAME SELECT * FROM new_warnings")
     conn.unregister("new_warnings")
-    timings["store"] = time.perf_counter() - step
     summary = build_summary(conn, month, warnings)
     summary["suppressed"] = month_warnings.suppressed.height
     summary["suppressed_warnings"] = month_warnings.suppressed.to_dicts()
     summary["resolved"] = month_warnings.resolved.height
     summary["resolved_warnings"] = month_warnings.resolved.to_dicts()
-    step = time.perf_counter()
     summary["elapsed_s"] = round(time.perf_counter() - started, 2)
     conn.execute("DELETE FROM month_summaries WHERE month = ?", [month])
     conn.execute(
@@ -212,6 +198,5 @@ def _match_in_batch(
     # Written inside the transaction: if writing fails, the warnings roll back too.
     with timed("report", warnings.height):
         out_dir = write_month(conn, out, month, warnings, summary, formats)
-    timings["report"] = time.perf_counter() - step
     log.info("比对 %s：%d 条预警，%d 人；报告写入 %s", month, warnings.height, summary["persons_warned"], out_dir)
-    return MatchResult(month, batch_id, out_dir, warnings, summary, timings)
+    return MatchResult(month, batch_id, out_dir, warnings, summary)
