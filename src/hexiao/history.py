@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from hexiao.store import query
+from hexiao.store import query, temp_table
 
 STATUS_NEW, STATUS_ONGOING = "新增", "持续"
 CONFIRMED_NOTE = "已核实属实仍在保"
@@ -36,7 +36,7 @@ class MonthWarnings:
 
 
 def finalise(conn: duckdb.DuckDBPyConnection, month: str, raw: pl.DataFrame) -> MonthWarnings:
-    conn.register("raw_warnings", raw.to_arrow())
+    temp_table(conn, "raw_warnings", raw)
     frame = query(
         conn,
         """
@@ -58,7 +58,7 @@ def finalise(conn: duckdb.DuckDBPyConnection, month: str, raw: pl.DataFrame) -> 
         """,
         [month, month, month, month, STATUS_NEW, STATUS_ONGOING],
     )
-    conn.unregister("raw_warnings")
+    conn.execute("DROP TABLE raw_warnings")
     suppressed = frame.filter(pl.col("reply") == "不属实")
     confirmed = pl.col("reply") == "属实"
     kept = frame.filter(pl.col("reply").is_null() | (pl.col("reply") != "不属实")).with_columns(

@@ -14,10 +14,10 @@ from hexiao import __version__
 from hexiao.errors import HexiaoError, InputError
 from hexiao.ingest.prepare import PREPARERS, REASON
 from hexiao.io.fields import FIELDS, KIND_LABELS
-from hexiao.io.grid import ROW_COLUMN, Grid, read_grid, sha256_of
+from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
 from hexiao.io.headers import find_header, missing_required, select_fields
 from hexiao.log import get_logger
-from hexiao.store import connect, fetch_one, transaction, workspace_lock
+from hexiao.store import connect, fetch_one, insert_frame, transaction, workspace_lock
 from hexiao.timing import timed
 
 log = get_logger()
@@ -53,26 +53,52 @@ class LoadResult:
     inputs: list[InputSummary]
 
 
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file to load: its kind and, for a roll without a 保障类别 column, its programme."""
+
+    path: Path
+    kind: str
+    program: str | None = None
+
+
 def read_input(
     path: Path, kind: str, *, program: str | None = None, extra_headers: dict[str, str] | None = None
 ) -> ReadInput:
-    """Read one file into normalised rows and rejected rows; raise InputError for a bad file."""
+    """Read one whole file into normalised rows and rejected rows; raise InputError for a bad file.
+
+    For small inputs (township replies) and tests; the monthly load streams with `_load_file`.
+    """
+    opened = _open_input(path, kind, program, extra_headers, sha256_of(path))
+    loaded, rejected = [], []
+    for chunk in _prepared_chunks(opened, kind, program):
+        loaded.append(chunk.loaded)
+        rejected.append(chunk.rejected)
+    _check_counts(opened.summary, rejected)
+    return ReadInput(
+        opened.summary,
+        pl.concat(loaded, how="vertical_relaxed", rechunk=False),
+        pl.concat(rejected, how="vertical_relaxed"),
+    )
+
+
+@dataclass
+class _OpenedInput:
+    summary: InputSummary
+    sheets: list[tuple[str, pl.DataFrame]]  # sheet name, fields below its header
+
+
+def _open_input(
+    path: Path, kind: str, program: str | None, extra_headers: dict[str, str] | None, sha256: str
+) -> _OpenedInput:
+    """Read the file and find each sheet's header; raise InputError naming every problem."""
     source = str(path)
     with timed("read") as step:
         grid = read_grid(path)
         step.rows += sum(sheet.frame.height for sheet in grid.sheets)
-    with timed("normalise"):
-        return _prepare_grid(grid, source, kind, program, extra_headers)
-
-
-def _prepare_grid(
-    grid: Grid, source: str, kind: str, program: str | None, extra_headers: dict[str, str] | None
-) -> ReadInput:
-    path = grid.path
-    summary = InputSummary(file=source, kind=kind, sha256=sha256_of(path), encoding=grid.encoding)
+    summary = InputSummary(file=source, kind=kind, sha256=sha256, encoding=grid.encoding)
     provided = {"program"} if program else set()
-    loaded_parts: list[pl.DataFrame] = []
-    rejected_parts: list[pl.DataFrame] = []
+    sheets: list[tuple[str, pl.DataFrame]] = []
     problems: list[str] = []
     for sheet in grid.sheets:
         label = f"工作表“{sheet.name}”" if sheet.name else ""
@@ -96,32 +122,41 @@ def _prepare_grid(
             continue
         summary.header_row = summary.header_row or match.row
         fields = select_fields(sheet, kind, match)
-        # A register of millions of rows is prepared a slice at a time: the intermediate columns
-        # of normalisation then exist for one slice, not for the whole file.
-        for offset in range(0, max(fields.height, 1), PREPARE_CHUNK_ROWS):
-            prepared = PREPARERS[kind](fields.slice(offset, PREPARE_CHUNK_ROWS), program)
-            loaded_parts.append(prepared.loaded)
-            rejected_parts.append(
-                prepared.rejected.select(
+        summary.rows_read += fields.height
+        sheets.append((sheet.name, fields))
+    if problems:
+        raise InputError(source, problems)
+    if not sheets and summary.notes:
+        raise InputError(source, "没有任何工作表含可识别的表头")
+    if summary.rows_read == 0:
+        raise InputError(source, f"第 {summary.header_row} 行表头下没有数据行")
+    return _OpenedInput(summary, sheets)
+
+
+def _prepared_chunks(opened: _OpenedInput, kind: str, program: str | None) -> Iterator[ReadInput]:
+    """The file's rows prepared a million at a time: the intermediate columns of normalisation,
+    and the rows waiting to be stored, then exist for one slice, not for the whole register."""
+    summary = opened.summary
+    for sheet_name, fields in opened.sheets:
+        for offset in range(0, fields.height, PREPARE_CHUNK_ROWS):
+            with timed("normalise"):
+                prepared = PREPARERS[kind](fields.slice(offset, PREPARE_CHUNK_ROWS), program)
+                rejected = prepared.rejected.select(
                     pl.col(ROW_COLUMN).alias("source_row"),
-                    pl.lit(sheet.name).alias("sheet"),
+                    pl.lit(sheet_name).alias("sheet"),
                     pl.col("_raw").alias("raw"),
                     pl.col(REASON).alias("reason"),
                 )
-            )
-        summary.rows_read += fields.height
-    if problems:
-        raise InputError(source, problems)
-    if not loaded_parts and summary.notes:
-        raise InputError(source, "没有任何工作表含可识别的表头")
-    loaded = pl.concat(loaded_parts, how="vertical_relaxed", rechunk=False)  # no copy
-    rejected = pl.concat(rejected_parts, how="vertical_relaxed")
-    if summary.rows_read == 0:
-        raise InputError(source, f"第 {summary.header_row} 行表头下没有数据行")
-    summary.rows_loaded, summary.rows_rejected = loaded.height, rejected.height
-    if loaded.height == 0:
-        raise InputError(source, f"全部 {rejected.height} 行都无法使用（例如：{rejected['reason'][0]}）")
-    return ReadInput(summary, loaded, rejected)
+            summary.rows_loaded += prepared.loaded.height
+            summary.rows_rejected += rejected.height
+            yield ReadInput(summary, prepared.loaded, rejected)
+
+
+def _check_counts(summary: InputSummary, rejected: list[pl.DataFrame]) -> None:
+    """A file none of whose rows can be used is a wrong file, not a file of rejects."""
+    if summary.rows_loaded == 0:
+        example = next((frame["reason"][0] for frame in rejected if frame.height), "")
+        raise InputError(summary.file, f"全部 {summary.rows_rejected} 行都无法使用（例如：{example}）")
 
 
 def already_loaded(conn: duckdb.DuckDBPyConnection, kind: str, sha256: str, month: str | None = None) -> bool:
@@ -156,24 +191,40 @@ def store_inputs(
     reads: list[ReadInput],
     program: str | None,
 ) -> None:
-    """Write read files into the store; the caller holds the transaction."""
-    table = kind  # one table per kind: roll, cremation, …
+    """Write whole read files into the store; the caller holds the transaction."""
     for item in reads:
-        with timed("store", item.loaded.height):
-            _store_one(conn, batch_id, table, kind, month, item, program)
+        input_id = _new_input_id(conn)
+        _store_rows(conn, input_id, kind, month, item)
+        _record_input(conn, input_id, batch_id, kind, month, item.summary, program)
 
 
-def _store_one(
+def _new_input_id(conn: duckdb.DuckDBPyConnection) -> int:
+    return int(fetch_one(conn, "SELECT nextval('input_ids')")[0])
+
+
+def _store_rows(conn: duckdb.DuckDBPyConnection, input_id: int, kind: str, month: str, item: ReadInput) -> None:
+    """Append rows (to the kind's own table: roll, cremation, …) and rejected rows."""
+    file_name = Path(item.summary.file).name
+    with timed("store", item.loaded.height):
+        constants = [pl.lit(month).alias("month"), pl.lit(input_id, pl.Int64).alias("input_id")]
+        insert_frame(conn, kind, item.loaded.with_columns(*constants, pl.lit(file_name).alias("source_file")))
+        if item.rejected.height:
+            insert_frame(
+                conn,
+                "rejected",
+                item.rejected.with_columns(*constants, pl.lit(kind).alias("kind"), pl.lit(file_name).alias("file")),
+            )
+
+
+def _record_input(
     conn: duckdb.DuckDBPyConnection,
+    input_id: int,
     batch_id: int,
-    table: str,
     kind: str,
     month: str,
-    item: ReadInput,
+    s: InputSummary,
     program: str | None,
 ) -> None:
-    input_id = int(fetch_one(conn, "SELECT nextval('input_ids')")[0])
-    s = item.summary
     conn.execute(
         "INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -193,60 +244,53 @@ def _store_one(
             "；".join(s.notes),
         ],
     )
-    rejected = item.rejected.with_columns(
-        pl.lit(input_id).alias("input_id"),
-        pl.lit(kind).alias("kind"),
-        pl.lit(month).alias("month"),
-        pl.lit(Path(s.file).name).alias("file"),
-    )
-    # The file's constants are added by DuckDB: no column of millions of equal strings in Python.
-    conn.register("incoming", item.loaded.to_arrow())
-    conn.execute(
-        f"INSERT INTO {table} BY NAME SELECT *, ?::VARCHAR AS month, ?::BIGINT AS input_id, ?::VARCHAR AS source_file "
-        "FROM incoming",
-        [month, input_id, Path(s.file).name],
-    )
-    conn.unregister("incoming")
-    conn.register("incoming_rejected", rejected.to_arrow())
-    conn.execute("INSERT INTO rejected BY NAME SELECT * FROM incoming_rejected")
-    conn.unregister("incoming_rejected")
 
 
-@dataclass(frozen=True)
-class PlannedFile:
-    """One file to load: its kind and, for a roll without a 保障类别 column, its programme."""
+def _load_file(
+    conn: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    month: str,
+    item: PlannedFile,
+    sha256: str,
+    extra_headers: dict[str, str] | None,
+    *,
+    store: bool,
+) -> InputSummary:
+    """Read, prepare and (when `store`) append one file a slice at a time. The caller holds the
+    transaction, so a file found bad after some slices were stored leaves nothing behind."""
+    opened = _open_input(item.path, item.kind, item.program, extra_headers, sha256)
+    input_id = _new_input_id(conn) if store else 0
+    rejected: list[pl.DataFrame] = []
+    for chunk in _prepared_chunks(opened, item.kind, item.program):
+        if store:
+            _store_rows(conn, input_id, item.kind, month, chunk)
+        if not rejected or rejected[-1].height == 0:
+            rejected.append(chunk.rejected.head(1))
+    _check_counts(opened.summary, rejected)
+    if store:
+        _record_input(conn, input_id, batch_id, item.kind, month, opened.summary, item.program)
+    return opened.summary
 
-    path: Path
-    kind: str
-    program: str | None = None
 
-
-def _read_each(
+def _new_files(
     conn: duckdb.DuckDBPyConnection,
     planned: list[PlannedFile],
-    errors: list[InputError],
+    summaries: list[InputSummary],
     *,
     replace: bool,
-    headers: dict[str, dict[str, str]] | None,
     month: str | None = None,
-) -> Iterator[tuple[PlannedFile, InputSummary, ReadInput | None]]:
-    """Each file read in turn (None for one skipped as already loaded); bad files go to `errors`
-    so that all of them can be reported together."""
+) -> Iterator[tuple[PlannedFile, str]]:
+    """Each file with its SHA-256, except one already loaded (its summary says it was skipped)."""
     seen: set[tuple[str, str]] = set()
     for item in planned:
         sha = sha256_of(item.path) if item.path.is_file() else ""
         if sha and ((item.kind, sha) in seen or (not replace and already_loaded(conn, item.kind, sha, month))):
             summary = InputSummary(file=str(item.path), kind=item.kind, sha256=sha, skipped=True)
             summary.notes.append("相同内容（SHA-256）已载入过，跳过")
-            yield item, summary, None
+            summaries.append(summary)
             continue
         seen.add((item.kind, sha))
-        try:
-            read = read_input(item.path, item.kind, program=item.program, extra_headers=(headers or {}).get(item.kind))
-        except InputError as exc:
-            errors.append(exc)
-            continue
-        yield item, read.summary, read
+        yield item, sha
 
 
 def _raise_collected(errors: list[InputError]) -> None:
@@ -267,10 +311,14 @@ def read_files(
     errors: list[InputError] = []
     reads: list[ReadInput] = []
     summaries: list[InputSummary] = []
-    for _, summary, read in _read_each(conn, planned, errors, replace=replace, headers=headers):
-        summaries.append(summary)
-        if read is not None:
-            reads.append(read)
+    for item, _ in _new_files(conn, planned, summaries, replace=replace):
+        try:
+            read = read_input(item.path, item.kind, program=item.program, extra_headers=(headers or {}).get(item.kind))
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        summaries.append(read.summary)
+        reads.append(read)
     _raise_collected(errors)
     return reads, summaries
 
@@ -284,18 +332,23 @@ def load_planned(
     replace: bool = False,
     headers: dict[str, dict[str, str]] | None = None,
 ) -> list[InputSummary]:
-    """Read and store the files one at a time, so memory holds one file, not all of them.
+    """Read and store the files one at a time, a slice at a time, so memory holds one file's
+    text and one slice of rows, not every file.
 
     The caller holds the transaction: every bad file is reported together at the end, and the
     raised error rolls back whatever was stored before it — nothing is loaded unless all is.
     """
     errors: list[InputError] = []
     summaries: list[InputSummary] = []
-    for item, summary, read in _read_each(conn, planned, errors, replace=replace, headers=headers, month=month):
+    for item, sha in _new_files(conn, planned, summaries, replace=replace, month=month):
+        try:
+            # Once the run is known to fail, later files are still checked so every bad file is
+            # reported together, but no longer stored.
+            summary = _load_file(conn, batch_id, month, item, sha, (headers or {}).get(item.kind), store=not errors)
+        except InputError as exc:
+            errors.append(exc)
+            continue
         summaries.append(summary)
-        if read is None or errors:
-            continue  # skipped, or the run will fail: keep reading to report every bad file
-        store_inputs(conn, batch_id, item.kind, month, [read], item.program)
         log.info(
             "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",
             KIND_LABELS[summary.kind], Path(summary.file).name, summary.rows_read, summary.rows_loaded,

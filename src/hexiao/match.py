@@ -25,7 +25,7 @@ from hexiao.report.writer import write_reports
 from hexiao.rules import REGISTRY
 from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext, empty_output
 from hexiao.rules.common import ROW_KEY_SQL
-from hexiao.store import connect, fetch_one, query, transaction, workspace_lock
+from hexiao.store import connect, fetch_one, insert_frame, query, transaction, workspace_lock
 from hexiao.timing import timed
 
 log = get_logger()
@@ -181,9 +181,7 @@ def _match_in_batch(
         month_warnings = finalise(conn, month, raw)
     warnings = month_warnings.warnings
     conn.execute("DELETE FROM warnings WHERE month = ?", [month])
-    conn.register("new_warnings", warnings.with_columns(pl.lit(batch_id).alias("batch_id")).to_arrow())
-    conn.execute("INSERT INTO warnings BY NAME SELECT * FROM new_warnings")
-    conn.unregister("new_warnings")
+    insert_frame(conn, "warnings", warnings.with_columns(pl.lit(batch_id).alias("batch_id")))
     summary = build_summary(conn, month, warnings)
     summary["suppressed"] = month_warnings.suppressed.height
     summary["suppressed_warnings"] = month_warnings.suppressed.to_dicts()

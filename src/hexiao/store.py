@@ -152,3 +152,19 @@ def query(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None
     """A query's result as a Polars frame."""
     frame: pl.DataFrame = conn.sql(sql, params=params).pl()
     return frame
+
+
+def insert_frame(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Append a frame to a table by column name.
+
+    Through a relation, not a registered view: a view dropped inside a transaction keeps its Arrow
+    data alive until the commit, so a run loading many files would hold all of them in memory.
+    """
+    conn.from_arrow(frame.to_arrow()).query("incoming", f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+
+
+def temp_table(conn: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """A temporary table holding a copy of the frame (see `insert_frame` for why not a view)."""
+    conn.from_arrow(frame.to_arrow()).query(
+        "incoming", f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM incoming"
+    )

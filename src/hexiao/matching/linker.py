@@ -23,7 +23,7 @@ from hexiao.frames import conform
 from hexiao.matching import methods as m
 from hexiao.normalize import ids
 from hexiao.normalize.names import TIER_IDENTICAL, TIER_NORMALISED, TIER_SCORES, compare_names
-from hexiao.store import query
+from hexiao.store import query, temp_table
 
 SHAPED_STATUSES = (ids.VALID, ids.BAD_CHECK, ids.BAD_DATE, ids.BAD_REGION, ids.EXCEL_NUMERIC)
 _SHAPED = ", ".join(f"'{s}'" for s in SHAPED_STATUSES)
@@ -145,9 +145,7 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
         .alias("score"),
         pl.when(near).then(pl.col("note")).otherwise(pl.format("{}，但姓名不同", pl.col("note"))).alias("note"),
     )
-    conn.register("exact_links", exact.select("roll_key", "ext_key").to_arrow())
-    conn.execute("CREATE OR REPLACE TEMP TABLE exact_keys AS SELECT roll_key, ext_key FROM exact_links")
-    conn.unregister("exact_links")
+    temp_table(conn, "exact_keys", exact.select("roll_key", "ext_key"))
     conn.execute(
         "CREATE OR REPLACE TEMP VIEW roll_left AS SELECT * FROM roll_all ANTI JOIN exact_keys USING (roll_key)"
     )

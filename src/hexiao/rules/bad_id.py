@@ -16,7 +16,7 @@ from hexiao.rules.base import (
     RULE_OUTPUT_SCHEMA,
     RuleContext,
 )
-from hexiao.store import query
+from hexiao.store import query, temp_table
 
 _HINTS = {
     ids.EMPTY: "身份证号为空",
@@ -34,7 +34,7 @@ class BadIdRule:
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         hints = pl.DataFrame({"id_status": list(_HINTS), "hint": list(_HINTS.values())})
-        ctx.conn.register("bad_id_hints", hints.to_arrow())
+        temp_table(ctx.conn, "bad_id_hints", hints)
         frame = query(
             ctx.conn,
             f"""
@@ -54,7 +54,6 @@ class BadIdRule:
             WHERE r.id_status <> '{ids.VALID}'
             """,
         )
-        ctx.conn.unregister("bad_id_hints")
         return frame.select(conform(RULE_OUTPUT_SCHEMA))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hexiao.io.fields import CREMATION_KIND
 from hexiao.matching.linker import link
 from hexiao.rules.base import RuleContext
+from hexiao.store import temp_table
 from hexiao.timing import timed
 
 
@@ -42,9 +43,7 @@ def linked(ctx: RuleContext, kind: str) -> str:
         return table
     with timed(f"link {kind}"):
         links = link(ctx.conn, "roll_m", extract_table(ctx, kind))
-    ctx.conn.register(f"{table}_arrow", links.to_arrow())
-    ctx.conn.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_arrow")
-    ctx.conn.unregister(f"{table}_arrow")
+    temp_table(ctx.conn, table, links)
     ctx.cache[table] = table
     return table
 
