@@ -19,10 +19,12 @@ SCHEMA_VERSION = "1"
 # officer's machine also runs Polars beside it. Above this DuckDB spills to disk instead.
 DUCKDB_MEMORY_LIMIT = os.environ.get("HEXIAO_DUCKDB_MEMORY", "3GB")
 
+# Distinct strings are what a register costs to store, so only what cannot be derived cheaply is
+# kept: `id_raw` only where it differs from `id_norm` (read both through `raw_id_sql`), no first-15
+# key (a prefix of `id_norm`). Databases of earlier versions keep their extra columns, unused.
 _PERSON_COLUMNS = """
-    name VARCHAR, name_norm VARCHAR, name_simp VARCHAR,
-    id_raw VARCHAR, id_norm VARCHAR, id_status VARCHAR, id_birth DATE, id_county VARCHAR,
-    id_key15 VARCHAR, id_from15 BOOLEAN
+    name VARCHAR, name_simp VARCHAR,
+    id_raw VARCHAR, id_norm VARCHAR, id_status VARCHAR, id_birth DATE, id_county VARCHAR, id_from15 BOOLEAN
 """
 _SOURCE_COLUMNS = "month VARCHAR, input_id BIGINT, source_file VARCHAR, source_row BIGINT"
 
@@ -86,6 +88,11 @@ CREATE TABLE IF NOT EXISTS warnings (
     overpayment DOUBLE, first_month VARCHAR, status VARCHAR, review_result VARCHAR, review_note VARCHAR
 );
 """
+
+
+def raw_id_sql(alias: str) -> str:
+    """SQL: the ID as the source file wrote it (stored only where it differs from `id_norm`)."""
+    return f"coalesce({alias}.id_raw, {alias}.id_norm)"
 
 
 def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -44,7 +44,10 @@ def run(data: Path, month: str) -> dict[str, object]:
         pl.col("id_norm").str.slice(0, 6).alias("id_prefix"),
     ]
     left = roll.select(
-        pl.format("r{}", pl.int_range(pl.len())).alias("unique_id"), *columns, "household_id", "name_norm"
+        pl.format("r{}", pl.int_range(pl.len())).alias("unique_id"),
+        *columns,
+        "household_id",
+        pl.col("name").alias("roll_name"),
     )
     right = cremation.select(
         pl.format("c{}", pl.int_range(pl.len())).alias("unique_id"),
@@ -89,7 +92,7 @@ def run(data: Path, month: str) -> dict[str, object]:
         .join(right.select(pl.col("unique_id").alias("c_id"), "died"), on="c_id")
         .filter(pl.col("died") < month_end)
         .join(left, on="unique_id")
-        .select("household_id", pl.col("name_norm").alias("name"))
+        .select("household_id", pl.col("roll_name").alias("name"))
         .unique()
     )
     return {"seconds": round(elapsed, 2), "peak_mb": round(peak_rss_mb(), 1), "linked": linked.to_dicts()}

@@ -81,8 +81,8 @@ def _edit_candidates() -> str:
 
 _KEY15 = _both_ways(
     f"r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '身份证号前15位一致（Excel数值损坏或后三位有误）' AS note",
-    "r.id_key15 = e.id_key15",
-    "r.id_norm <> e.id_norm",
+    "left(r.id_norm, 15) = left(e.id_norm, 15)",
+    f"r.id_norm <> e.id_norm AND r.id_status IN ({_SHAPED}) AND e.id_status IN ({_SHAPED})",
 )
 
 _NAME_BIRTH = _both_ways(

@@ -16,7 +16,7 @@ from hexiao.rules.base import (
     RULE_OUTPUT_SCHEMA,
     RuleContext,
 )
-from hexiao.store import query, temp_table
+from hexiao.store import query, raw_id_sql, temp_table
 
 _HINTS = {
     ids.EMPTY: "身份证号为空",
@@ -40,16 +40,16 @@ class BadIdRule:
             f"""
             SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_LOW}' AS risk,
                    r.township, r.village, r.household_id, r.head_name, r.name,
-                   coalesce(r.id_norm, r.id_raw) AS id_number, r.program,
+                   coalesce(r.id_norm, r.raw_id) AS id_number, r.program,
                    NULL AS match_method, NULL::DOUBLE AS match_score,
                    {ROLL_SOURCE_SQL} AS source,
                    CASE WHEN r.id_status = '{ids.BAD_CHECK}'
-                        THEN '身份证号“' || r.id_raw || '”校验位错误（按前17位计算应为 '
+                        THEN '身份证号“' || r.raw_id || '”校验位错误（按前17位计算应为 '
                              || check_char || '），请核对原始证件'
-                        ELSE '身份证号“' || coalesce(r.id_raw, '') || '”' || h.hint END AS evidence,
+                        ELSE '身份证号“' || coalesce(r.raw_id, '') || '”' || h.hint END AS evidence,
                    '{ACTION_CORRECT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   coalesce(r.name_simp, '') || '@' || coalesce(r.id_raw, '') AS person_key, r.id_status || ':' || coalesce(r.id_raw, '') AS evidence_key
-            FROM (SELECT *, {_check_char_sql("id_norm")} AS check_char FROM roll_m) r
+                   coalesce(r.name_simp, '') || '@' || coalesce(r.raw_id, '') AS person_key, r.id_status || ':' || coalesce(r.raw_id, '') AS evidence_key
+            FROM (SELECT *, {_check_char_sql("id_norm")} AS check_char, {raw_id_sql("roll_m")} AS raw_id FROM roll_m) r
             LEFT JOIN bad_id_hints h USING (id_status)
             WHERE r.id_status <> '{ids.VALID}'
             """,

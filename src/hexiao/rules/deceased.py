@@ -26,7 +26,7 @@ from hexiao.rules.base import (
     RuleContext,
 )
 from hexiao.rules.common import extract_table, linked, overpayment_ctes
-from hexiao.store import query
+from hexiao.store import query, raw_id_sql
 
 _DECISIVE = ", ".join(f"'{x}'" for x in methods.DECISIVE)
 
@@ -44,7 +44,7 @@ class DeceasedRule:
             conn,
             f"""
             WITH hits AS (
-                SELECT l.*, r.* EXCLUDE (roll_key), e.name AS e_name, e.id_raw AS e_id_raw, e.death_date, e.cremation_date,
+                SELECT l.*, r.* EXCLUDE (roll_key), e.name AS e_name, {raw_id_sql("e")} AS e_id_raw, e.death_date, e.cremation_date,
                        e.funeral_home, coalesce(e.death_date, e.cremation_date) AS died_by,
                        e.source_file AS e_file, e.source_row AS e_row,
                        e.id_norm AS e_id_norm,
