@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import duckdb
 import polars as pl
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
+from hexiao.matching.linker import _ID_EDIT_KEYS
 from hexiao.normalize import ids
 from hexiao.normalize.ids import add_id_columns, check_digit, normalize_id
+from hexiao.store import _ID_KEY_SQL
 
 
 def test_standard_examples_are_valid() -> None:
@@ -121,3 +124,39 @@ def test_vectorised_result_does_not_depend_on_row_order(values: list[str]) -> No
     forward = add_id_columns(frame, "raw").sort("raw")
     backward = add_id_columns(frame.reverse(), "raw").sort("raw")
     assert forward.equals(backward)
+
+
+def _key_of(value: str) -> int:
+    return int(value[:17]) * 11 + (10 if value[-1] == "X" else int(value[-1]))
+
+
+@given(valid_ids())
+@settings(max_examples=100)
+def test_id_key_is_the_whole_id_as_one_integer(value: str) -> None:
+    assert normalize_id(value).key == _key_of(value)
+    # Workspaces stored before the column existed get it from the store's SQL twin.
+    assert duckdb.execute(f"SELECT {_ID_KEY_SQL} FROM (SELECT ?::VARCHAR AS id_norm)", [value]).fetchall() == [
+        (_key_of(value),)
+    ]
+    assert normalize_id(value[:17] + "?").key is None
+
+
+@given(valid_ids(), st.integers(0, 17), st.sampled_from("0123456789X"), st.booleans())
+@settings(max_examples=300)
+def test_ids_one_edit_apart_share_a_blocking_key(value: str, position: int, char: str, swap: bool) -> None:
+    """The linker finds 身份证纠错 candidates only through `_ID_EDIT_KEYS`: every single
+    substitution and every adjacent swap must leave one of them equal."""
+    chars = list(value)
+    if swap:
+        position = min(position, 16)
+        chars[position], chars[position + 1] = chars[position + 1], chars[position]
+    else:
+        chars[position] = char
+    edited = "".join(chars)
+    assume(edited != value and edited[:17].isdigit())
+    equal = " OR ".join(f"{k.format(t='a')} = {k.format(t='b')}" for k in _ID_EDIT_KEYS)
+    row = duckdb.execute(
+        f"SELECT {equal} FROM (SELECT ?::BIGINT AS id_key) a, (SELECT ?::BIGINT AS id_key) b",
+        [_key_of(value), _key_of(edited)],
+    ).fetchall()
+    assert row == [(True,)]

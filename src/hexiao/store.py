@@ -14,7 +14,7 @@ import polars as pl
 
 from hexiao.errors import LockedError, StateError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: integer `id_key` beside `id_norm`
 # DuckDB would otherwise keep up to 80 % of the machine's memory in its buffer pool; a county
 # officer's machine also runs Polars beside it. Above this DuckDB spills to disk instead.
 DUCKDB_MEMORY_LIMIT = os.environ.get("HEXIAO_DUCKDB_MEMORY", "3GB")
@@ -24,7 +24,8 @@ DUCKDB_MEMORY_LIMIT = os.environ.get("HEXIAO_DUCKDB_MEMORY", "3GB")
 # key (a prefix of `id_norm`). Databases of earlier versions keep their extra columns, unused.
 _PERSON_COLUMNS = """
     name VARCHAR, name_simp VARCHAR,
-    id_raw VARCHAR, id_norm VARCHAR, id_status VARCHAR, id_birth DATE, id_county VARCHAR, id_from15 BOOLEAN
+    id_raw VARCHAR, id_norm VARCHAR, id_key BIGINT, id_status VARCHAR, id_birth DATE, id_county VARCHAR,
+    id_from15 BOOLEAN
 """
 _SOURCE_COLUMNS = "month VARCHAR, input_id BIGINT, source_file VARCHAR, source_row BIGINT"
 
@@ -90,6 +91,26 @@ CREATE TABLE IF NOT EXISTS warnings (
 """
 
 
+PERSON_TABLES = ("roll", "cremation", "vehicle", "property", "business", "employee", "poverty")
+# The SQL twin of `normalize.ids._id_key`, for rows stored before the column existed.
+_ID_KEY_SQL = """CASE WHEN regexp_full_match(id_norm, '[0-9]{17}[0-9X]')
+    THEN CAST(left(id_norm, 17) AS BIGINT) * 11 + CASE right(id_norm, 1) WHEN 'X' THEN 10 ELSE CAST(right(id_norm, 1) AS BIGINT) END
+    END"""
+
+
+def _migrate(conn: duckdb.DuckDBPyConnection) -> None:
+    """Bring a workspace of an earlier schema version up to this one, in one transaction."""
+    version = fetch_one(conn, "SELECT value FROM meta WHERE key = 'schema_version'")[0]
+    if version == SCHEMA_VERSION:
+        return
+    with transaction(conn):
+        if version == "1":
+            for table in PERSON_TABLES:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS id_key BIGINT")
+                conn.execute(f"UPDATE {table} SET id_key = {_ID_KEY_SQL}")
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
+
+
 def raw_id_sql(alias: str) -> str:
     """SQL: the ID as the source file wrote it (stored only where it differs from `id_norm`)."""
     return f"coalesce({alias}.id_raw, {alias}.id_norm)"
@@ -102,12 +123,18 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     db_path.parent.mkdir(parents=True, exist_ok=True)
     old_umask = os.umask(0o077)
     try:
-        conn = duckdb.connect(str(db_path), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+        conn = duckdb.connect(
+            str(db_path),
+            read_only=read_only,
+            config={"memory_limit": DUCKDB_MEMORY_LIMIT},
+        )
     finally:
         os.umask(old_umask)
+    conn.execute("SET enable_progress_bar = false")  # hexiao prints its own plain progress lines
     if not read_only:
         conn.execute(SCHEMA)
         conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        _migrate(conn)
         os.chmod(db_path, 0o600)
     return conn
 

@@ -155,7 +155,7 @@ def _person_output() -> list[pl.Expr]:
         pl.col("name"),
         pl.col("name_simp"),
         raw_differs.alias("id_raw"),
-        *[pl.col(c) for c in ("id_norm", "id_status", "id_birth", "id_county", "id_from15")],
+        *[pl.col(c) for c in ("id_norm", "id_key", "id_status", "id_birth", "id_county", "id_from15")],
     ]
 
 

@@ -40,9 +40,9 @@ MATCH_SCHEMA = {
 
 # Every fuzzy pass needs a damaged or invalid ID on at least one side (two valid IDs one edit
 # apart are two real people: MOD 11-2 catches every single substitution and adjacent swap). So
-# each pass joins the few bad rows of one side against all leftovers of the other — hash joins
-# built on the small side, never the whole roll against a whole register.
-_BAD = f"(id_status <> '{ids.VALID}' OR id_norm LIKE '%000')"
+# each pass joins the few bad rows of one side against the other side's leftovers — and of those
+# leftovers only the ones sharing a key with a bad row can take part, found in one scan (`_near`).
+_BAD = f"(id_status <> '{ids.VALID}' OR id_key % 1100 = 0)"  # invalid, or ends in 000 (Excel numeric)
 
 
 def _both_ways(select: str, on: str, where: str = "TRUE") -> str:
@@ -50,16 +50,28 @@ def _both_ways(select: str, on: str, where: str = "TRUE") -> str:
     extract's."""
     return " UNION ".join(
         f"SELECT {select} FROM {r} r JOIN {e} e ON {on} WHERE {where}"
-        for r, e in (("roll_bad", "ext_left"), ("roll_left", "ext_bad"))
+        for r, e in (("roll_bad", "ext_near"), ("roll_near", "ext_bad"))
     )
 
 
+def _kept(left: int, right: int) -> str:
+    """SQL: the ID's first `left` and last `right` characters as one integer, from `id_key`
+    (17 digits × 11 + check value): `{t}` is the table alias."""
+    right_base = 11 * 10 ** (right - 1)
+    return f"({{t}}.id_key // {11 * 10 ** (17 - left)}) * {right_base} + {{t}}.id_key % {right_base}"
+
+
+# Two IDs one substitution or adjacent swap apart agree on one of these keys. Each keeps 15 or 16
+# of the 18 characters, so a key is rare enough to block a register of millions of rows (region +
+# birth year and month alone, 12 characters, are shared by thousands).
 _ID_EDIT_KEYS = (
-    "substr({t}.id_norm, 1, 12)",  # segments A+B agree: substitution in C
-    "substr({t}.id_norm, 1, 6) || substr({t}.id_norm, 13, 6)",  # A+C: substitution in B
-    "substr({t}.id_norm, 7, 12)",  # B+C: substitution in A
-    "substr({t}.id_norm, 1, 5) || substr({t}.id_norm, 8, 11)",  # swap across positions 6|7
-    "substr({t}.id_norm, 1, 11) || substr({t}.id_norm, 14, 5)",  # swap across positions 12|13
+    "{t}.id_key // 1100",  # the first 15: change in 16–18
+    _kept(12, 3),  # change in 13–15
+    _kept(14, 2),  # swap 15|16
+    _kept(11, 5),  # swap 12|13
+    _kept(6, 6),  # change in 7–12
+    _kept(5, 11),  # swap 6|7
+    "{t}.id_key % 1100000000000",  # the last 12: change in 1–6
 )
 
 
@@ -73,7 +85,7 @@ def _edit_candidates() -> str:
         SELECT c.roll_key, c.ext_key, '{m.ID_CORRECTED}' AS method,
                CASE WHEN hamming(r.id_norm, e.id_norm) = 1 THEN '身份证号一位不同' ELSE '身份证号相邻两位颠倒' END AS note
         FROM ({joins}) c
-        JOIN roll_all r USING (roll_key) JOIN ext_all e USING (ext_key)
+        JOIN roll_near r USING (roll_key) JOIN ext_near e USING (ext_key)
         WHERE hamming(r.id_norm, e.id_norm) = 1
            OR (hamming(r.id_norm, e.id_norm) = 2 AND damerau_levenshtein(r.id_norm, e.id_norm) = 1)
     """
@@ -81,8 +93,8 @@ def _edit_candidates() -> str:
 
 _KEY15 = _both_ways(
     f"r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '身份证号前15位一致（Excel数值损坏或后三位有误）' AS note",
-    "left(r.id_norm, 15) = left(e.id_norm, 15)",
-    f"r.id_norm <> e.id_norm AND r.id_status IN ({_SHAPED}) AND e.id_status IN ({_SHAPED})",
+    "r.id_key // 1100 = e.id_key // 1100",
+    "r.id_norm <> e.id_norm",
 )
 
 _NAME_BIRTH = _both_ways(
@@ -98,7 +110,7 @@ _NAME_BIRTH = _both_ways(
 _NAME_COUNTY = f"""
     WITH pairs AS (
         SELECT r.roll_key, e.ext_key, r.id_county, r.name_simp
-        FROM roll_left r JOIN ext_bad e ON r.id_county = e.id_county AND r.name_simp = e.name_simp
+        FROM roll_near r JOIN ext_bad e ON r.id_county = e.id_county AND r.name_simp = e.name_simp
         WHERE e.id_status = '{ids.EXCEL_SCIENTIFIC}'
     ), wanted AS (SELECT DISTINCT id_county, name_simp FROM pairs),
     roll_names AS (
@@ -129,7 +141,7 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
         SELECT r.roll_key, e.ext_key, '{m.EXACT_ID}' AS method,
                CASE WHEN e.id_from15 OR r.id_from15 THEN '15位旧身份证号转换为18位后一致' ELSE '身份证号一致' END AS note,
                r.name AS r_name, e.name AS e_name, r.name_simp AS r_simp, e.name_simp AS e_simp, r.id_status = '{ids.VALID}' AS id_valid
-        FROM roll_all r JOIN ext_all e ON r.id_norm = e.id_norm
+        FROM roll_all r JOIN ext_all e ON r.id_key = e.id_key
         WHERE r.id_status IN ({_SHAPED}) AND r.id_status NOT IN ({_UNTRUSTED_EXACT})
         """,
     )
@@ -146,12 +158,7 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
         pl.when(near).then(pl.col("note")).otherwise(pl.format("{}，但姓名不同", pl.col("note"))).alias("note"),
     )
     temp_table(conn, "exact_keys", exact.select("roll_key", "ext_key"))
-    conn.execute(
-        "CREATE OR REPLACE TEMP VIEW roll_left AS SELECT * FROM roll_all ANTI JOIN exact_keys USING (roll_key)"
-    )
-    conn.execute("CREATE OR REPLACE TEMP VIEW ext_left AS SELECT * FROM ext_all ANTI JOIN exact_keys USING (ext_key)")
-    conn.execute(f"CREATE OR REPLACE TEMP TABLE roll_bad AS SELECT * FROM roll_left WHERE {_BAD}")
-    conn.execute(f"CREATE OR REPLACE TEMP TABLE ext_bad AS SELECT * FROM ext_left WHERE {_BAD}")
+    _leftovers(conn)
     fuzzy = query(
         conn,
         f"""
@@ -160,7 +167,7 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
             UNION ALL SELECT * FROM ({_NAME_BIRTH}) UNION ALL SELECT * FROM ({_NAME_COUNTY})
         )
         SELECT c.*, r.id_norm AS r_id, e.id_norm AS e_id, r.name AS r_name, e.name AS e_name, r.name_simp AS r_simp, e.name_simp AS e_simp
-        FROM c JOIN roll_all r USING (roll_key) JOIN ext_all e USING (ext_key)
+        FROM c JOIN roll_near r USING (roll_key) JOIN ext_near e USING (ext_key)
         """,
     )
     fuzzy = _score_names(fuzzy)
@@ -181,6 +188,41 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
         [exact.select(conform(MATCH_SCHEMA)), fuzzy.select(conform(MATCH_SCHEMA))], how="vertical_relaxed"
     )
     return _strongest_per_pair(combined)
+
+
+# What the fuzzy passes read of a row: a register's other columns stay where they are.
+_LINK_COLUMNS = "name, name_simp, id_norm, id_key, id_status, id_birth, id_county"
+
+
+def _near(side: str, bad: str, extra: str = "") -> str:
+    """Rows of `side` not exactly matched that are bad themselves or share a fuzzy key with a row of
+    `bad`: one scan of the register, each key probing a hash table of the few bad rows."""
+    shares = [f"{k.format(t='s')} IN (SELECT {k.format(t='b')} FROM {bad} b)" for k in _ID_EDIT_KEYS]
+    shares.append(
+        f"EXISTS (SELECT 1 FROM {bad} b WHERE b.id_county = s.id_county AND b.id_birth = s.id_birth "
+        "AND b.name_simp = s.name_simp)"
+    )
+    if extra:
+        shares.append(extra)
+    key = "roll_key" if side == "roll_all" else "ext_key"
+    return f"""
+        SELECT * FROM (SELECT {key}, {_LINK_COLUMNS} FROM {side} s WHERE {_BAD} OR {" OR ".join(shares)})
+        ANTI JOIN exact_keys USING ({key})
+    """
+
+
+def _leftovers(conn: duckdb.DuckDBPyConnection) -> None:
+    """Temp tables `roll_bad`, `ext_bad` (bad rows not exactly matched) and `roll_near`, `ext_near`
+    (leftovers that may pair with a bad row of the other side; they include the side's bad rows)."""
+    conn.execute(
+        f"CREATE OR REPLACE TEMP TABLE roll_bad AS SELECT roll_key, {_LINK_COLUMNS} FROM roll_all "
+        f"ANTI JOIN exact_keys USING (roll_key) WHERE {_BAD}"
+    )
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE ext_near AS {_near('ext_all', 'roll_bad')}")
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE ext_bad AS SELECT * FROM ext_near WHERE {_BAD}")
+    # A scientific-notation ID in the extract also pairs by (county, name) (`_NAME_COUNTY`).
+    sci = f"EXISTS (SELECT 1 FROM ext_bad b WHERE b.id_status = '{ids.EXCEL_SCIENTIFIC}' AND b.id_county = s.id_county AND b.name_simp = s.name_simp)"
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE roll_near AS {_near('roll_all', 'ext_bad', sci)}")
 
 
 def _score_names(pairs: pl.DataFrame) -> pl.DataFrame:
