@@ -9,6 +9,7 @@ import xlsxwriter
 
 from conftest import ROLL_HEADER, write_text
 from hexiao.errors import InputError
+from hexiao.io import transcode
 from hexiao.load import read_input
 from hexiao.normalize import ids
 
@@ -139,3 +140,26 @@ def test_merged_township_cells_belong_to_every_row(tmp_path: Path) -> None:
     book.close()
     item = read_input(path, "roll")
     assert item.loaded["township"].to_list() == ["城关镇", "城关镇"]
+
+
+def test_a_large_gb18030_file_is_transcoded_in_parallel_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(transcode, "PARALLEL_FROM", 0)  # every file counts as large
+    monkeypatch.setattr(transcode.os, "cpu_count", lambda: 3)
+    rows = [f"城关镇,东村,H{i},张三{i},,龙飞凤舞{i},,户主,农村低保,A,500,2020-01" for i in range(3000)]
+    path = write_text(tmp_path / "花名册.csv", "\n".join([ROLL_HEADER, *rows]) + "\n", "gb18030")
+    item = read_input(path, "roll")
+    assert item.summary.encoding == "GB18030"
+    assert item.loaded["name"].to_list() == [f"龙飞凤舞{i}" for i in range(3000)]
+
+
+def test_a_bad_byte_in_a_later_part_names_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(transcode, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(transcode.os, "cpu_count", lambda: 2)
+    lines = [ROLL_HEADER.encode("gb18030")] + [
+        f"城关镇,东村,H{i},张三,,李四,,户主,农村低保,A,500,2020-01".encode("gb18030") for i in range(2000)
+    ]
+    lines[1500] = lines[1500] + b"\x81\x30\xff\xfe"
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(InputError, match="第 1501 行"):
+        read_input(path, "roll")

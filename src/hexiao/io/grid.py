@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -18,6 +19,7 @@ import polars as pl
 import python_calamine
 
 from hexiao.errors import InputError
+from hexiao.io.transcode import DecodeError, transcode
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -60,32 +62,6 @@ def read_grid(path: Path) -> Grid:
     raise InputError(str(path), f"不支持的文件类型 {suffix}（支持 CSV、XLSX、XLS）")
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(str(path), "不是文本表格（含二进制内容）；Excel 文件请保留 .xlsx/.xls 扩展名")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "UTF-8-BOM"
-        except UnicodeDecodeError as exc:
-            raise InputError(str(path), f"声明为 UTF-8 但第 {_line_of(data, exc.start)} 行有非法字节") from None
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "GB18030"
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            str(path), f"无法识别文件编码（不是 UTF-8、GBK 或 GB18030），第 {_line_of(data, exc.start)} 行"
-        ) from None
-
-
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
 def _sniff_delimiter(text: str) -> str:
     sample = text[:20000]
     counts = {d: sample.count(d) for d in (",", "\t", ";", "|")}
@@ -98,52 +74,39 @@ HEAD_LINES = 60
 
 def _read_text(path: Path) -> Grid:
     """Find delimiter, width and header line from the head of the file, then let Polars read the
-    body straight from disk (UTF-8) or from one transcoded copy (GBK/GB18030): no per-line Python."""
+    body from disk: the file itself (UTF-8) or a UTF-8 copy (GBK/GB18030, UTF-16). No per-line
+    Python, and never the whole file as one Python string."""
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
     if not head.strip():
         raise InputError(str(path), "文件为空")
     truncated = path.stat().st_size > len(head)
     encoding = _head_encoding(path, head, truncated)
-    source: Path | bytes = path
-    if encoding not in ("UTF-8", "UTF-8-BOM"):
-        text, encoding = _decode(path, path.read_bytes())
-        source = text.encode("utf-8")
-        head_text = text[:HEAD_BYTES]
-    else:
-        head_text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
-    lines = head_text.splitlines()[:HEAD_LINES]
-    if truncated and len(lines) > 1:
-        lines = lines[:-1]  # the last line of the head may be cut
-    delimiter = _sniff_delimiter("\n".join(lines))
-    if _has_quoted_newline(lines):
-        # A quoted cell spanning lines shifts line numbers; count records with the csv module.
-        text = source.decode("utf-8") if isinstance(source, bytes) else path.read_text(encoding="utf-8-sig")
-        return Grid(path, [Sheet("", _numbered(_read_text_with_csv_module(text, delimiter)))], encoding)
-    counts = [line.count(delimiter) + 1 for line in lines]
-    width = max(counts)
-    # Title rows above the header have fewer cells; the body is read from the first full line on.
-    header_line = counts.index(width)
-    try:
-        body = pl.read_csv(
-            source,
-            has_header=False,
-            skip_lines=header_line,
-            infer_schema=False,
-            separator=delimiter,
-            truncate_ragged_lines=True,
-            quote_char='"',
-            raise_if_empty=False,
-        )
-    except pl.exceptions.ComputeError as exc:
-        if "utf-8" not in str(exc).lower() or isinstance(source, bytes):
-            raise InputError(str(path), f"无法解析为 CSV：{str(exc).splitlines()[0]}") from None
-        # Valid UTF-8 at the head, GBK further down: transcode the whole file once.
-        text, encoding = _decode(path, path.read_bytes())
-        body = pl.read_csv(
-            text.encode("utf-8"), has_header=False, skip_lines=header_line, infer_schema=False,
-            separator=delimiter, truncate_ragged_lines=True, quote_char='"', raise_if_empty=False,
-        )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="hexiao-") as scratch:
+        source = path if encoding in ("UTF-8", "UTF-8-BOM") else _utf8_copy(path, encoding, Path(scratch))
+        with source.open("rb") as handle:
+            head_text = handle.read(HEAD_BYTES).decode("utf-8", errors="ignore").lstrip("\ufeff")
+        lines = head_text.splitlines()[:HEAD_LINES]
+        if truncated and len(lines) > 1:
+            lines = lines[:-1]  # the last line of the head may be cut
+        delimiter = _sniff_delimiter("\n".join(lines))
+        if _has_quoted_newline(lines):
+            # A quoted cell spanning lines shifts line numbers; count records with the csv module.
+            text = source.read_text(encoding="utf-8-sig")
+            return Grid(path, [Sheet("", _numbered(_read_text_with_csv_module(text, delimiter)))], encoding)
+        counts = [line.count(delimiter) + 1 for line in lines]
+        # Title rows above the header have fewer cells; the body is read from the first full line on.
+        header_line = counts.index(max(counts))
+        try:
+            body = _read_body(source, header_line, delimiter)
+        except pl.exceptions.ComputeError as exc:
+            if "utf-8" not in str(exc).lower() or source != path:
+                raise InputError(str(path), f"无法解析为 CSV：{str(exc).splitlines()[0]}") from None
+            if encoding == "UTF-8-BOM":
+                _utf8_copy(path, encoding, Path(scratch))  # raises, naming the line of the bad byte
+            # Valid UTF-8 at the head, GBK further down: transcode the whole file once.
+            encoding = "GB18030"
+            body = _read_body(_utf8_copy(path, encoding, Path(scratch)), header_line, delimiter)
     columns = [f"c{i}" for i in range(body.width)]
     body = body.rename(dict(zip(body.columns, columns, strict=True)))
     title = pl.DataFrame(
@@ -153,9 +116,52 @@ def _read_text(path: Path) -> Grid:
         ],
         schema={c: pl.String for c in columns},
     )
+    if title.height == 0:
+        return Grid(path, [Sheet("", _numbered(body))], encoding)
     # One chunk: Polars 2.1 panics on some expressions over a two-chunk frame of this shape.
     frame = pl.concat([title, body], how="vertical", rechunk=True)
     return Grid(path, [Sheet("", _numbered(frame))], encoding)
+
+
+def _read_body(source: Path, header_line: int, delimiter: str) -> pl.DataFrame:
+    return pl.read_csv(
+        source,
+        has_header=False,
+        skip_lines=header_line,
+        infer_schema=False,
+        separator=delimiter,
+        truncate_ragged_lines=True,
+        quote_char='"',
+        raise_if_empty=False,
+    )
+
+
+_CODECS = {"GB18030": "gb18030", "UTF-16": "utf-16", "UTF-8-BOM": "utf-8-sig"}
+
+
+def _utf8_copy(path: Path, encoding: str, scratch: Path) -> Path:
+    target = scratch / "utf8.csv"
+    try:
+        transcode(path, _CODECS[encoding], target)
+    except DecodeError as exc:
+        line = _line_at(path, exc.offset)
+        if encoding == "UTF-8-BOM":
+            raise InputError(str(path), f"声明为 UTF-8 但第 {line} 行有非法字节") from None
+        raise InputError(str(path), f"无法识别文件编码（不是 UTF-8、GBK 或 GB18030），第 {line} 行") from None
+    return target
+
+
+def _line_at(path: Path, offset: int) -> int:
+    """The 1-based line holding byte `offset`, counted a block at a time."""
+    lines, position = 1, 0
+    with path.open("rb") as handle:
+        while position < offset:
+            block = handle.read(min(1 << 20, offset - position))
+            if not block:
+                break
+            lines += block.count(b"\n")
+            position += len(block)
+    return lines
 
 
 def _head_encoding(path: Path, head: bytes, truncated: bool) -> str:
