@@ -1,10 +1,12 @@
-"""The workspace database: schema upgrades of an existing workspace."""
+"""The workspace database: the compact stored form of person rows, and schema upgrades."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from hexiao.store import SCHEMA_VERSION, connect
+from conftest import ROLL_HEADER, write_text
+from hexiao.load import load, read_input
+from hexiao.store import SCHEMA_VERSION, connect, person_rows, query, raw_id_sql
 
 
 def test_a_workspace_of_schema_1_gets_its_integer_id_keys(tmp_path: Path) -> None:
@@ -25,3 +27,28 @@ def test_a_workspace_of_schema_1_gets_its_integer_id_keys(tmp_path: Path) -> Non
     conn.close()
     assert rows == [(11010519491231002 * 11 + 10,), (None,)]
     assert version == [(SCHEMA_VERSION,)]
+
+
+def test_rows_read_back_whole_from_their_compact_stored_form(tmp_path: Path) -> None:
+    rows = [
+        "城关镇,东村,H1,张三,11010519491231002X,张三,11010519491231002x,户主,农村低保,A,500,2020-01",
+        "城关镇,东村,H1,张三,11010519491231002X,劉 偉,150102880730303,配偶,农村低保,A,500,2020-01",
+        "城关镇,东村,H2,李四,,李四,3.40421E+17,户主,农村低保,A,500,2020-01",
+        "城关镇,东村,H3,王五,,王五,12345,户主,农村低保,A,500,2020-01",
+        "城关镇,东村,H4,赵六,,赵六,,户主,农村低保,A,500,2020-01",
+    ]
+    path = write_text(tmp_path / "花名册.csv", "\n".join([ROLL_HEADER, *rows]) + "\n")
+    expected = read_input(path, "roll").loaded
+    db = tmp_path / "hexiao.duckdb"
+    load("roll", [path], month="2026-11", db=db)
+    conn = connect(db)
+    stored = conn.execute("SELECT count(id_norm), count(name_simp), count(id_raw) FROM roll").fetchall()
+    back = query(
+        conn,
+        f"SELECT name_simp, id_norm, {raw_id_sql('r')} AS id_raw FROM ({person_rows('roll')}) r ORDER BY source_row",
+    )
+    conn.close()
+    # Stored only where not derivable: the scientific and short IDs, 刘伟 (written 劉 偉), and the
+    # raw forms of the lower-case x and the 15-digit ID.
+    assert stored == [(2, 1, 2)]
+    assert back.to_dicts() == expected.select("name_simp", "id_norm", "id_raw").to_dicts()

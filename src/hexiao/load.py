@@ -17,7 +17,7 @@ from hexiao.io.fields import FIELDS, KIND_LABELS
 from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
 from hexiao.io.headers import find_header, missing_required, select_fields
 from hexiao.log import get_logger
-from hexiao.store import connect, fetch_one, insert_frame, transaction, workspace_lock
+from hexiao.store import PERSON_TABLES, compact_persons, connect, fetch_one, insert_frame, transaction, workspace_lock
 from hexiao.timing import timed
 
 log = get_logger()
@@ -207,7 +207,8 @@ def _store_rows(conn: duckdb.DuckDBPyConnection, input_id: int, kind: str, month
     file_name = Path(item.summary.file).name
     with timed("store", item.loaded.height):
         constants = [pl.lit(month).alias("month"), pl.lit(input_id, pl.Int64).alias("input_id")]
-        insert_frame(conn, kind, item.loaded.with_columns(*constants, pl.lit(file_name).alias("source_file")))
+        rows = compact_persons(item.loaded) if kind in PERSON_TABLES else item.loaded
+        insert_frame(conn, kind, rows.with_columns(*constants, pl.lit(file_name).alias("source_file")))
         if item.rejected.height:
             insert_frame(
                 conn,

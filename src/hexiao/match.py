@@ -25,7 +25,7 @@ from hexiao.report.writer import write_reports
 from hexiao.rules import REGISTRY
 from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext, empty_output
 from hexiao.rules.common import ROW_KEY_SQL
-from hexiao.store import connect, fetch_one, insert_frame, query, transaction, workspace_lock
+from hexiao.store import connect, fetch_one, insert_frame, person_rows, query, transaction, workspace_lock
 from hexiao.timing import timed
 
 log = get_logger()
@@ -46,7 +46,7 @@ def prepare_month(conn: duckdb.DuckDBPyConnection, month: str) -> int:
     conn.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE roll_m AS
-        WITH roll_month AS (SELECT * FROM roll WHERE month = ?),
+        WITH roll_month AS ({person_rows("roll", "month = ?")}),
         sizes AS (
             SELECT household_id, count(DISTINCT coalesce(id_norm, name_simp)) AS household_size
             FROM roll_month GROUP BY household_id

@@ -20,8 +20,9 @@ SCHEMA_VERSION = "2"  # 2: integer `id_key` beside `id_norm`
 DUCKDB_MEMORY_LIMIT = os.environ.get("HEXIAO_DUCKDB_MEMORY", "3GB")
 
 # Distinct strings are what a register costs to store, so only what cannot be derived cheaply is
-# kept: `id_raw` only where it differs from `id_norm` (read both through `raw_id_sql`), no first-15
-# key (a prefix of `id_norm`). Databases of earlier versions keep their extra columns, unused.
+# kept: `id_norm` only where `id_key` cannot give it back, `name_simp` only where it differs from
+# `name`, `id_raw` only where it differs from `id_norm` (`compact_persons` writes that form,
+# `person_rows` reads it back whole), no first-15 key. Older workspaces keep extra columns, unused.
 _PERSON_COLUMNS = """
     name VARCHAR, name_simp VARCHAR,
     id_raw VARCHAR, id_norm VARCHAR, id_key BIGINT, id_status VARCHAR, id_birth DATE, id_county VARCHAR,
@@ -109,6 +110,26 @@ def _migrate(conn: duckdb.DuckDBPyConnection) -> None:
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS id_key BIGINT")
                 conn.execute(f"UPDATE {table} SET id_key = {_ID_KEY_SQL}")
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
+
+
+def compact_persons(frame: pl.DataFrame) -> pl.DataFrame:
+    """The stored form of prepared person rows: a value that can be derived is left null."""
+    derivable_id = pl.col("id_key").is_not_null()
+    return frame.with_columns(
+        pl.when(pl.col("id_raw") == pl.col("id_norm")).then(None).otherwise(pl.col("id_raw")).alias("id_raw"),
+        pl.when(derivable_id).then(None).otherwise(pl.col("id_norm")).alias("id_norm"),
+        pl.when(pl.col("name_simp") == pl.col("name")).then(None).otherwise(pl.col("name_simp")).alias("name_simp"),
+    )
+
+
+# `id_norm` back from `id_key` (17 digits × 11 + check value): the inverse of `normalize.ids._id_key`.
+_ID_NORM_SQL = "coalesce(id_norm, lpad(CAST(id_key // 11 AS VARCHAR), 17, '0') || substr('0123456789X', CAST(id_key % 11 AS INTEGER) + 1, 1))"
+
+
+def person_rows(table: str, where: str = "TRUE") -> str:
+    """SQL selecting a person table's rows whole again (see `compact_persons`); `raw_id_sql` then
+    gives the ID as written."""
+    return f"SELECT * REPLACE ({_ID_NORM_SQL} AS id_norm, coalesce(name_simp, name) AS name_simp) FROM {table} WHERE {where}"
 
 
 def raw_id_sql(alias: str) -> str:

@@ -150,13 +150,8 @@ def prepare_cremation(fields: pl.DataFrame, program: str | None) -> Prepared:
 
 def _person_output() -> list[pl.Expr]:
     """The person columns the store keeps (`store._PERSON_COLUMNS`)."""
-    raw_differs = pl.when(pl.col("id_raw") == pl.col("id_norm")).then(None).otherwise(pl.col("id_raw"))
-    return [
-        pl.col("name"),
-        pl.col("name_simp"),
-        raw_differs.alias("id_raw"),
-        *[pl.col(c) for c in ("id_norm", "id_key", "id_status", "id_birth", "id_county", "id_from15")],
-    ]
+    columns = ("name", "name_simp", "id_raw", "id_norm", "id_key", "id_status", "id_birth", "id_county", "id_from15")
+    return [pl.col(c) for c in columns]
 
 
 def _text_fields(*names: str) -> list[pl.Expr]:

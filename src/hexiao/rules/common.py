@@ -5,7 +5,7 @@ from __future__ import annotations
 from hexiao.io.fields import CREMATION_KIND
 from hexiao.matching.linker import link
 from hexiao.rules.base import RuleContext
-from hexiao.store import temp_table
+from hexiao.store import person_rows, temp_table
 from hexiao.timing import timed
 
 
@@ -25,7 +25,7 @@ def extract_table(ctx: RuleContext, kind: str) -> str:
     else:
         where = f"month = (SELECT max(month) FROM {kind} WHERE month <= {month})"
     ctx.conn.execute(
-        f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {ROW_KEY_SQL} AS ext_key, * FROM {kind} WHERE {where}"
+        f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {ROW_KEY_SQL} AS ext_key, * FROM ({person_rows(kind, where)})"
     )
     ctx.cache[table] = table
     return table
@@ -62,7 +62,9 @@ def overpayment_ctes(hits: str) -> str:
         FROM {hits} WHERE effective < ?::DATE
     ),
     snapshots AS (SELECT DISTINCT month FROM roll),
-    paid_in_snapshots AS (SELECT month, id_norm, program, sum(monthly_amount) AS amount FROM roll GROUP BY ALL),
+    paid_in_snapshots AS (
+        SELECT month, id_norm, program, sum(monthly_amount) AS amount FROM ({person_rows("roll")}) GROUP BY ALL
+    ),
     paid AS (
         SELECT mo.roll_key,
                sum(CASE WHEN s.month IS NOT NULL THEN coalesce(p.amount, 0)
