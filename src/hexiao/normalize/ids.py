@@ -97,7 +97,7 @@ def add_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.Data
     untidy = tidy.not_().arg_true()
     if untidy.len() == 0:
         return result
-    repaired = _full_id_columns(frame[untidy].select(raw), raw, prefix)
+    repaired = _full_id_columns(frame.select(raw)[untidy], raw, prefix)
     return result.with_columns(
         result[f"{prefix}_{name}"].scatter(untidy, repaired[f"{prefix}_{name}"]) for name in ID_OUTPUTS
     )
