@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,7 +12,9 @@ from hexiao.normalize.names import (
     TIER_NORMALISED,
     TIER_SIMILAR,
     compare_names,
+    name_norm_expr,
     normalize_name,
+    normalize_names,
 )
 
 
@@ -60,3 +63,15 @@ def test_comparison_is_symmetric_and_bounded(a: str, b: str) -> None:
 def test_normalising_twice_changes_nothing(name: str) -> None:
     once = normalize_name(name)
     assert normalize_name(once) == once
+
+
+# Unified ideographs, compatibility ideographs and Kangxi radicals (which NFKC changes), full-width
+# letters, spaces of several widths and the middle dots of minority names.
+messy_names = st.text(alphabet="王李张伟娜𠀀㐀豈﨎⼈⼀ＡＢab ·・•．.\u3000\u200b", max_size=6)
+
+
+@given(st.lists(st.one_of(st.none(), messy_names), max_size=20))
+def test_column_normalisation_skips_only_names_it_would_not_change(names: list[str | None]) -> None:
+    column = pl.Series("name", names, dtype=pl.String)
+    expected = column.to_frame().select(name_norm_expr(pl.col("name"))).to_series()
+    assert normalize_names(column).to_list() == expected.to_list()

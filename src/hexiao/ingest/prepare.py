@@ -26,7 +26,7 @@ from hexiao.io.fields import (
 from hexiao.io.grid import ROW_COLUMN
 from hexiao.io.headers import raw_json
 from hexiao.normalize.ids import add_id_columns
-from hexiao.normalize.names import name_norm_expr, to_simplified
+from hexiao.normalize.names import normalize_names, to_simplified
 
 REASON = "_reason"
 HEAD_RELATIONS = ["户主", "本人", "本人(户主)", "户主本人", "申请人"]
@@ -69,7 +69,8 @@ def add_person_columns(frame: pl.DataFrame) -> pl.DataFrame:
     frame = frame.with_columns(
         blank_to_null(pl.col("name")).alias("name"),
         blank_to_null(pl.col("id_number")).alias("id_raw"),
-    ).with_columns(name_norm_expr(pl.col("name")).alias("name_norm"))
+    )
+    frame = frame.with_columns(normalize_names(frame["name"]).alias("name_norm"))
     frame = add_id_columns(frame, "id_raw")
     return frame.with_columns(to_simplified(frame["name_norm"]).alias("name_simp"))
 

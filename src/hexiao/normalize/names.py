@@ -39,6 +39,20 @@ def name_norm_expr(raw: pl.Expr) -> pl.Expr:
     )
 
 
+# A name of CJK unified ideographs only — nearly every name — is already in normal form.
+_PLAIN_NAME = r"^[\x{4E00}-\x{9FFF}\x{3400}-\x{4DBF}]+$"
+
+
+def normalize_names(names: pl.Series) -> pl.Series:
+    """`name_norm_expr` over a whole column, run only on the names it could change."""
+    names = names.cast(pl.String)
+    others = names.str.contains(_PLAIN_NAME).fill_null(True).not_().arg_true()
+    if others.len() == 0:
+        return names
+    fixed = names[others].to_frame("n").select(name_norm_expr(pl.col("n"))).to_series()
+    return names.scatter(others, fixed)
+
+
 @cache
 def _traditional_characters() -> tuple[str, ...]:
     """Every CJK unified ideograph that OpenCC changes on its own: one conversion, at first use."""
