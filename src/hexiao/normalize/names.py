@@ -12,7 +12,6 @@ from functools import cache
 
 import opencc
 import polars as pl
-from pypinyin import Style, pinyin
 from rapidfuzz import fuzz
 
 # The middle dot of minority names arrives in many shapes; all become U+00B7.
@@ -87,6 +86,10 @@ def normalize_name(raw: str | None) -> str | None:
 
 @cache
 def _readings(char: str) -> frozenset[str]:
+    # Imported at first use: its dictionaries take a third of a second to load, and only names
+    # that differ after normalisation are ever compared by sound.
+    from pypinyin import Style, pinyin
+
     return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True, errors="default")[0])
 
 

@@ -15,7 +15,6 @@ from typing import Any
 import polars as pl
 
 from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS, TEXT_ID_COLUMNS, safe_file_part
-from hexiao.report.excel import write_township_workbooks
 
 EXIT_ACTIONS = ("停发", "减发")
 OMISSION_CODE = "OMISSION"  # rows from the poverty-monitoring list, also in 疑似漏保.csv
@@ -83,6 +82,8 @@ def write_reports(
     with open(staging / "summary.json", "w", encoding="utf-8", opener=_private) as handle:
         json.dump(summary, handle, ensure_ascii=False, indent=2, default=str)
     if excel:
+        from hexiao.report.excel import write_township_workbooks  # xlsxwriter only when asked for
+
         write_township_workbooks(staging, warnings, summary_table)
     warnings.write_parquet(staging / "warnings.parquet")
     os.chmod(staging / "warnings.parquet", 0o600)
