@@ -215,11 +215,15 @@ def insert_frame(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     Through a relation, not a registered view: a view dropped inside a transaction keeps its Arrow
     data alive until the commit, so a run loading many files would hold all of them in memory.
     """
-    conn.from_arrow(frame.to_arrow()).query("incoming", f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+    conn.from_arrow(_arrow(frame)).query("incoming", f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
 
 
 def temp_table(conn: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
     """A temporary table holding a copy of the frame (see `insert_frame` for why not a view)."""
-    conn.from_arrow(frame.to_arrow()).query(
-        "incoming", f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM incoming"
-    )
+    conn.from_arrow(_arrow(frame)).query("incoming", f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM incoming")
+
+
+def _arrow(frame: pl.DataFrame) -> Any:
+    """The frame as Arrow without a copy: DuckDB reads Polars' string views as they are, where the
+    default conversion rewrites every string into the older large-string layout."""
+    return frame.to_arrow(compat_level=pl.CompatLevel.newest())
