@@ -101,7 +101,7 @@ _ID_KEY_SQL = """CASE WHEN regexp_full_match(id_norm, '[0-9]{17}[0-9X]')
 
 def _migrate(conn: duckdb.DuckDBPyConnection) -> None:
     """Bring a workspace of an earlier schema version up to this one, in one transaction."""
-    version = fetch_one(conn, "SELECT value FROM meta WHERE key = 'schema_version'")[0]
+    version = _schema_version(conn)
     if version == SCHEMA_VERSION:
         return
     with transaction(conn):
@@ -153,11 +153,20 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
         os.umask(old_umask)
     conn.execute("SET enable_progress_bar = false")  # hexiao prints its own plain progress lines
     if not read_only:
-        conn.execute(SCHEMA)
-        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-        _migrate(conn)
+        if _schema_version(conn) != SCHEMA_VERSION:  # new, or written by an earlier version
+            conn.execute(SCHEMA)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            _migrate(conn)
         os.chmod(db_path, 0o600)
     return conn
+
+
+def _schema_version(conn: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        rows = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    except duckdb.CatalogException:  # a new workspace
+        return None
+    return str(rows[0][0]) if rows else None
 
 
 @contextlib.contextmanager
