@@ -7,6 +7,7 @@ so 王志刚/王志钢 and the polyphones of 曾/单/解 agree), then rapidfuzz 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -82,6 +83,12 @@ def normalize_name(raw: str | None) -> str | None:
     normed = pl.DataFrame({"n": [raw]}, schema={"n": pl.String}).select(name_norm_expr(pl.col("n")))
     value = to_simplified(normed.to_series()).item()
     return value or None
+
+
+def load_pinyin_in_background() -> None:
+    """Start loading pypinyin's dictionaries (a third of a second) on a background thread, so that
+    the first comparison by sound does not wait for them: the caller reads its files meanwhile."""
+    threading.Thread(target=_readings, args=("王",), name="hexiao-pinyin", daemon=True).start()
 
 
 @cache
