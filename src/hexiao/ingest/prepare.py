@@ -172,9 +172,14 @@ def prepare_vehicle(fields: pl.DataFrame, program: str | None) -> Prepared:
     return Prepared(loaded, rejected)
 
 
+def _parse_area(expr: pl.Expr) -> pl.Expr:
+    return parse_amount(expr.str.replace_all(r"(㎡|平方米|m2|M2)", ""))
+
+
 def prepare_property(fields: pl.DataFrame, program: str | None) -> Prepared:
     fields = with_parsed(fields, "registered_on", parse_date, "_registered")
-    area = parse_amount(pl.col("floor_area").str.replace_all(r"(㎡|平方米|m2|M2)", ""))
+    fields = with_parsed(fields, "floor_area", _parse_area, "_area")
+    area = pl.col("_area")
     kept, rejected = _split(fields, [*_common_checks(), _bad_value("floor_area", "建筑面积", area)])
     loaded = add_person_columns(kept).select(
         pl.col(ROW_COLUMN).alias("source_row"),
