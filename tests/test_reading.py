@@ -9,7 +9,7 @@ import xlsxwriter
 
 from conftest import ROLL_HEADER, write_text
 from hexiao.errors import InputError
-from hexiao.io import transcode
+from hexiao.io import grid, transcode
 from hexiao.load import read_input
 from hexiao.normalize import ids
 
@@ -162,4 +162,16 @@ def test_a_bad_byte_in_a_later_part_names_its_line(tmp_path: Path, monkeypatch: 
     path = tmp_path / "bad.csv"
     path.write_bytes(b"\n".join(lines) + b"\n")
     with pytest.raises(InputError, match="第 1501 行"):
+        read_input(path, "roll")
+
+
+def test_a_full_temporary_directory_is_named_not_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_space(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(grid, "transcode", no_space)
+    path = write_text(tmp_path / "花名册.csv", "\n".join([ROLL_HEADER, *ROWS]) + "\n", "gb18030")
+    with pytest.raises(InputError, match="No space left on device.*TMPDIR"):
         read_input(path, "roll")

@@ -143,6 +143,10 @@ def _utf8_copy(path: Path, encoding: str, scratch: Path) -> Path:
     target = scratch / "utf8.csv"
     try:
         transcode(path, _CODECS[encoding], target)
+    except OSError as exc:  # the temporary directory is full or not writable
+        raise InputError(
+            str(path), f"无法写入临时 UTF-8 副本（{scratch}：{exc.strerror}）；可用 TMPDIR 指定空间足够的目录"
+        ) from None
     except DecodeError as exc:
         line = _line_at(path, exc.offset)
         if encoding == "UTF-8-BOM":
