@@ -152,6 +152,10 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     finally:
         os.umask(old_umask)
     conn.execute("SET enable_progress_bar = false")  # hexiao prints its own plain progress lines
+    # Checkpoint when the connection closes, not inside a big COMMIT: measured a third cheaper for a
+    # run that loads millions of rows. Committed work is durable either way (the write-ahead log is
+    # replayed if the process dies before closing).
+    conn.execute("SET checkpoint_threshold = '64GB'")
     if not read_only:
         if _schema_version(conn) != SCHEMA_VERSION:  # new, or written by an earlier version
             conn.execute(SCHEMA)
