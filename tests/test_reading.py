@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -144,7 +145,7 @@ def test_merged_township_cells_belong_to_every_row(tmp_path: Path) -> None:
 
 def test_a_large_gb18030_file_is_transcoded_in_parallel_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(transcode, "PARALLEL_FROM", 0)  # every file counts as large
-    monkeypatch.setattr(transcode.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(transcode, "usable_cores", lambda: 3)
     rows = [f"城关镇,东村,H{i},张三{i},,龙飞凤舞{i},,户主,农村低保,A,500,2020-01" for i in range(3000)]
     path = write_text(tmp_path / "花名册.csv", "\n".join([ROLL_HEADER, *rows]) + "\n", "gb18030")
     item = read_input(path, "roll")
@@ -154,7 +155,7 @@ def test_a_large_gb18030_file_is_transcoded_in_parallel_parts(tmp_path: Path, mo
 
 def test_a_bad_byte_in_a_later_part_names_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(transcode, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(transcode.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(transcode, "usable_cores", lambda: 2)
     lines = [ROLL_HEADER.encode("gb18030")] + [
         f"城关镇,东村,H{i},张三,,李四,,户主,农村低保,A,500,2020-01".encode("gb18030") for i in range(2000)
     ]
@@ -174,4 +175,36 @@ def test_a_full_temporary_directory_is_named_not_an_internal_error(
     monkeypatch.setattr(grid, "transcode", no_space)
     path = write_text(tmp_path / "花名册.csv", "\n".join([ROLL_HEADER, *ROWS]) + "\n", "gb18030")
     with pytest.raises(InputError, match="No space left on device.*TMPDIR"):
+        read_input(path, "roll")
+
+
+def test_parallel_transcoding_that_cannot_start_falls_back_to_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> list[BaseException | None]:
+        raise BrokenProcessPool("a worker was killed")
+
+    monkeypatch.setattr(transcode, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(transcode, "usable_cores", lambda: 2)
+    monkeypatch.setattr(transcode, "_in_processes", broken)
+    path = write_text(tmp_path / "花名册.csv", "\n".join([ROLL_HEADER, *ROWS]) + "\n", "gb18030")
+    assert read_input(path, "roll").loaded["name"].to_list() == ["张三", "李梅", "王志刚"]
+    assert [p.name for p in tmp_path.iterdir()] == ["花名册.csv"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # Past the head that decides the encoding; the utf-8-sig decoder counts from after the BOM.
+        (
+            b"\xef\xbb\xbf" + "乡镇,姓名\n".encode() + "城关镇,张三\n".encode() * 30000 + b"\xff\xfe\n",
+            "声明为 UTF-8 但第 30002 行有非法字节",
+        ),
+        ("乡镇,姓名\n上海\n".encode("utf-16") + b"\x00\xd8\x41\x00", "声明为 UTF-16"),
+    ],
+)
+def test_undecodable_bytes_in_declared_encodings(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message):
         read_input(path, "roll")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+import pytest
+
 from conftest import ROLL_HEADER, write_text
+from hexiao.errors import StateError
 from hexiao.load import load, read_input
 from hexiao.store import SCHEMA_VERSION, connect, person_rows, query, raw_id_sql
 
@@ -52,3 +56,15 @@ def test_rows_read_back_whole_from_their_compact_stored_form(tmp_path: Path) -> 
     # raw forms of the lower-case x and the 15-digit ID.
     assert stored == [(2, 1, 2)]
     assert back.to_dicts() == expected.select("name_simp", "id_norm", "id_raw").to_dicts()
+
+
+def test_a_workspace_of_a_newer_version_is_refused_and_left_alone(tmp_path: Path) -> None:
+    db = tmp_path / "hexiao.duckdb"
+    conn = connect(db)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.close()
+    with pytest.raises(StateError, match="更新版本"):
+        connect(db)
+    conn = duckdb.connect(str(db))
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall() == [("99",)]
+    conn.close()

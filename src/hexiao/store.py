@@ -157,7 +157,13 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     # replayed if the process dies before closing).
     conn.execute("SET checkpoint_threshold = '64GB'")
     if not read_only:
-        if _schema_version(conn) != SCHEMA_VERSION:  # new, or written by an earlier version
+        version = _schema_version(conn)
+        if version is not None and int(version) > int(SCHEMA_VERSION):
+            conn.close()
+            raise StateError(
+                f"工作区 {db_path} 由更新版本的 hexiao 写入（数据结构版本 {version}，本版本为 {SCHEMA_VERSION}）；请升级 hexiao"
+            )
+        if version != SCHEMA_VERSION:  # new, or written by an earlier version
             conn.execute(SCHEMA)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
             _migrate(conn)

@@ -86,6 +86,9 @@ def check_month(month: str | None) -> str:
 
 
 def open_session(db: Path | None, config: Path | None, quiet: bool, as_json: bool) -> Session:
+    # Every file hexiao writes holds names and ID numbers: owner-only, including the files DuckDB
+    # creates later on its own (its write-ahead log).
+    os.umask(0o077)
     db_path = db or Path(os.environ.get("HEXIAO_DB") or DEFAULT_DB)
     tty = sys.stderr.isatty()
     session = Session(

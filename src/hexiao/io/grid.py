@@ -148,6 +148,8 @@ def _utf8_copy(path: Path, encoding: str, scratch: Path) -> Path:
             str(path), f"无法写入临时 UTF-8 副本（{scratch}：{exc.strerror}）；可用 TMPDIR 指定空间足够的目录"
         ) from None
     except DecodeError as exc:
+        if encoding == "UTF-16":  # newline bytes occur inside its characters: no line count
+            raise InputError(str(path), f"声明为 UTF-16 但第 {exc.offset + 1} 个字节起无法解码") from None
         line = _line_at(path, exc.offset)
         if encoding == "UTF-8-BOM":
             raise InputError(str(path), f"声明为 UTF-8 但第 {line} 行有非法字节") from None

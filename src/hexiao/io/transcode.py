@@ -14,10 +14,12 @@ import multiprocessing
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 BLOCK = 8 << 20
 PARALLEL_FROM = 64 << 20  # smaller files are not worth starting processes for
+MAX_PARTS = 8  # each process imports hexiao again (~0.7 s, ~75 MB)
 
 
 class DecodeError(Exception):
@@ -31,19 +33,21 @@ class DecodeError(Exception):
 def transcode(source: Path, encoding: str, target: Path) -> None:
     """Write `source`, decoded as `encoding`, to `target` as UTF-8; raise DecodeError."""
     size = source.stat().st_size
-    workers = os.cpu_count() or 1
+    workers = min(usable_cores(), MAX_PARTS)
     if encoding.lower().startswith("utf-16") or size < PARALLEL_FROM or workers < 2:
         _transcode_range(str(source), 0, size, encoding, str(target))
         return
     cuts = _line_cuts(source, size, workers)
     parts = [target.with_name(f"{target.name}.part{i}") for i in range(len(cuts) - 1)]
-    context = multiprocessing.get_context("spawn")  # never fork a process running DuckDB/Polars threads
-    with ProcessPoolExecutor(max_workers=len(parts), mp_context=context) as pool:
-        futures = [
-            pool.submit(_transcode_range, str(source), start, end, encoding, str(part))
-            for start, end, part in zip(cuts, cuts[1:], parts, strict=False)
-        ]
-        errors = [future.exception() for future in futures]
+    try:
+        errors = _in_processes(source, encoding, cuts, parts)
+    except BrokenProcessPool:
+        # A worker died (killed for memory) or could not start (a calling script without an
+        # `if __name__ == "__main__"` guard): the same work in this process, only slower.
+        for part in parts:
+            part.unlink(missing_ok=True)
+        _transcode_range(str(source), 0, size, encoding, str(target))
+        return
     failed = [error for error in errors if error is not None]
     if failed:
         for part in parts:
@@ -54,6 +58,27 @@ def transcode(source: Path, encoding: str, target: Path) -> None:
             with part.open("rb") as handle:
                 shutil.copyfileobj(handle, out, BLOCK)
             part.unlink()
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's CPU limit, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _in_processes(source: Path, encoding: str, cuts: list[int], parts: list[Path]) -> list[BaseException | None]:
+    context = multiprocessing.get_context("spawn")  # never fork a process running DuckDB/Polars threads
+    with ProcessPoolExecutor(max_workers=len(parts), mp_context=context) as pool:
+        futures = [
+            pool.submit(_transcode_range, str(source), start, end, encoding, str(part))
+            for start, end, part in zip(cuts, cuts[1:], parts, strict=False)
+        ]
+        errors = [future.exception() for future in futures]
+    if any(isinstance(error, BrokenProcessPool) for error in errors):
+        raise BrokenProcessPool("a transcoding process ended abnormally")
+    return errors
 
 
 def _line_cuts(source: Path, size: int, parts: int) -> list[int]:
@@ -80,7 +105,9 @@ def _transcode_range(source: str, start: int, end: int, encoding: str, target: s
             try:
                 out.write(decoder.decode(block).encode("utf-8"))
             except UnicodeDecodeError as exc:
-                raise DecodeError(position + max(exc.start, 0)) from None
+                # utf-8-sig reports positions after the BOM it has taken off the first block
+                skipped = len(codecs.BOM_UTF8) if position == 0 and block.startswith(codecs.BOM_UTF8) else 0
+                raise DecodeError(position + skipped + max(exc.start, 0)) from None
             position += len(block)
         try:
             out.write(decoder.decode(b"", final=True).encode("utf-8"))

@@ -61,9 +61,10 @@ def _kept(left: int, right: int) -> str:
     return f"({{t}}.id_key // {11 * 10 ** (17 - left)}) * {right_base} + {{t}}.id_key % {right_base}"
 
 
-# Two IDs one substitution or adjacent swap apart agree on one of these keys. Each keeps 15 or 16
-# of the 18 characters, so a key is rare enough to block a register of millions of rows (region +
-# birth year and month alone, 12 characters, are shared by thousands).
+# Two IDs one substitution or adjacent swap apart agree on one of these keys. Each keeps 12 to 16
+# of the 18 characters and always part of the sequence number or the birth day, so a key is rare
+# enough to block a register of millions of rows (region + birth year and month alone, the first
+# 12 characters, are shared by thousands).
 _ID_EDIT_KEYS = (
     "{t}.id_key // 1100",  # the first 15: change in 16–18
     _kept(12, 3),  # change in 13–15
