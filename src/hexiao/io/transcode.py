@@ -61,7 +61,7 @@ def transcode(source: Path, encoding: str, target: Path) -> None:
 
 
 def usable_cores() -> int:
-    """The cores this process may run on (a container's CPU limit, not the host's count)."""
+    """The CPUs this process may run on (its affinity, e.g. a container's cpuset), not the host's."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
