@@ -74,7 +74,7 @@ def read_input(
     for chunk in _prepared_chunks(opened, kind, program):
         loaded.append(chunk.loaded)
         rejected.append(chunk.rejected)
-    _check_counts(opened.summary, rejected)
+    _check_counts(opened.summary, _first_reason(rejected))
     return ReadInput(
         opened.summary,
         pl.concat(loaded, how="vertical_relaxed", rechunk=False),
@@ -152,11 +152,14 @@ def _prepared_chunks(opened: _OpenedInput, kind: str, program: str | None) -> It
             yield ReadInput(summary, prepared.loaded, rejected)
 
 
-def _check_counts(summary: InputSummary, rejected: list[pl.DataFrame]) -> None:
+def _check_counts(summary: InputSummary, first_reason: str) -> None:
     """A file none of whose rows can be used is a wrong file, not a file of rejects."""
     if summary.rows_loaded == 0:
-        example = next((frame["reason"][0] for frame in rejected if frame.height), "")
-        raise InputError(summary.file, f"全部 {summary.rows_rejected} 行都无法使用（例如：{example}）")
+        raise InputError(summary.file, f"全部 {summary.rows_rejected} 行都无法使用（例如：{first_reason}）")
+
+
+def _first_reason(rejected: list[pl.DataFrame]) -> str:
+    return next((str(frame["reason"][0]) for frame in rejected if frame.height), "")
 
 
 def already_loaded(conn: duckdb.DuckDBPyConnection, kind: str, sha256: str, month: str | None = None) -> bool:
@@ -261,13 +264,12 @@ def _load_file(
     transaction, so a file found bad after some slices were stored leaves nothing behind."""
     opened = _open_input(item.path, item.kind, item.program, extra_headers, sha256)
     input_id = _new_input_id(conn) if store else 0
-    rejected: list[pl.DataFrame] = []
+    first_reason = ""
     for chunk in _prepared_chunks(opened, item.kind, item.program):
         if store:
             _store_rows(conn, input_id, item.kind, month, chunk)
-        if not rejected or rejected[-1].height == 0:
-            rejected.append(chunk.rejected.head(1))
-    _check_counts(opened.summary, rejected)
+        first_reason = first_reason or _first_reason([chunk.rejected])
+    _check_counts(opened.summary, first_reason)
     if store:
         _record_input(conn, input_id, batch_id, item.kind, month, opened.summary, item.program)
     return opened.summary

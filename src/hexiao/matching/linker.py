@@ -195,7 +195,7 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
 _LINK_COLUMNS = "name, name_simp, id_norm, id_key, id_status, id_birth, id_county"
 
 
-def _near(side: str, bad: str, extra: str = "") -> str:
+def _near(side: str, key: str, bad: str, extra: str = "") -> str:
     """Rows of `side` not exactly matched that are bad themselves or share a fuzzy key with a row of
     `bad`: one scan of the register, each key probing a hash table of the few bad rows."""
     shares = [f"{k.format(t='s')} IN (SELECT {k.format(t='b')} FROM {bad} b)" for k in _ID_EDIT_KEYS]
@@ -205,7 +205,6 @@ def _near(side: str, bad: str, extra: str = "") -> str:
     )
     if extra:
         shares.append(extra)
-    key = "roll_key" if side == "roll_all" else "ext_key"
     return f"""
         SELECT * FROM (SELECT {key}, {_LINK_COLUMNS} FROM {side} s WHERE {_BAD} OR {" OR ".join(shares)})
         ANTI JOIN exact_keys USING ({key})
@@ -219,11 +218,11 @@ def _leftovers(conn: duckdb.DuckDBPyConnection) -> None:
         f"CREATE OR REPLACE TEMP TABLE roll_bad AS SELECT roll_key, {_LINK_COLUMNS} FROM roll_all "
         f"ANTI JOIN exact_keys USING (roll_key) WHERE {_BAD}"
     )
-    conn.execute(f"CREATE OR REPLACE TEMP TABLE ext_near AS {_near('ext_all', 'roll_bad')}")
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE ext_near AS {_near('ext_all', 'ext_key', 'roll_bad')}")
     conn.execute(f"CREATE OR REPLACE TEMP TABLE ext_bad AS SELECT * FROM ext_near WHERE {_BAD}")
     # A scientific-notation ID in the extract also pairs by (county, name) (`_NAME_COUNTY`).
     sci = f"EXISTS (SELECT 1 FROM ext_bad b WHERE b.id_status = '{ids.EXCEL_SCIENTIFIC}' AND b.id_county = s.id_county AND b.name_simp = s.name_simp)"
-    conn.execute(f"CREATE OR REPLACE TEMP TABLE roll_near AS {_near('roll_all', 'ext_bad', sci)}")
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE roll_near AS {_near('roll_all', 'roll_key', 'ext_bad', sci)}")
 
 
 def _score_names(pairs: pl.DataFrame) -> pl.DataFrame:

@@ -72,7 +72,7 @@ def _clean(raw: pl.Expr) -> pl.Expr:
     )
 
 
-ID_OUTPUTS = ("norm", "status", "birth", "county", "key15", "from15", "key")
+ID_OUTPUTS = ("norm", "status", "birth", "county", "from15", "key")
 
 
 def _id_key(text: pl.Expr) -> pl.Expr:
@@ -85,8 +85,8 @@ def _id_key(text: pl.Expr) -> pl.Expr:
 
 
 def add_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.DataFrame:
-    """Add `<prefix>_norm`, `_status`, `_birth`, `_county`, `_key15`, `_from15` and `_key` (`_id_key`,
-    for an ID of 18 characters) for column `raw`.
+    """Add `<prefix>_norm`, `_status`, `_birth`, `_county`, `_from15` and `_key` (`_id_key`, for an
+    ID of 18 characters) for column `raw`.
 
     Almost every ID in a real extract is already 18 clean characters: those take a short path
     (check digit, birth date, region), and only the rest go through the whole clean-up, their
@@ -127,7 +127,6 @@ def _tidy_id_columns(frame: pl.DataFrame, raw: str, prefix: str) -> pl.DataFrame
         status.alias(f"{prefix}_status"),
         pl.when(birth_ok).then(pl.col(birth)).alias(f"{prefix}_birth"),
         pl.when(region).then(text.str.slice(0, 6)).alias(f"{prefix}_county"),
-        text.str.slice(0, 15).alias(f"{prefix}_key15"),
         pl.lit(False).alias(f"{prefix}_from15"),
         _id_key(text).alias(f"{prefix}_key"),
     ).drop(check, birth)
@@ -136,8 +135,8 @@ def _tidy_id_columns(frame: pl.DataFrame, raw: str, prefix: str) -> pl.DataFrame
 def _full_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.DataFrame:
     """The whole clean-up: spaces, width, apostrophes, `.0`, scientific notation, 15 → 18.
 
-    `_norm` is the normalised ID (18 characters when it can be), `_key15` the first 15 digits
-    that survive an Excel numeric cell, `_county` the six-digit area code whenever it survives
+    `_norm` is the normalised ID (18 characters when it can be), `_county` the six-digit area code
+    whenever it survives
     (also from scientific notation). Built in stages of plain columns: one nested expression
     would repeat every sub-expression many times over.
     """
@@ -204,7 +203,6 @@ def _full_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.Da
         status.alias(f"{prefix}_status"),
         pl.when(pl.col(shaped) & pl.col(ok)).then(pl.col(birth)).alias(f"{prefix}_birth"),
         county.alias(f"{prefix}_county"),
-        pl.when(pl.col(shaped)).then(pl.col(text).str.slice(0, 15)).alias(f"{prefix}_key15"),
         (pl.col(is15) & pl.col(shaped)).alias(f"{prefix}_from15"),
         pl.when(pl.col(shaped)).then(_id_key(pl.col(text))).alias(f"{prefix}_key"),
     )
@@ -217,13 +215,17 @@ class IdInfo:
     status: str
     birth: date | None
     county: str | None
-    key15: str | None
     from15: bool
     key: int | None
 
     @property
     def valid(self) -> bool:
         return self.status == VALID
+
+    @property
+    def key15(self) -> str | None:
+        """The first 15 digits, all an Excel numeric cell keeps (for an ID of 18 characters)."""
+        return self.norm[:15] if self.key is not None and self.norm else None
 
 
 def normalize_id(raw: str | None) -> IdInfo:
