@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -54,27 +55,35 @@ def test_sigkill_at_any_point_keeps_the_previous_state(tmp_path: Path) -> None:
     second_inbox = tmp_path / "inbox2"
     second_inbox.mkdir()
     (second_inbox / files.cremation_files[1].name).write_bytes(files.cremation_files[1].read_bytes())
+    # A full run of the same work on a copy of the workspace: how long a run takes, and the state
+    # it leaves (warning IDs are stable, so the copy's warnings are what the real run commits).
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    shutil.copy(tmp_path / "hexiao.duckdb", probe / "hexiao.duckdb")
     started = time.monotonic()
-    full = hexiao(
-        tmp_path, "match", "--month", MONTH, "--inbox", str(second_inbox), "--db", str(tmp_path / "probe.duckdb")
-    )
-    full.wait(120)
+    full = hexiao(probe, "match", "--month", MONTH, "--inbox", str(second_inbox))
+    assert full.wait(120) == 0
     duration = time.monotonic() - started
+    after_reports, after_warnings = reports_digest(probe / "out" / MONTH), stored_warnings(probe / "hexiao.duckdb")
+    assert after_warnings != before_warnings  # the new cremation file counts
 
+    # Killed anywhere, a run leaves either the old state or the new one, database and reports alike.
     for fraction in (0.15, 0.35, 0.55, 0.7, 0.85, 0.95):
         run = hexiao(tmp_path, "match", "--month", MONTH, "--inbox", str(second_inbox))
         time.sleep(duration * fraction)
         run.send_signal(signal.SIGKILL)
         run.wait(30)
-        if run.returncode == 0:
-            break  # finished before the signal: the new state is complete, checked below
-        assert stored_warnings(tmp_path / "hexiao.duckdb") == before_warnings, f"killed at {fraction:.0%}"
-        assert reports_digest(out) == before_reports, f"killed at {fraction:.0%}"
+        stored, reports = stored_warnings(tmp_path / "hexiao.duckdb"), reports_digest(out)
+        if stored == after_warnings:  # committed before the signal (it may still have been closing)
+            assert reports == after_reports, f"killed at {fraction:.0%}: new warnings, old reports"
+            break
+        assert stored == before_warnings, f"killed at {fraction:.0%}"
+        assert reports == before_reports, f"killed at {fraction:.0%}: old warnings, new reports"
 
     final = hexiao(tmp_path, "match", "--month", MONTH, "--inbox", str(second_inbox))
     assert final.wait(120) == 0
-    assert stored_warnings(tmp_path / "hexiao.duckdb") != before_warnings  # the new cremation file counted
-    assert reports_digest(out) != before_reports
+    assert stored_warnings(tmp_path / "hexiao.duckdb") == after_warnings
+    assert reports_digest(out) == after_reports
 
 
 def test_second_concurrent_run_exits_3_at_once(tmp_path: Path) -> None:

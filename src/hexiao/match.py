@@ -22,10 +22,10 @@ from hexiao.load import InputSummary, begin_batch, end_batch, load_planned
 from hexiao.log import get_logger
 from hexiao.normalize.names import load_pinyin_in_background
 from hexiao.report.summary import build_summary, township_table
-from hexiao.report.writer import write_reports
+from hexiao.report.writer import discard_reports, publish_reports, stage_reports
 from hexiao.rules import REGISTRY
 from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext, empty_output
-from hexiao.rules.common import ROW_KEY_SQL
+from hexiao.rules.common import ROW_KEY_SQL, link_extracts
 from hexiao.store import connect, fetch_one, insert_frame, person_rows, query, transaction, workspace_lock
 from hexiao.timing import timed
 
@@ -65,9 +65,9 @@ def prepare_month(conn: duckdb.DuckDBPyConnection, month: str) -> int:
 
 def run_rules(ctx: RuleContext) -> pl.DataFrame:
     frames = [empty_output()]
-    for rule in REGISTRY:
-        if rule.code in ctx.config.disabled_rules:
-            continue
+    rules = [rule for rule in REGISTRY if rule.code not in ctx.config.disabled_rules]
+    link_extracts(ctx, [kind for rule in rules for kind in rule.linked_kinds])
+    for rule in rules:
         with timed(f"rule {rule.code}") as step:
             frame = rule.run(ctx).select(conform(RULE_OUTPUT_SCHEMA))
             step.rows += frame.height
@@ -85,7 +85,7 @@ class ReportFormat:
     excel: bool = False  # also one workbook per township
 
 
-def write_month(
+def stage_month(
     conn: duckdb.DuckDBPyConnection,
     out: Path,
     month: str,
@@ -93,7 +93,8 @@ def write_month(
     summary: dict[str, Any],
     formats: ReportFormat,
 ) -> Path:
-    """All report files of a month, from its warnings and the month's roll in `roll_m`."""
+    """All report files of a month, from its warnings and the month's roll in `roll_m`, in a
+    staging directory for `publish_reports`."""
     rejected = query(
         conn,
         "SELECT r.file, r.sheet, r.source_row, r.kind, r.reason, r.raw FROM rejected r "
@@ -103,7 +104,7 @@ def write_month(
     )
     table = township_table(conn, warnings)
     townships = table["乡镇（街道）"].unique().to_list()
-    return write_reports(
+    return stage_reports(
         out, month, warnings, rejected, summary, table, townships, encoding=formats.encoding, excel=formats.excel
     )
 
@@ -118,7 +119,8 @@ def report(*, month: str, db: Path, out: Path, formats: ReportFormat) -> Path:
                 raise StateError(f"{month} 月还没有比对结果：先运行 hexiao match --month {month}")
             prepare_month(conn, month)
             warnings = query(conn, f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ?", [month])
-            return write_month(conn, out, month, warnings, json.loads(rows[0][0]), formats)
+            staging = stage_month(conn, out, month, warnings, json.loads(rows[0][0]), formats)
+            return publish_reports(staging, month)
         finally:
             conn.close()
 
@@ -136,8 +138,9 @@ def match(
     """Load new inbox files, match `month`, store its warnings and write its reports.
 
     Everything after the lock is one transaction: a failure (or a kill) at any point leaves the
-    database and the previous reports as they were. `inbox` defaults to `inbox/<month>/` when
-    that directory exists.
+    database and the previous reports as they were. The reports are written inside it and put in
+    place by one rename after the commit. `inbox` defaults to `inbox/<month>/` when that directory
+    exists.
     """
     config = config or Config()
     if not MONTH_PATTERN.fullmatch(month):
@@ -151,12 +154,18 @@ def match(
         conn = connect(db)
         try:
             batch_id = begin_batch(conn, "match", month, config.digest())
+            staging: Path | None = None
             try:
                 with transaction(conn):
                     loaded = load_planned(conn, batch_id, month, planned, headers=config.headers)
-                    result = _match_in_batch(conn, batch_id, month, out, config, ReportFormat(encoding, excel), started)
+                    result, staging = _match_in_batch(
+                        conn, batch_id, month, out, config, ReportFormat(encoding, excel), started
+                    )
+                publish_reports(staging, month)
                 result.loaded = loaded
             except BaseException as exc:
+                if staging is not None and staging.exists():
+                    discard_reports(staging)
                 end_batch(conn, batch_id, "失败", type(exc).__name__)
                 raise
             end_batch(conn, batch_id, "完成", f"{result.warnings.height} 条预警")
@@ -173,8 +182,8 @@ def _match_in_batch(
     config: Config,
     formats: ReportFormat,
     started: float,
-) -> MatchResult:
-    """Rules, warnings and reports; the caller holds the transaction."""
+) -> tuple[MatchResult, Path]:
+    """Rules, warnings and the reports' staging directory; the caller holds the transaction."""
     with timed("prepare roll"):
         prepare_month(conn, month)
     ctx = RuleContext(conn=conn, month=month, month_start=month_start(month), config=config)
@@ -197,6 +206,6 @@ def _match_in_batch(
     )
     # Written inside the transaction: if writing fails, the warnings roll back too.
     with timed("report", warnings.height):
-        out_dir = write_month(conn, out, month, warnings, summary, formats)
-    log.info("比对 %s：%d 条预警，%d 人；报告写入 %s", month, warnings.height, summary["persons_warned"], out_dir)
-    return MatchResult(month, batch_id, out_dir, warnings, summary)
+        staging = stage_month(conn, out, month, warnings, summary, formats)
+    log.info("比对 %s：%d 条预警，%d 人；报告写入 %s", month, warnings.height, summary["persons_warned"], out / month)
+    return MatchResult(month, batch_id, out / month, warnings, summary), staging

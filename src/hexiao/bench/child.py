@@ -1,6 +1,11 @@
 """One measured run in a fresh process, so each has its own peak memory: prints JSON on stdout.
 
 python -m hexiao.bench.child inbox|explicit DATA_DIR WORK_DIR MONTH
+python -m hexiao.bench.child deceased DATA_DIR WORK_DIR MONTH
+
+`deceased` times the DECEASED rule alone in a workspace the explicit run has loaded: the roll
+linked to the cremation extract only, then the rule, rolled back — the work the Splink peer does.
+A monthly run links every extract in one pass, so its own figures cannot separate this.
 """
 
 from __future__ import annotations
@@ -10,9 +15,15 @@ import sys
 import time
 from pathlib import Path
 
+from hexiao.config import Config
 from hexiao.inbox import plan_inbox
+from hexiao.ingest.values import month_start
 from hexiao.load import load
-from hexiao.match import match
+from hexiao.match import match, prepare_month
+from hexiao.normalize.names import compare_names
+from hexiao.rules.base import RuleContext
+from hexiao.rules.deceased import DeceasedRule
+from hexiao.store import connect
 from hexiao.timing import RECORDER, peak_rss_mb
 
 LOAD_ORDER = ("roll", "cremation", "vehicle", "property", "business", "employee", "poverty")
@@ -43,9 +54,26 @@ def run(mode: str, data: Path, work: Path, month: str) -> dict[str, object]:
     }
 
 
+def deceased_alone(work: Path, month: str) -> dict[str, object]:
+    conn = connect(work / "hexiao.duckdb")
+    try:
+        conn.execute("BEGIN TRANSACTION")
+        prepare_month(conn, month)
+        ctx = RuleContext(conn=conn, month=month, month_start=month_start(month), config=Config())
+        compare_names("张三", "张山", "张三", "张山")  # pypinyin's dictionaries, loaded once per process
+        started = time.perf_counter()
+        warnings = DeceasedRule().run(ctx)
+        seconds = time.perf_counter() - started
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+    return {"mode": "deceased", "seconds": round(seconds, 3), "warnings": warnings.height}
+
+
 def main() -> int:
     mode, data, work, month = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
-    sys.stdout.write(json.dumps(run(mode, data, work, month), ensure_ascii=False) + "\n")
+    result = deceased_alone(work, month) if mode == "deceased" else run(mode, data, work, month)
+    sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     return 0
 
 

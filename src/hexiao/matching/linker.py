@@ -1,6 +1,8 @@
-"""Find which roll members an extract's records refer to.
+"""Find which roll members the records of the extracts refer to.
 
-The exact join on the normalised ID is one DuckDB join. Everything else runs only on what that
+All extracts are linked in one pass: their rows carry `kind`, and every decision that depends on
+the other rows of an extract (leftovers, uniqueness, ambiguity) is taken per kind. The exact join
+on the normalised ID is one DuckDB join. Everything else runs only on what that
 join left over, inside blocks that make the fuzzy work grow with the leftovers:
 
 - `身份证纠错`: IDs one substitution or adjacent swap apart. Two 18-character IDs that differ in
@@ -30,6 +32,7 @@ _SHAPED = ", ".join(f"'{s}'" for s in SHAPED_STATUSES)
 _UNTRUSTED_EXACT = ", ".join(f"'{s}'" for s in (ids.EXCEL_NUMERIC,))
 
 MATCH_SCHEMA = {
+    "kind": pl.String,
     "roll_key": pl.Int64,
     "ext_key": pl.Int64,
     "method": pl.String,
@@ -110,36 +113,39 @@ _NAME_BIRTH = _both_ways(
 # once corrected matches exactly. Uniqueness is counted for the candidate (county, name) only.
 _NAME_COUNTY = f"""
     WITH pairs AS (
-        SELECT r.roll_key, e.ext_key, r.id_county, r.name_simp
+        SELECT r.roll_key, e.ext_key, e.kind, r.id_county, r.name_simp
         FROM roll_near r JOIN ext_bad e ON r.id_county = e.id_county AND r.name_simp = e.name_simp
         WHERE e.id_status = '{ids.EXCEL_SCIENTIFIC}'
-    ), wanted AS (SELECT DISTINCT id_county, name_simp FROM pairs),
+    ), wanted AS (SELECT DISTINCT kind, id_county, name_simp FROM pairs),
     roll_names AS (
         SELECT id_county, name_simp, count(DISTINCT coalesce(id_norm, name_simp)) AS n
-        FROM roll_all SEMI JOIN wanted USING (id_county, name_simp) GROUP BY ALL
+        FROM roll_all SEMI JOIN (SELECT DISTINCT id_county, name_simp FROM wanted) USING (id_county, name_simp)
+        GROUP BY ALL
     ), ext_names AS (
-        SELECT id_county, name_simp, count(DISTINCT coalesce(id_norm, name_simp)) AS n
-        FROM ext_all SEMI JOIN wanted USING (id_county, name_simp) GROUP BY ALL
+        SELECT kind, id_county, name_simp, count(DISTINCT coalesce(id_norm, name_simp)) AS n
+        FROM ext_all SEMI JOIN wanted USING (kind, id_county, name_simp) GROUP BY ALL
     )
     SELECT p.roll_key, p.ext_key, '{m.NAME_COUNTY}' AS method,
            '身份证号为科学计数法，仅地区码可用；姓名在该县唯一' AS note
     FROM pairs p
     JOIN roll_names rn ON rn.id_county = p.id_county AND rn.name_simp = p.name_simp AND rn.n = 1
-    JOIN ext_names en ON en.id_county = p.id_county AND en.name_simp = p.name_simp AND en.n = 1
+    JOIN ext_names en ON en.kind = p.kind AND en.id_county = p.id_county AND en.name_simp = p.name_simp AND en.n = 1
 """
 
 
 def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl.DataFrame:
-    """Candidate links between `roll_table` (roll_key, person columns) and `ext_table` (ext_key, …).
+    """Candidate links between `roll_table` (roll_key, person columns) and `ext_table` (kind,
+    ext_key, person columns; `ext_key` unique across kinds).
 
-    Returns one row per (roll_key, ext_key) with the strongest method, its score and name tier.
+    Returns one row per (roll_key, ext_key) with the extract's kind, the strongest method, its
+    score and name tier.
     """
     conn.execute(f"CREATE OR REPLACE TEMP VIEW roll_all AS SELECT * FROM {roll_table}")
     conn.execute(f"CREATE OR REPLACE TEMP VIEW ext_all AS SELECT * FROM {ext_table}")
     exact = query(
         conn,
         f"""
-        SELECT r.roll_key, e.ext_key, '{m.EXACT_ID}' AS method,
+        SELECT e.kind, r.roll_key, e.ext_key, '{m.EXACT_ID}' AS method,
                CASE WHEN e.id_from15 OR r.id_from15 THEN '15位旧身份证号转换为18位后一致' ELSE '身份证号一致' END AS note,
                r.name AS r_name, e.name AS e_name, r.name_simp AS r_simp, e.name_simp AS e_simp, r.id_status = '{ids.VALID}' AS id_valid
         FROM roll_all r JOIN ext_all e ON r.id_key = e.id_key
@@ -158,8 +164,10 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
         .alias("score"),
         pl.when(near).then(pl.col("note")).otherwise(pl.format("{}，但姓名不同", pl.col("note"))).alias("note"),
     )
-    temp_table(conn, "exact_keys", exact.select("roll_key", "ext_key"))
+    temp_table(conn, "exact_keys", exact.select("kind", "roll_key", "ext_key"))
     _leftovers(conn)
+    # A roll row matched exactly in an extract takes no fuzzy match in that extract (other extracts
+    # may still need one): candidates are dropped per (roll row, kind).
     fuzzy = query(
         conn,
         f"""
@@ -167,8 +175,9 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
             SELECT * FROM ({_edit_candidates()}) UNION ALL SELECT * FROM ({_KEY15})
             UNION ALL SELECT * FROM ({_NAME_BIRTH}) UNION ALL SELECT * FROM ({_NAME_COUNTY})
         )
-        SELECT c.*, r.id_norm AS r_id, e.id_norm AS e_id, r.name AS r_name, e.name AS e_name, r.name_simp AS r_simp, e.name_simp AS e_simp
+        SELECT e.kind, c.*, r.id_norm AS r_id, e.id_norm AS e_id, r.name AS r_name, e.name AS e_name, r.name_simp AS r_simp, e.name_simp AS e_simp
         FROM c JOIN roll_near r USING (roll_key) JOIN ext_near e USING (ext_key)
+        WHERE NOT EXISTS (SELECT 1 FROM exact_keys x WHERE x.roll_key = c.roll_key AND x.kind = e.kind)
         """,
     )
     fuzzy = _score_names(fuzzy)
@@ -195,9 +204,9 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
 _LINK_COLUMNS = "name, name_simp, id_norm, id_key, id_status, id_birth, id_county"
 
 
-def _near(side: str, key: str, bad: str, extra: str = "") -> str:
-    """Rows of `side` not exactly matched that are bad themselves or share a fuzzy key with a row of
-    `bad`: one scan of the register, each key probing a hash table of the few bad rows."""
+def _near(side: str, keys: str, bad: str, extra: str = "") -> str:
+    """Rows of `side` that are bad themselves or share a fuzzy key with a row of `bad`: one scan of
+    the register, each key probing a hash table of the few bad rows."""
     shares = [f"{k.format(t='s')} IN (SELECT {k.format(t='b')} FROM {bad} b)" for k in _ID_EDIT_KEYS]
     shares.append(
         f"EXISTS (SELECT 1 FROM {bad} b WHERE b.id_county = s.id_county AND b.id_birth = s.id_birth "
@@ -205,20 +214,20 @@ def _near(side: str, key: str, bad: str, extra: str = "") -> str:
     )
     if extra:
         shares.append(extra)
-    return f"""
-        SELECT * FROM (SELECT {key}, {_LINK_COLUMNS} FROM {side} s WHERE {_BAD} OR {" OR ".join(shares)})
-        ANTI JOIN exact_keys USING ({key})
-    """
+    return f"SELECT {keys}, {_LINK_COLUMNS} FROM {side} s WHERE {_BAD} OR {' OR '.join(shares)}"
 
 
 def _leftovers(conn: duckdb.DuckDBPyConnection) -> None:
-    """Temp tables `roll_bad`, `ext_bad` (bad rows not exactly matched) and `roll_near`, `ext_near`
-    (leftovers that may pair with a bad row of the other side; they include the side's bad rows)."""
+    """Temp tables `roll_bad`, `ext_bad` (bad rows) and `roll_near`, `ext_near` (rows that may pair
+    with a bad row of the other side; they include the side's bad rows). Extract rows matched
+    exactly are left out here; roll rows only per kind, in `link`."""
     conn.execute(
-        f"CREATE OR REPLACE TEMP TABLE roll_bad AS SELECT roll_key, {_LINK_COLUMNS} FROM roll_all "
-        f"ANTI JOIN exact_keys USING (roll_key) WHERE {_BAD}"
+        f"CREATE OR REPLACE TEMP TABLE roll_bad AS SELECT roll_key, {_LINK_COLUMNS} FROM roll_all WHERE {_BAD}"
     )
-    conn.execute(f"CREATE OR REPLACE TEMP TABLE ext_near AS {_near('ext_all', 'ext_key', 'roll_bad')}")
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE ext_near AS "
+        f"SELECT * FROM ({_near('ext_all', 'ext_key, kind', 'roll_bad')}) ANTI JOIN exact_keys USING (ext_key)"
+    )
     conn.execute(f"CREATE OR REPLACE TEMP TABLE ext_bad AS SELECT * FROM ext_near WHERE {_BAD}")
     # A scientific-notation ID in the extract also pairs by (county, name) (`_NAME_COUNTY`).
     sci = f"EXISTS (SELECT 1 FROM ext_bad b WHERE b.id_status = '{ids.EXCEL_SCIENTIFIC}' AND b.id_county = s.id_county AND b.name_simp = s.name_simp)"
@@ -260,8 +269,8 @@ def _unambiguous(fuzzy: pl.DataFrame) -> pl.DataFrame:
     fuzzy = fuzzy.sort(["rank", "score"], descending=[False, True]).unique(["roll_key", "ext_key"], keep="first")
     best_ext = fuzzy.filter(pl.col("rank") == pl.col("rank").min().over("ext_key"))
     best_ext = best_ext.filter(pl.col("r_id").n_unique().over("ext_key") == 1)
-    best_roll = best_ext.filter(pl.col("rank") == pl.col("rank").min().over("roll_key"))
-    return best_roll.filter(pl.col("e_id").n_unique().over("roll_key") == 1)
+    best_roll = best_ext.filter(pl.col("rank") == pl.col("rank").min().over("roll_key", "kind"))
+    return best_roll.filter(pl.col("e_id").n_unique().over("roll_key", "kind") == 1)
 
 
 def _strongest_per_pair(links: pl.DataFrame) -> pl.DataFrame:

@@ -1,7 +1,8 @@
 """Write a month's reports into `<out>/<YYYY-MM>/`, all at once or not at all.
 
-Files go to a temporary directory beside the target and replace the old directory by rename, so
-a township never receives half a month, and a failed run leaves last run's reports in place.
+Files go to a staging directory beside the target (`stage_reports`), which replaces the old
+directory by rename (`publish_reports`) once the run's transaction has committed: a township never
+receives half a month, and a failed or killed run leaves last run's reports in place.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _private(path: str, flags: int) -> int:
     return os.open(path, flags, 0o600)
 
 
-def write_reports(
+def stage_reports(
     out: Path,
     month: str,
     warnings: pl.DataFrame,
@@ -53,7 +54,7 @@ def write_reports(
     encoding: str = "utf-8-sig",
     excel: bool = False,
 ) -> Path:
-    target = out / month
+    """Every report file of the month in a staging directory under `out`; returns that directory."""
     out.mkdir(parents=True, exist_ok=True)
     staging = out / f".{month}.tmp-{os.getpid()}"
     if staging.exists():
@@ -87,14 +88,20 @@ def write_reports(
         write_township_workbooks(staging, warnings, summary_table)
     warnings.write_parquet(staging / "warnings.parquet")
     os.chmod(staging / "warnings.parquet", 0o600)
-    _swap_into_place(staging, target)
-    return target
+    return staging
 
 
-def _swap_into_place(staging: Path, target: Path) -> None:
+def publish_reports(staging: Path, month: str) -> Path:
+    """Put staged reports in place of `<out>/<month>/` by rename; returns the month's directory."""
+    target = staging.parent / month
     old = target.parent / f".{target.name}.old-{os.getpid()}"
     if target.exists():
         target.rename(old)
     staging.rename(target)
     if old.exists():
         shutil.rmtree(old)
+    return target
+
+
+def discard_reports(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)

@@ -27,6 +27,7 @@ def _conditions(params: AgeInvalidParams) -> str:
 class AgeInvalidRule:
     code = "AGE_INVALID"
     label = "年龄不符"
+    linked_kinds: tuple[str, ...] = ()
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         params: AgeInvalidParams = ctx.config.rules.age_invalid

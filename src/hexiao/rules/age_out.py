@@ -26,6 +26,7 @@ from hexiao.store import query
 class AgeOutRule:
     code = "AGE_OUT"
     label = "年龄到期"
+    linked_kinds: tuple[str, ...] = ()
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         params: AgeOutParams = ctx.config.rules.age_out

@@ -31,6 +31,7 @@ _HINTS = {
 class BadIdRule:
     code = "BAD_ID"
     label = "身份证号异常"
+    linked_kinds: tuple[str, ...] = ()
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         hints = pl.DataFrame({"id_status": list(_HINTS), "hint": list(_HINTS.values())})

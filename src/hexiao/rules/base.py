@@ -57,6 +57,7 @@ class RuleContext:
 class Rule(Protocol):
     code: str
     label: str
+    linked_kinds: tuple[str, ...]  # the extracts whose links to the roll the rule reads
 
     def run(self, ctx: RuleContext) -> pl.DataFrame: ...
 

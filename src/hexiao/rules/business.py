@@ -26,6 +26,7 @@ SOLE_TRADER_CODE_PREFIX = "92"
 class BusinessRule:
     code = "BUSINESS"
     label = "工商"
+    linked_kinds: tuple[str, ...] = (BUSINESS_KIND,)  # extracts this rule reads links of
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         params: BusinessParams = ctx.config.rules.business
@@ -39,7 +40,7 @@ class BusinessRule:
             f"""
             WITH roles AS (
                 SELECT l.roll_key, l.method, l.score, {match_note_sql()} AS match_note,
-                       e.source_file || ' 第' || e.source_row || '行' AS source,
+                       e.source_file || ' 第' || e.source_row || '行' AS source, e.source_file AS src_file, e.source_row AS src_row,
                        CASE WHEN {enterprise_role} AND NOT {sole_code} THEN 2
                             WHEN {sole_role} OR {sole_code} THEN 1 ELSE 0 END AS weight,
                        coalesce(e.enterprise, '（未填名称）') || '（' || concat_ws('，',
@@ -49,8 +50,8 @@ class BusinessRule:
                 WHERE {active}
             ), per_person AS (
                 SELECT roll_key, max(weight) AS weight, arg_max(method, score) AS method, max(score) AS score,
-                       string_agg(item, '；' ORDER BY item_key) AS items, string_agg(DISTINCT source, '、') AS source,
-                       string_agg(DISTINCT match_note, '；') AS match_note,
+                       string_agg(item, '；' ORDER BY item_key) AS items, string_agg(source, '、' ORDER BY src_file, src_row) AS source,
+                       string_agg(DISTINCT match_note, '；' ORDER BY match_note) AS match_note,
                        string_agg(item_key, ',' ORDER BY item_key) AS item_keys
                 FROM roles WHERE weight > 0 GROUP BY roll_key
             )

@@ -34,6 +34,7 @@ _DECISIVE = ", ".join(f"'{x}'" for x in methods.DECISIVE)
 class DeceasedRule:
     code = "DECEASED"
     label = "死亡"
+    linked_kinds: tuple[str, ...] = (CREMATION_KIND,)  # extracts this rule reads links of
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         params: DeceasedParams = ctx.config.rules.deceased
@@ -54,7 +55,7 @@ class DeceasedRule:
                 WHERE coalesce(e.death_date, e.cremation_date) < ?::DATE + INTERVAL 1 MONTH
                 -- one warning per roll row: its earliest death record, strongest method first
                 QUALIFY row_number() OVER (
-                    PARTITION BY l.roll_key ORDER BY l.method IN ({_DECISIVE}) DESC, l.score DESC, died_by
+                    PARTITION BY l.roll_key ORDER BY l.method IN ({_DECISIVE}) DESC, l.score DESC, died_by, l.ext_key
                 ) = 1
             ),
             {overpayment_ctes("hits")}

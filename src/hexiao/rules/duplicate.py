@@ -33,6 +33,7 @@ def exclusive_sql(params: DuplicateParams) -> str:
 class DuplicateRule:
     code = "DUPLICATE"
     label = "重复享受"
+    linked_kinds: tuple[str, ...] = ()
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         params: DuplicateParams = ctx.config.rules.duplicate

@@ -17,6 +17,7 @@ from hexiao.store import query
 class OmissionRule:
     code = "OMISSION"
     label = "疑似漏保"
+    linked_kinds: tuple[str, ...] = (POVERTY_KIND,)  # extracts this rule reads links of
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         params: OmissionParams = ctx.config.rules.omission

@@ -17,6 +17,7 @@ from hexiao.store import query
 class PropertyRule:
     code = "PROPERTY"
     label = "房产"
+    linked_kinds: tuple[str, ...] = (PROPERTY_KIND,)  # extracts this rule reads links of
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         params: PropertyParams = ctx.config.rules.property
@@ -28,16 +29,16 @@ class PropertyRule:
             WITH holdings AS (
                 SELECT l.roll_key, r.household_id, r.name AS holder, l.method, l.score,
                        {match_note_sql()} AS match_note,
-                       e.source_file || ' 第' || e.source_row || '行' AS source,
+                       e.source_file || ' 第' || e.source_row || '行' AS source, e.source_file AS src_file, e.source_row AS src_row,
                        coalesce(e.certificate, e.location, e.source_file || '#' || e.source_row) AS unit_key,
                        e.location, e.floor_area, e.planned_use, e.certificate, {non_residential} AS non_residential
                 FROM {links} l JOIN {records} e USING (ext_key) JOIN roll_m r USING (roll_key)
             ), units AS (
                 SELECT household_id, unit_key, bool_or(non_residential) AS non_residential,
-                       '坐落 ' || coalesce(any_value(location), '（未填）') || '（'
-                       || concat_ws('，', any_value(planned_use),
-                                    '建筑面积 ' || CAST(round(any_value(floor_area), 2) AS VARCHAR) || '㎡',
-                                    '权证号 ' || any_value(certificate),
+                       '坐落 ' || coalesce(first(location ORDER BY src_file, src_row), '（未填）') || '（'
+                       || concat_ws('，', first(planned_use ORDER BY src_file, src_row),
+                                    '建筑面积 ' || CAST(round(first(floor_area ORDER BY src_file, src_row), 2) AS VARCHAR) || '㎡',
+                                    '权证号 ' || first(certificate ORDER BY src_file, src_row),
                                     '权利人 ' || string_agg(DISTINCT holder, '、' ORDER BY holder)) || '）' AS item
                 FROM holdings GROUP BY household_id, unit_key
             ), households AS (
@@ -51,8 +52,8 @@ class PropertyRule:
                     OR (count(*) FILTER (WHERE non_residential) > 0 AND NOT {str(params.non_residential_allowed).upper()})
             ), holders AS (
                 SELECT roll_key, any_value(household_id) AS household_id, arg_max(method, score) AS method,
-                       max(score) AS score, string_agg(DISTINCT source, '、') AS source,
-                       string_agg(DISTINCT match_note, '；') AS match_note
+                       max(score) AS score, string_agg(source, '、' ORDER BY src_file, src_row) AS source,
+                       string_agg(DISTINCT match_note, '；' ORDER BY match_note) AS match_note
                 FROM holdings GROUP BY roll_key
             )
             SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_MEDIUM}' AS risk, {ROLL_COLUMNS_SQL},

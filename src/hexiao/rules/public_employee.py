@@ -14,6 +14,7 @@ from hexiao.store import query
 class PublicEmployeeRule:
     code = "PUBLIC_EMPLOYEE"
     label = "财政供养"
+    linked_kinds: tuple[str, ...] = (EMPLOYEE_KIND,)  # extracts this rule reads links of
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         records, links = extract_table(ctx, EMPLOYEE_KIND), linked(ctx, EMPLOYEE_KIND)
@@ -22,11 +23,12 @@ class PublicEmployeeRule:
             f"""
             WITH listed AS (
                 SELECT l.roll_key, arg_max(l.method, l.score) AS method, max(l.score) AS score,
-                       string_agg(DISTINCT e.source_file || ' 第' || e.source_row || '行', '、') AS source,
-                       string_agg(DISTINCT coalesce(e.employer, '（未填单位）')
-                                  || coalesce('（' || e.staff_category || '）', ''), '；') AS items,
-                       string_agg(DISTINCT {match_note_sql()}, '；') AS match_note,
-                       string_agg(DISTINCT coalesce(e.employer, ''), ',') AS employers
+                       string_agg(e.source_file || ' 第' || e.source_row || '行', '、' ORDER BY e.source_file, e.source_row) AS source,
+                       string_agg(DISTINCT coalesce(e.employer, '（未填单位）') || coalesce('（' || e.staff_category || '）', ''), '；'
+                                  ORDER BY coalesce(e.employer, '（未填单位）') || coalesce('（' || e.staff_category || '）', ''))
+                           AS items,
+                       string_agg(DISTINCT {match_note_sql()}, '；' ORDER BY {match_note_sql()}) AS match_note,
+                       string_agg(DISTINCT coalesce(e.employer, ''), ',' ORDER BY coalesce(e.employer, '')) AS employers
                 FROM {links} l JOIN {records} e USING (ext_key)
                 GROUP BY l.roll_key
             )

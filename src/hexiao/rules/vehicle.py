@@ -15,6 +15,7 @@ from hexiao.store import query
 class VehicleRule:
     code = "VEHICLE"
     label = "车辆"
+    linked_kinds: tuple[str, ...] = (VEHICLE_KIND,)  # extracts this rule reads links of
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         params: VehicleParams = ctx.config.rules.vehicle
@@ -27,7 +28,7 @@ class VehicleRule:
             f"""
             WITH owned AS (
                 SELECT l.roll_key, l.method, l.score, {match_note_sql()} AS match_note,
-                       e.source_file || ' 第' || e.source_row || '行' AS source, coalesce(e.plate, '（无号牌）') AS plate,
+                       e.source_file || ' 第' || e.source_row || '行' AS source, e.source_file AS src_file, e.source_row AS src_row, coalesce(e.plate, '（无号牌）') AS plate,
                        '号牌 ' || coalesce(e.plate, '（无号牌）') || '（' || concat_ws('，', e.vehicle_type, e.use_nature,
                            e.vehicle_status, '初次登记 ' || strftime(e.registered_on, '%Y-%m-%d')) || '）'
                            || CASE WHEN {livelihood} THEN '，可能为谋生工具' ELSE '' END AS item
@@ -35,8 +36,8 @@ class VehicleRule:
                 WHERE NOT {inactive} AND NOT {exempt}
             ), per_person AS (
                 SELECT roll_key, arg_max(method, score) AS method, max(score) AS score,
-                       string_agg(item, '；' ORDER BY plate) AS items, string_agg(DISTINCT source, '、') AS source,
-                       string_agg(DISTINCT match_note, '；') AS match_note, count(*) AS vehicles,
+                       string_agg(item, '；' ORDER BY plate) AS items, string_agg(source, '、' ORDER BY src_file, src_row) AS source,
+                       string_agg(DISTINCT match_note, '；' ORDER BY match_note) AS match_note, count(*) AS vehicles,
                        string_agg(plate, ',' ORDER BY plate) AS plates
                 FROM owned GROUP BY roll_key
             )
