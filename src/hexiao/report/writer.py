@@ -63,12 +63,12 @@ def stage_reports(
     report = to_report(warnings)
     write_csv(report, staging / "预警名单.csv", encoding)
     # Every township on the roll gets its file, empty or not: a missing file reads as a failure.
-    for township in sorted(set(townships) | set(report["乡镇（街道）"].drop_nulls().to_list())):
-        group = report.filter(pl.col("乡镇（街道）") == township)
+    by_township = {key[0]: group for key, group in report.group_by("乡镇（街道）")}
+    for township in sorted(set(townships) | {t for t in by_township if t is not None}):
+        group = by_township.get(township, report.clear())
         write_csv(group, staging / f"预警名单_{safe_file_part(township)}.csv", encoding)
-    unassigned = report.filter(pl.col("乡镇（街道）").is_null())
-    if unassigned.height:
-        write_csv(unassigned, staging / f"预警名单_{safe_file_part(None)}.csv", encoding)
+    if None in by_township:
+        write_csv(by_township[None], staging / f"预警名单_{safe_file_part(None)}.csv", encoding)
     write_csv(report.filter(pl.col("建议措施").is_in(EXIT_ACTIONS)), staging / "退出建议.csv", encoding)
     omissions = report.filter(pl.col("预警代码") == OMISSION_CODE)
     write_csv(omissions, staging / "疑似漏保.csv", encoding)
