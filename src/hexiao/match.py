@@ -20,7 +20,6 @@ from hexiao.inbox import plan_inbox
 from hexiao.ingest.values import month_start
 from hexiao.load import InputSummary, begin_batch, end_batch, load_planned
 from hexiao.log import get_logger
-from hexiao.normalize.names import load_pinyin_in_background
 from hexiao.report.summary import build_summary, township_table
 from hexiao.report.writer import discard_reports, publish_reports, stage_reports
 from hexiao.rules import REGISTRY
@@ -146,7 +145,6 @@ def match(
     if not MONTH_PATTERN.fullmatch(month):
         raise ConfigError(f"月份应为 YYYY-MM，收到 {month!r}")
     started = time.perf_counter()
-    load_pinyin_in_background()
     default_inbox = DEFAULT_INBOX / month
     inbox_dir = inbox if inbox is not None else (default_inbox if default_inbox.is_dir() else None)
     planned = plan_inbox(inbox_dir) if inbox_dir is not None else []

@@ -60,7 +60,7 @@ def deceased_alone(work: Path, month: str) -> dict[str, object]:
         conn.execute("BEGIN TRANSACTION")
         prepare_month(conn, month)
         ctx = RuleContext(conn=conn, month=month, month_start=month_start(month), config=Config())
-        compare_names("张三", "张山", "张三", "张山")  # pypinyin's dictionaries, loaded once per process
+        compare_names("张三", "张山", "张三", "张山")  # the pinyin table, loaded once per process
         started = time.perf_counter()
         warnings = DeceasedRule().run(ctx)
         seconds = time.perf_counter() - started
