@@ -17,6 +17,7 @@ from hexiao.io.fields import FIELDS, KIND_LABELS
 from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
 from hexiao.io.headers import find_header, missing_required, select_fields
 from hexiao.log import get_logger
+from hexiao.prefetch import prefetched
 from hexiao.store import PERSON_TABLES, compact_persons, connect, fetch_one, insert_frame, transaction, workspace_lock
 from hexiao.timing import timed
 
@@ -67,7 +68,7 @@ def read_input(
 ) -> ReadInput:
     """Read one whole file into normalised rows and rejected rows; raise InputError for a bad file.
 
-    For small inputs (township replies) and tests; the monthly load streams with `_load_file`.
+    For small inputs (township replies) and tests; the monthly load streams (`load_planned`).
     """
     opened = _open_input(path, kind, program, extra_headers, sha256_of(path))
     loaded, rejected = [], []
@@ -250,29 +251,28 @@ def _record_input(
     )
 
 
-def _load_file(
-    conn: duckdb.DuckDBPyConnection,
-    batch_id: int,
-    month: str,
-    item: PlannedFile,
-    sha256: str,
-    extra_headers: dict[str, str] | None,
-    *,
-    store: bool,
-) -> InputSummary:
-    """Read, prepare and (when `store`) append one file a slice at a time. The caller holds the
-    transaction, so a file found bad after some slices were stored leaves nothing behind."""
-    opened = _open_input(item.path, item.kind, item.program, extra_headers, sha256)
-    input_id = _new_input_id(conn) if store else 0
-    first_reason = ""
-    for chunk in _prepared_chunks(opened, item.kind, item.program):
-        if store:
-            _store_rows(conn, input_id, item.kind, month, chunk)
-        first_reason = first_reason or _first_reason([chunk.rejected])
-    _check_counts(opened.summary, first_reason)
-    if store:
-        _record_input(conn, input_id, batch_id, item.kind, month, opened.summary, item.program)
-    return opened.summary
+@dataclass
+class _FileEvent:
+    """What reading file `index` produced: a prepared slice, the file read to its end, or the
+    error that stopped it."""
+
+    index: int
+    chunk: ReadInput | None = None
+    done: InputSummary | None = None
+    error: InputError | None = None
+
+
+def _read_files(files: list[tuple[PlannedFile, str]], headers: dict[str, dict[str, str]]) -> Iterator[_FileEvent]:
+    """Read and prepare the files in order, a slice at a time (runs on the prefetch thread)."""
+    for index, (item, sha) in enumerate(files):
+        try:
+            opened = _open_input(item.path, item.kind, item.program, headers.get(item.kind), sha)
+            for chunk in _prepared_chunks(opened, item.kind, item.program):
+                yield _FileEvent(index, chunk=chunk)
+        except InputError as exc:
+            yield _FileEvent(index, error=exc)
+            continue
+        yield _FileEvent(index, done=opened.summary)
 
 
 def _new_files(
@@ -335,28 +335,46 @@ def load_planned(
     replace: bool = False,
     headers: dict[str, dict[str, str]] | None = None,
 ) -> list[InputSummary]:
-    """Read and store the files one at a time, a slice at a time, so memory holds one file's
-    text and one slice of rows, not every file.
+    """Read and store the files one at a time, a slice at a time, so memory holds a file's text
+    and a few slices of rows, not every file. The next slice is read and prepared on a second
+    thread while this one is stored.
 
     The caller holds the transaction: every bad file is reported together at the end, and the
     raised error rolls back whatever was stored before it — nothing is loaded unless all is.
     """
     errors: list[InputError] = []
     summaries: list[InputSummary] = []
-    for item, sha in _new_files(conn, planned, summaries, replace=replace, month=month):
-        try:
+    files = list(_new_files(conn, planned, summaries, replace=replace, month=month))
+    input_ids: dict[int, int] = {}
+    first_reasons: dict[int, str] = {}
+    for event in prefetched(_read_files(files, headers or {})):
+        item = files[event.index][0]
+        if event.error is not None:
+            errors.append(event.error)
+        elif event.chunk is not None:
             # Once the run is known to fail, later files are still checked so every bad file is
             # reported together, but no longer stored.
-            summary = _load_file(conn, batch_id, month, item, sha, (headers or {}).get(item.kind), store=not errors)
-        except InputError as exc:
-            errors.append(exc)
-            continue
-        summaries.append(summary)
-        log.info(
-            "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",
-            KIND_LABELS[summary.kind], Path(summary.file).name, summary.rows_read, summary.rows_loaded,
-            summary.rows_rejected,
-        )  # fmt: skip
+            if not errors:
+                if event.index not in input_ids:
+                    input_ids[event.index] = _new_input_id(conn)
+                _store_rows(conn, input_ids[event.index], item.kind, month, event.chunk)
+            if not first_reasons.get(event.index):
+                first_reasons[event.index] = _first_reason([event.chunk.rejected])
+        elif event.done is not None:
+            summary = event.done
+            try:
+                _check_counts(summary, first_reasons.get(event.index, ""))
+            except InputError as exc:
+                errors.append(exc)
+                continue
+            if event.index in input_ids:
+                _record_input(conn, input_ids[event.index], batch_id, item.kind, month, summary, item.program)
+            summaries.append(summary)
+            log.info(
+                "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",
+                KIND_LABELS[summary.kind], Path(summary.file).name, summary.rows_read, summary.rows_loaded,
+                summary.rows_rejected,
+            )  # fmt: skip
     _raise_collected(errors)
     return summaries
 
