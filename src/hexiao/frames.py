@@ -19,4 +19,7 @@ def with_parsed(frame: pl.DataFrame, column: str, parse: Callable[[pl.Expr], pl.
     distinct dates): parsing the distinct values is several times faster than parsing every row.
     """
     distinct = frame.select(pl.col(column).unique()).with_columns(parse(pl.col(column)).alias(target))
-    return frame.join(distinct, on=column, how="left", nulls_equal=True, maintain_order="left")
+    parsed = pl.col(column).replace_strict(
+        distinct[column], distinct[target], default=None, return_dtype=distinct[target].dtype
+    )
+    return frame.with_columns(parsed.alias(target))

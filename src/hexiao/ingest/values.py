@@ -10,8 +10,8 @@ _EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (it counts the non-existent 1
 
 
 def blank_to_null(expr: pl.Expr) -> pl.Expr:
-    stripped = expr.str.strip_chars()
-    return pl.when(stripped == "").then(None).otherwise(stripped)
+    """Trimmed text; empty becomes null."""
+    return expr.str.strip_chars().replace("", None)
 
 
 def parse_date(expr: pl.Expr) -> pl.Expr:
