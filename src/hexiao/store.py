@@ -128,8 +128,19 @@ _ID_NORM_SQL = "coalesce(id_norm, lpad(CAST(id_key // 11 AS VARCHAR), 17, '0') |
 
 def person_rows(table: str, where: str = "TRUE") -> str:
     """SQL selecting a person table's rows whole again (see `compact_persons`); `raw_id_sql` then
-    gives the ID as written."""
-    return f"SELECT * REPLACE ({_ID_NORM_SQL} AS id_norm, coalesce(name_simp, name) AS name_simp) FROM {table} WHERE {where}"
+    gives the ID as written. Also `id_text`, the normalised ID as stored (null where `id_key`
+    holds it): a query that only tells persons apart (`PERSONS_SQL`) need not spell every ID."""
+    return (
+        f"SELECT * REPLACE ({_ID_NORM_SQL} AS id_norm, coalesce(name_simp, name) AS name_simp), id_norm AS id_text "
+        f"FROM {table} WHERE {where}"
+    )
+
+
+# The number of distinct persons among rows of `person_rows`: by ID, or by name where there is none.
+PERSONS_SQL = (
+    "count(DISTINCT id_key) + count(DISTINCT id_text) FILTER (WHERE id_key IS NULL)"
+    " + count(DISTINCT name_simp) FILTER (WHERE id_key IS NULL AND id_text IS NULL)"
+)
 
 
 def raw_id_sql(alias: str) -> str:

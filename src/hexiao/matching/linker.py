@@ -25,7 +25,7 @@ from hexiao.frames import conform
 from hexiao.matching import methods as m
 from hexiao.normalize import ids
 from hexiao.normalize.names import TIER_IDENTICAL, TIER_NORMALISED, TIER_SCORES, compare_names
-from hexiao.store import query, temp_table
+from hexiao.store import PERSONS_SQL, query, temp_table
 
 SHAPED_STATUSES = (ids.VALID, ids.BAD_CHECK, ids.BAD_DATE, ids.BAD_REGION, ids.EXCEL_NUMERIC)
 _SHAPED = ", ".join(f"'{s}'" for s in SHAPED_STATUSES)
@@ -118,11 +118,11 @@ _NAME_COUNTY = f"""
         WHERE e.id_status = '{ids.EXCEL_SCIENTIFIC}'
     ), wanted AS (SELECT DISTINCT kind, id_county, name_simp FROM pairs),
     roll_names AS (
-        SELECT id_county, name_simp, count(DISTINCT coalesce(id_norm, name_simp)) AS n
+        SELECT id_county, name_simp, {PERSONS_SQL} AS n
         FROM roll_all SEMI JOIN (SELECT DISTINCT id_county, name_simp FROM wanted) USING (id_county, name_simp)
         GROUP BY ALL
     ), ext_names AS (
-        SELECT kind, id_county, name_simp, count(DISTINCT coalesce(id_norm, name_simp)) AS n
+        SELECT kind, id_county, name_simp, {PERSONS_SQL} AS n
         FROM ext_all SEMI JOIN wanted USING (kind, id_county, name_simp) GROUP BY ALL
     )
     SELECT p.roll_key, p.ext_key, '{m.NAME_COUNTY}' AS method,

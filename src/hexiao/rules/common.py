@@ -47,7 +47,7 @@ def linked(ctx: RuleContext, kind: str) -> str:
 
 
 # What the linker reads of an extract row.
-_LINKED_COLUMNS = "ext_key, name, name_simp, id_norm, id_key, id_status, id_birth, id_county, id_from15"
+_LINKED_COLUMNS = "ext_key, name, name_simp, id_norm, id_text, id_key, id_status, id_birth, id_county, id_from15"
 
 
 def link_extracts(ctx: RuleContext, kinds: Iterable[str]) -> None:
@@ -83,8 +83,10 @@ def overpayment_ctes(hits: str) -> str:
         FROM {hits} WHERE effective < ?::DATE
     ),
     snapshots AS (SELECT DISTINCT month FROM roll),
-    paid_in_snapshots AS (
-        SELECT month, id_norm, program, sum(monthly_amount) AS amount FROM ({person_rows("roll")}) GROUP BY ALL
+    paid_in_snapshots AS (  -- of the hit persons only: a province's snapshots hold millions of rows
+        SELECT month, id_norm, program, sum(monthly_amount) AS amount FROM ({person_rows("roll")})
+        WHERE id_key IN (SELECT id_key FROM {hits}) OR id_text IN (SELECT id_norm FROM {hits})
+        GROUP BY ALL
     ),
     paid AS (
         SELECT mo.roll_key,
