@@ -87,7 +87,7 @@ def test_pinyin_table_reads_like_pypinyin_for_every_character() -> None:
 
     table = _reading_table()
     assert table is not None and len(table) > 40_000
-    characters = [chr(code) for code in table] + ["a", "〇", "·", "\U0002a6e0", "\U0002ebe0"]
+    characters = [chr(int(code)) for code in table] + ["a", "〇", "·", "\U0002a6e0", "\U0002ebe0"]
     differing = [
         c
         for c in characters

@@ -88,30 +88,31 @@ def normalize_name(raw: str | None) -> str | None:
     return value or None
 
 
+@cache
 def _readings(char: str) -> frozenset[str]:
     """Every toneless reading of one character, as pypinyin's `pinyin(char, Style.NORMAL,
     heteronym=True)` gives them (ü as v, ê kept); a character without one reads as itself."""
     table = _reading_table()
     if table is None:
         return _pypinyin_readings(char)
-    return table.get(ord(char)) or frozenset(char)
+    readings = table.get(str(ord(char)))
+    return frozenset(map(_toneless, readings.split(","))) if readings else frozenset(char)
 
 
 @cache
-def _reading_table() -> dict[int, frozenset[str]] | None:
-    """pypinyin's table of single characters, read from its data file: 0.07 s, where importing
-    pypinyin loads its phrase dictionary too and takes 0.3 s of every run that compares a name by
-    sound. A test checks the result against pypinyin itself for every character. None when the
-    installed pypinyin keeps its data elsewhere."""
+def _reading_table() -> dict[str, str] | None:
+    """pypinyin's table of single characters (code point → toned readings), read from its data
+    file: 0.03 s, where importing pypinyin loads its phrase dictionary too and takes 0.3 s of every
+    run that compares a name by sound. A test checks `_readings` against pypinyin itself for every
+    character. None when the installed pypinyin keeps its data elsewhere."""
     spec = importlib.util.find_spec("pypinyin")
     if spec is None or spec.origin is None:
         return None
     path = Path(spec.origin).parent / "pinyin_dict.json"
     if not path.is_file():
         return None
-    raw: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    toneless = {reading: _toneless(reading) for value in raw.values() for reading in value.split(",")}
-    return {int(code): frozenset(toneless[r] for r in value.split(",")) for code, value in raw.items()}
+    table: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return table
 
 
 def _toneless(reading: str) -> str:
