@@ -30,10 +30,12 @@ def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.Data
     warned = warnings.with_columns(pl.coalesce("id_number", "name").alias("_person"))
     # OMISSION rows are people on no roll: counted apart, not among the roll's warned persons.
     on_roll = warned.filter(pl.col("code") != "OMISSION")
-    by_code = {code: warned.filter(pl.col("code") == code)["_person"].n_unique() for code in LABELS}
+    persons = pl.col("_person").n_unique().alias("persons")
+    counted = dict(warned.group_by("code").agg(persons).iter_rows())
+    by_code = {code: int(counted.get(code, 0)) for code in LABELS}
     by_township: dict[str, dict[str, int]] = {}
-    for (township, code), group in warned.group_by("township", "code", maintain_order=True):
-        by_township.setdefault(str(township), {})[str(code)] = group["_person"].n_unique()
+    for township, code, count in warned.group_by("township", "code", maintain_order=True).agg(persons).iter_rows():
+        by_township.setdefault(str(township), {})[str(code)] = int(count)
     return {
         "month": month,
         "roll_rows_read": int(roll_inputs["rows_read"].sum()),
