@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import polars as pl
+import pytest
 from typer.testing import CliRunner
 
+import hexiao.match as match_module
 from conftest import ROLL_HEADER, write_text
 from hexiao.cli.app import app
+from hexiao.errors import StateError
 from hexiao.feedback import feedback
 from hexiao.load import load
 from hexiao.match import match
@@ -102,3 +106,32 @@ def test_feedback_from_a_workbook(workspace: Path) -> None:
     recorded = feedback([path], db=db)
     assert recorded.by_result == {"不属实": 1}
     assert len(recorded.problems) == 1 and "核查结果“待定”无效" in recorded.problems[0]
+
+
+def test_reports_that_cannot_be_put_in_place_after_the_commit(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commit stored the month; if the staged reports then cannot replace the old ones, the run
+    says so (exit 1, how to write them again) instead of pretending nothing was stored."""
+    db, out = workspace / "hexiao.duckdb", workspace / "out"
+    load(
+        "roll",
+        [write_text(workspace / "11月花名册.csv", "\n".join([ROLL_HEADER, *ROLL]) + "\n")],
+        month="2026-11",
+        db=db,
+    )
+    match(month="2026-11", db=db, out=out)
+    before = (out / "2026-11" / "预警名单.csv").read_bytes()
+    load("vehicle", [write_text(workspace / "车辆.csv", "\n".join(VEHICLES) + "\n")], month="2026-11", db=db)
+
+    def refuse(staging: Path, month: str) -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(match_module, "publish_reports", refuse)
+    with pytest.raises(StateError, match="hexiao report --month 2026-11"):
+        match(month="2026-11", db=db, out=out)
+    assert (out / "2026-11" / "预警名单.csv").read_bytes() == before
+    assert [p.name for p in out.iterdir()] == ["2026-11"]  # the staging directory is gone
+    with duckdb.connect(str(db), read_only=True) as conn:
+        codes = {row[0] for row in conn.execute("SELECT code FROM warnings WHERE month = '2026-11'").fetchall()}
+        outcome = conn.execute("SELECT outcome, detail FROM batches ORDER BY batch_id DESC LIMIT 1").fetchone()
+    assert "VEHICLE" in codes
+    assert outcome == ("完成", "报告未能放入输出目录")

@@ -159,13 +159,21 @@ def match(
                     result, staging = _match_in_batch(
                         conn, batch_id, month, out, config, ReportFormat(encoding, excel), started
                     )
-                publish_reports(staging, month)
-                result.loaded = loaded
             except BaseException as exc:
-                if staging is not None and staging.exists():
+                if staging is not None:
                     discard_reports(staging)
                 end_batch(conn, batch_id, "失败", type(exc).__name__)
                 raise
+            result.loaded = loaded
+            try:
+                publish_reports(staging, month)
+            except OSError as exc:  # committed: the warnings are stored, the files are not in place
+                discard_reports(staging)
+                end_batch(conn, batch_id, "完成", "报告未能放入输出目录")
+                raise StateError(
+                    f"比对结果已保存，但报告无法放入 {out / month}（{exc.strerror}）；"
+                    f"处理后运行 hexiao report --month {month} 重新写出报告"
+                ) from None
             end_batch(conn, batch_id, "完成", f"{result.warnings.height} 条预警")
         finally:
             conn.close()
