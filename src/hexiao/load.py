@@ -12,7 +12,7 @@ import polars as pl
 
 from hexiao import __version__
 from hexiao.errors import HexiaoError, InputError
-from hexiao.ingest.prepare import PREPARERS, REASON
+from hexiao.ingest.prepare import REASON, prepare
 from hexiao.io.fields import FIELDS, KIND_LABELS
 from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
 from hexiao.io.headers import find_header, missing_required, select_fields
@@ -141,7 +141,7 @@ def _prepared_chunks(opened: _OpenedInput, kind: str, program: str | None) -> It
     for sheet_name, fields in opened.sheets:
         for offset in range(0, fields.height, PREPARE_CHUNK_ROWS):
             with timed("normalise"):
-                prepared = PREPARERS[kind](fields.slice(offset, PREPARE_CHUNK_ROWS), program)
+                prepared = prepare(kind, fields.slice(offset, PREPARE_CHUNK_ROWS), program)
                 rejected = prepared.rejected.select(
                     pl.col(ROW_COLUMN).alias("source_row"),
                     pl.lit(sheet_name).alias("sheet"),
