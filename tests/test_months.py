@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import hexiao.match as match_module
+import hexiao.report.writer as writer_module
 from conftest import ROLL_HEADER, write_text
 from hexiao.cli.app import app
 from hexiao.errors import StateError
@@ -135,3 +136,28 @@ def test_reports_that_cannot_be_put_in_place_after_the_commit(workspace: Path, m
         outcome = conn.execute("SELECT outcome, detail FROM batches ORDER BY batch_id DESC LIMIT 1").fetchone()
     assert "VEHICLE" in codes
     assert outcome == ("完成", "报告未能放入输出目录")
+
+
+def test_reports_that_cannot_be_written_leave_everything_as_it_was(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk that fills while the reports are written: the run rolls back, last run's reports stay,
+    and no half-written directory is left behind."""
+    db, out = workspace / "hexiao.duckdb", workspace / "out"
+    roll = write_text(workspace / "11月花名册.csv", "\n".join([ROLL_HEADER, *ROLL]) + "\n")
+    load("roll", [roll], month="2026-11", db=db)
+    first = match(month="2026-11", db=db, out=out).warnings
+    before = (out / "2026-11" / "预警名单.csv").read_bytes()
+    load("vehicle", [write_text(workspace / "车辆.csv", "\n".join(VEHICLES) + "\n")], month="2026-11", db=db)
+
+    def disk_full(files: list[tuple[pl.DataFrame, Path]], encoding: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer_module, "write_csvs", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        match(month="2026-11", db=db, out=out)
+    assert (out / "2026-11" / "预警名单.csv").read_bytes() == before
+    assert [p.name for p in out.iterdir()] == ["2026-11"]
+    with duckdb.connect(str(db), read_only=True) as conn:
+        stored = conn.execute("SELECT warning_id FROM warnings WHERE month = '2026-11' ORDER BY 1").fetchall()
+    assert [row[0] for row in stored] == sorted(first["warning_id"].to_list())

@@ -119,7 +119,11 @@ def report(*, month: str, db: Path, out: Path, formats: ReportFormat) -> Path:
             prepare_month(conn, month)
             warnings = query(conn, f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ?", [month])
             staging = stage_month(conn, out, month, warnings, json.loads(rows[0][0]), formats)
-            return publish_reports(staging, month)
+            try:
+                return publish_reports(staging, month)
+            except BaseException:
+                discard_reports(staging)
+                raise
         finally:
             conn.close()
 

@@ -72,6 +72,24 @@ def stage_reports(
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(mode=0o700)
+    try:
+        _write_all(staging, warnings, rejected, summary, summary_table, townships, encoding, excel)
+    except BaseException:
+        discard_reports(staging)  # a half-written month is never left behind
+        raise
+    return staging
+
+
+def _write_all(
+    staging: Path,
+    warnings: pl.DataFrame,
+    rejected: pl.DataFrame,
+    summary: dict[str, Any],
+    summary_table: pl.DataFrame,
+    townships: list[str],
+    encoding: str,
+    excel: bool,
+) -> None:
     report = to_report(warnings)
     files = [(report, staging / "预警名单.csv")]
     # Every township on the roll gets its file, empty or not: a missing file reads as a failure.
@@ -96,7 +114,6 @@ def stage_reports(
         write_township_workbooks(staging, warnings, summary_table)
     warnings.write_parquet(staging / "warnings.parquet")
     os.chmod(staging / "warnings.parquet", 0o600)
-    return staging
 
 
 def publish_reports(staging: Path, month: str) -> Path:
@@ -105,7 +122,12 @@ def publish_reports(staging: Path, month: str) -> Path:
     old = target.parent / f".{target.name}.old-{os.getpid()}"
     if target.exists():
         target.rename(old)
-    staging.rename(target)
+    try:
+        staging.rename(target)
+    except BaseException:
+        if old.exists():
+            old.rename(target)  # last month's reports stay where they were
+        raise
     if old.exists():
         shutil.rmtree(old)
     return target
