@@ -262,9 +262,12 @@ class _FileEvent:
     error: InputError | None = None
 
 
-def _read_files(files: list[tuple[PlannedFile, str]], headers: dict[str, dict[str, str]]) -> Iterator[_FileEvent]:
-    """Read and prepare the files in order, a slice at a time (runs on the prefetch thread)."""
-    for index, (item, sha) in enumerate(files):
+def _read_files(
+    files: list[tuple[PlannedFile, str]], order: list[int], headers: dict[str, dict[str, str]]
+) -> Iterator[_FileEvent]:
+    """Read and prepare the files in `order`, a slice at a time (runs on the prefetch thread)."""
+    for index in order:
+        item, sha = files[index]
         try:
             opened = _open_input(item.path, item.kind, item.program, headers.get(item.kind), sha)
             for chunk in _prepared_chunks(opened, item.kind, item.program):
@@ -342,22 +345,26 @@ def load_planned(
     The caller holds the transaction: every bad file is reported together at the end, and the
     raised error rolls back whatever was stored before it — nothing is loaded unless all is.
     """
-    errors: list[InputError] = []
     summaries: list[InputSummary] = []
     files = list(_new_files(conn, planned, summaries, replace=replace, month=month))
-    input_ids: dict[int, int] = {}
+    # IDs in the order given, so row keys do not depend on file sizes; the largest file is read
+    # first, so that storing it overlaps preparing the others instead of ending the load.
+    input_ids = [_new_input_id(conn) for _ in files]
+    order = sorted(range(len(files)), key=lambda i: -_size(files[i][0].path))
+    errors: dict[int, InputError] = {}
+    done: dict[int, InputSummary] = {}
+    stored: set[int] = set()
     first_reasons: dict[int, str] = {}
-    for event in prefetched(_read_files(files, headers or {})):
+    for event in prefetched(_read_files(files, order, headers or {})):
         item = files[event.index][0]
         if event.error is not None:
-            errors.append(event.error)
+            errors[event.index] = event.error
         elif event.chunk is not None:
             # Once the run is known to fail, later files are still checked so every bad file is
             # reported together, but no longer stored.
             if not errors:
-                if event.index not in input_ids:
-                    input_ids[event.index] = _new_input_id(conn)
                 _store_rows(conn, input_ids[event.index], item.kind, month, event.chunk)
+                stored.add(event.index)
             if not first_reasons.get(event.index):
                 first_reasons[event.index] = _first_reason([event.chunk.rejected])
         elif event.done is not None:
@@ -365,18 +372,22 @@ def load_planned(
             try:
                 _check_counts(summary, first_reasons.get(event.index, ""))
             except InputError as exc:
-                errors.append(exc)
+                errors[event.index] = exc
                 continue
-            if event.index in input_ids:
+            if event.index in stored:
                 _record_input(conn, input_ids[event.index], batch_id, item.kind, month, summary, item.program)
-            summaries.append(summary)
+            done[event.index] = summary
             log.info(
                 "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",
                 KIND_LABELS[summary.kind], Path(summary.file).name, summary.rows_read, summary.rows_loaded,
                 summary.rows_rejected,
             )  # fmt: skip
-    _raise_collected(errors)
-    return summaries
+    _raise_collected([errors[i] for i in sorted(errors)])
+    return summaries + [done[i] for i in sorted(done)]
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.is_file() else 0  # a missing file is reported when read
 
 
 def load(
