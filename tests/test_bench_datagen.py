@@ -159,3 +159,19 @@ def test_command_line(tmp_path: Path) -> None:
     assert truth["death_date"].max() <= "2026-03-31"  # type: ignore[operator]
     with pytest.raises(SystemExit):
         main(["--out", str(tmp_path), "--month", "2026-13"])
+
+
+def test_the_floor_reads_every_file_of_a_messy_inbox(tmp_path: Path) -> None:
+    """The floor must do the least work of every file: workbooks, UTF-16 and GB18030 files, title
+    rows and spaced headers included (the sample data has all of them), not only tidy CSV."""
+    from hexiao.bench.floor import run
+    from hexiao.inbox import plan_inbox
+    from hexiao.sample.generator import generate
+
+    generate(tmp_path, households=150, month="2026-11")
+    kinds = {item.kind for item in plan_inbox(tmp_path)}
+    result = run(tmp_path)
+    joined = result["joined"]
+    assert isinstance(joined, dict)
+    assert set(joined) == kinds - {"roll"}
+    assert all(count > 0 for count in joined.values())

@@ -8,6 +8,9 @@ This is the least any tool must do with these files; hexiao's total is reported 
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import json
 import sys
 import tempfile
@@ -15,26 +18,63 @@ import time
 from pathlib import Path
 
 import duckdb
+import python_calamine
 
-from hexiao.inbox import kind_from_name
+from hexiao.inbox import plan_inbox
+from hexiao.io.fields import FEEDBACK_KIND, FIELDS
 from hexiao.timing import peak_rss_mb
 
-ID_HEADERS = ("身份证号", "身份证号码", "逝者身份证号", "权利人证件号码")
+# The ID column's header in any of the contract's spellings (spaces inside are ignored).
+ID_HEADERS = frozenset(
+    f.header for kind, fields in FIELDS.items() if kind != FEEDBACK_KIND for f in fields if f.name == "id_number"
+) | frozenset(
+    s
+    for kind, fields in FIELDS.items()
+    if kind != FEEDBACK_KIND
+    for f in fields
+    if f.name == "id_number"
+    for s in f.synonyms
+)
+HEAD_LINES = 30
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8) :].decode("utf-8")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")
+
+
+def _is_id_header(cell: str) -> bool:
+    return "".join(cell.split()) in ID_HEADERS
 
 
 def _utf8_copy(path: Path, scratch: Path) -> tuple[Path, int]:
-    """DuckDB reads UTF-8 only (its GB18030 support is an extension it would download):
-    transcode GB18030 files once, and skip title rows above the header."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030")
-    lines = text.split("\n", 5)
-    skip = next(i for i, line in enumerate(lines) if any(h in line for h in ID_HEADERS))
-    target = scratch / path.name
+    """DuckDB reads UTF-8 CSV only (its GB18030 and Excel readers are extensions it would
+    download): transcode a GB18030 or UTF-16 file once, write the first sheet of a workbook out as
+    CSV with calamine, and skip title rows above the header."""
+    text = _workbook_as_csv(path) if path.suffix.lower() in (".xlsx", ".xls") else _decode(path.read_bytes())
+    lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]
+    skip = next(
+        (i for i, line in enumerate(lines) if any(_is_id_header(cell) for cell in line.split(","))),
+        0,
+    )
+    target = scratch / f"{path.name}.csv"
     target.write_text(text, encoding="utf-8")
     return target, skip
+
+
+def _workbook_as_csv(path: Path) -> str:
+    """The first sheet, every cell as text."""
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
 
 
 def run(data: Path) -> dict[str, object]:
@@ -42,23 +82,20 @@ def run(data: Path) -> dict[str, object]:
     conn = duckdb.connect()
     with tempfile.TemporaryDirectory() as scratch:
         tables: dict[str, list[str]] = {}
-        for index, path in enumerate(sorted(p for p in data.iterdir() if p.suffix == ".csv")):
-            kind = kind_from_name(path)
-            if kind is None:
-                continue
-            source, skip = _utf8_copy(path, Path(scratch))
-            table = f"{kind}_{index}"
+        for index, item in enumerate(plan_inbox(data)):
+            source, skip = _utf8_copy(item.path, Path(scratch))
+            table = f"{item.kind}_{index}"
             conn.execute(
                 f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, all_varchar = true, header = true, skip = {skip},"
                 " null_padding = true, ignore_errors = true)",
                 [str(source)],
             )
-            tables.setdefault(kind, []).append(table)
+            tables.setdefault(item.kind, []).append(table)
     read_s = time.perf_counter() - started
 
     def id_column(table: str) -> str:
         names = [row[0] for row in conn.execute(f"DESCRIBE {table}").fetchall()]
-        return str(next(n for n in names if n in ID_HEADERS))
+        return str(next(n for n in names if _is_id_header(n)))
 
     roll = " UNION ALL ".join(f'SELECT trim("{id_column(t)}") AS id FROM {t}' for t in tables["roll"])
     conn.execute(f"CREATE TABLE roll_ids AS {roll}")
