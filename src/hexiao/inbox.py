@@ -8,42 +8,10 @@ from hexiao.errors import InputError
 from hexiao.io.fields import FIELDS
 from hexiao.io.grid import read_grid
 from hexiao.io.headers import find_header, missing_required
+from hexiao.io.kinds import HEXIAO_OWN_SUFFIXES, kind_from_name, program_from_name
 from hexiao.load import PlannedFile
 
-# Checked in order: a 火化 file named "…花名册比对…" is still a cremation extract.
-NAME_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("cremation", ("火化", "殡葬")),
-    ("vehicle", ("车辆",)),
-    ("property", ("不动产", "房产")),
-    ("business", ("工商", "市场主体")),
-    ("employee", ("财政供养",)),
-    ("poverty", ("监测", "脱贫", "乡村振兴")),
-    ("roll", ("低保", "特困", "孤儿", "花名册", "高龄津贴")),
-)
-# A roll file without a 保障类别 column takes its programme from its name.
-PROGRAMS_IN_NAMES = (
-    ("城市低保", "城市低保"),
-    ("农村低保", "农村低保"),
-    ("特困", "特困供养"),
-    ("事实无人抚养儿童", "事实无人抚养儿童"),
-    ("孤儿", "孤儿"),
-    ("高龄津贴", "高龄津贴"),
-)
-
-
-# hexiao's own files, should the database live beside the inbox: never inputs.
-HEXIAO_OWN_SUFFIXES = (".log", ".duckdb", ".wal", ".lock", ".tmp")
-
-
-def kind_from_name(path: Path) -> str | None:
-    for kind, words in NAME_PATTERNS:
-        if any(word in path.name for word in words):
-            return kind
-    return None
-
-
-def program_from_name(path: Path) -> str | None:
-    return next((program for word, program in PROGRAMS_IN_NAMES if word in path.name), None)
+__all__ = ["kind_from_header", "kind_from_name", "plan_inbox", "program_from_name"]
 
 
 def kind_from_header(path: Path) -> str | None:

@@ -1,5 +1,6 @@
 """The floor: DuckDB alone decoding and reading every file into tables and joining the roll's IDs
 exactly against every extract — in one process, with DuckDB's default thread count (all cores).
+It imports DuckDB and the standard library only (calamine for a workbook), not Polars.
 
 This is the least any tool must do with these files; hexiao's total is reported as a multiple.
 
@@ -18,10 +19,9 @@ import time
 from pathlib import Path
 
 import duckdb
-import python_calamine
 
-from hexiao.inbox import plan_inbox
 from hexiao.io.fields import FEEDBACK_KIND, FIELDS
+from hexiao.io.kinds import HEXIAO_OWN_SUFFIXES, kind_from_name
 from hexiao.timing import peak_rss_mb
 
 # The ID column's header in any of the contract's spellings (spaces inside are ignored).
@@ -70,6 +70,8 @@ def _utf8_copy(path: Path, scratch: Path) -> tuple[Path, int]:
 
 def _workbook_as_csv(path: Path) -> str:
     """The first sheet, every cell as text."""
+    import python_calamine  # only for workbooks
+
     workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     buffer = io.StringIO()
@@ -77,20 +79,30 @@ def _workbook_as_csv(path: Path) -> str:
     return buffer.getvalue()
 
 
+def _inputs(data: Path) -> list[Path]:
+    """The files `hexiao match --inbox` would read."""
+    return sorted(
+        p
+        for p in data.iterdir()
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() not in HEXIAO_OWN_SUFFIXES
+    )
+
+
 def run(data: Path) -> dict[str, object]:
     started = time.perf_counter()
     conn = duckdb.connect()
     with tempfile.TemporaryDirectory() as scratch:
         tables: dict[str, list[str]] = {}
-        for index, item in enumerate(plan_inbox(data)):
-            source, skip = _utf8_copy(item.path, Path(scratch))
-            table = f"{item.kind}_{index}"
+        for index, path in enumerate(_inputs(data)):
+            kind = kind_from_name(path) or "other"  # an unnamed file is read and joined all the same
+            source, skip = _utf8_copy(path, Path(scratch))
+            table = f"{kind}_{index}"
             conn.execute(
                 f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, all_varchar = true, header = true, skip = {skip},"
                 " null_padding = true, ignore_errors = true)",
                 [str(source)],
             )
-            tables.setdefault(item.kind, []).append(table)
+            tables.setdefault(kind, []).append(table)
     read_s = time.perf_counter() - started
 
     def id_column(table: str) -> str:
