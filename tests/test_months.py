@@ -9,7 +9,6 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-import hexiao.match as match_module
 import hexiao.report.writer as writer_module
 from conftest import ROLL_HEADER, write_text
 from hexiao.cli.app import app
@@ -123,10 +122,14 @@ def test_reports_that_cannot_be_put_in_place_after_the_commit(workspace: Path, m
     before = (out / "2026-11" / "预警名单.csv").read_bytes()
     load("vehicle", [write_text(workspace / "车辆.csv", "\n".join(VEHICLES) + "\n")], month="2026-11", db=db)
 
-    def refuse(staging: Path, month: str) -> Path:
-        raise PermissionError(13, "Permission denied")
+    rename = Path.rename
 
-    monkeypatch.setattr(match_module, "publish_reports", refuse)
+    def refuse_staging(self: Path, target: Path) -> Path:
+        if self.name.startswith(".2026-11.tmp-"):
+            raise PermissionError(13, "Permission denied")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", refuse_staging)
     with pytest.raises(StateError, match="hexiao report --month 2026-11"):
         match(month="2026-11", db=db, out=out)
     assert (out / "2026-11" / "预警名单.csv").read_bytes() == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -263,7 +264,7 @@ class _FileEvent:
 
 
 def _read_files(
-    files: list[tuple[PlannedFile, str]], order: list[int], headers: dict[str, dict[str, str]]
+    files: dict[int, tuple[PlannedFile, str]], order: list[int], headers: dict[str, dict[str, str]]
 ) -> Iterator[_FileEvent]:
     """Read and prepare the files in `order`, a slice at a time (runs on the prefetch thread)."""
     for index in order:
@@ -275,28 +276,31 @@ def _read_files(
         except InputError as exc:
             yield _FileEvent(index, error=exc)
             continue
-        yield _FileEvent(index, done=opened.summary)
+        summary = opened.summary
+        del opened  # this file's text is not kept while the next one is read
+        yield _FileEvent(index, done=summary)
 
 
 def _new_files(
     conn: duckdb.DuckDBPyConnection,
     planned: list[PlannedFile],
-    summaries: list[InputSummary],
+    summaries: dict[int, InputSummary],
     *,
     replace: bool,
     month: str | None = None,
-) -> Iterator[tuple[PlannedFile, str]]:
-    """Each file with its SHA-256, except one already loaded (its summary says it was skipped)."""
+) -> Iterator[tuple[int, PlannedFile, str]]:
+    """Each file with its position and SHA-256, except one already loaded (its summary, at its
+    position, says it was skipped)."""
     seen: set[tuple[str, str]] = set()
-    for item in planned:
+    for position, item in enumerate(planned):
         sha = sha256_of(item.path) if item.path.is_file() else ""
         if sha and ((item.kind, sha) in seen or (not replace and already_loaded(conn, item.kind, sha, month))):
             summary = InputSummary(file=str(item.path), kind=item.kind, sha256=sha, skipped=True)
             summary.notes.append("相同内容（SHA-256）已载入过，跳过")
-            summaries.append(summary)
+            summaries[position] = summary
             continue
         seen.add((item.kind, sha))
-        yield item, sha
+        yield position, item, sha
 
 
 def _raise_collected(errors: list[InputError]) -> None:
@@ -316,17 +320,17 @@ def read_files(
     """Read every file before anything is stored (small inputs such as township replies)."""
     errors: list[InputError] = []
     reads: list[ReadInput] = []
-    summaries: list[InputSummary] = []
-    for item, _ in _new_files(conn, planned, summaries, replace=replace):
+    summaries: dict[int, InputSummary] = {}
+    for position, item, _ in _new_files(conn, planned, summaries, replace=replace):
         try:
             read = read_input(item.path, item.kind, program=item.program, extra_headers=(headers or {}).get(item.kind))
         except InputError as exc:
             errors.append(exc)
             continue
-        summaries.append(read.summary)
+        summaries[position] = read.summary
         reads.append(read)
     _raise_collected(errors)
-    return reads, summaries
+    return reads, [summaries[i] for i in sorted(summaries)]
 
 
 def load_planned(
@@ -345,45 +349,48 @@ def load_planned(
     The caller holds the transaction: every bad file is reported together at the end, and the
     raised error rolls back whatever was stored before it — nothing is loaded unless all is.
     """
-    summaries: list[InputSummary] = []
-    files = list(_new_files(conn, planned, summaries, replace=replace, month=month))
+    summaries: dict[int, InputSummary] = {}  # by position in `planned`
+    files = {
+        position: (item, sha)
+        for position, item, sha in _new_files(conn, planned, summaries, replace=replace, month=month)
+    }
     # IDs in the order given, so row keys do not depend on file sizes; the largest file is read
     # first, so that storing it overlaps preparing the others instead of ending the load.
-    input_ids = [_new_input_id(conn) for _ in files]
-    order = sorted(range(len(files)), key=lambda i: -_size(files[i][0].path))
+    input_ids = {position: _new_input_id(conn) for position in files}
+    order = sorted(files, key=lambda i: -_size(files[i][0].path))
     errors: dict[int, InputError] = {}
-    done: dict[int, InputSummary] = {}
     stored: set[int] = set()
     first_reasons: dict[int, str] = {}
-    for event in prefetched(_read_files(files, order, headers or {})):
-        item = files[event.index][0]
-        if event.error is not None:
-            errors[event.index] = event.error
-        elif event.chunk is not None:
-            # Once the run is known to fail, later files are still checked so every bad file is
-            # reported together, but no longer stored.
-            if not errors:
-                _store_rows(conn, input_ids[event.index], item.kind, month, event.chunk)
-                stored.add(event.index)
-            if not first_reasons.get(event.index):
-                first_reasons[event.index] = _first_reason([event.chunk.rejected])
-        elif event.done is not None:
-            summary = event.done
-            try:
-                _check_counts(summary, first_reasons.get(event.index, ""))
-            except InputError as exc:
-                errors[event.index] = exc
-                continue
-            if event.index in stored:
-                _record_input(conn, input_ids[event.index], batch_id, item.kind, month, summary, item.program)
-            done[event.index] = summary
-            log.info(
-                "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",
-                KIND_LABELS[summary.kind], Path(summary.file).name, summary.rows_read, summary.rows_loaded,
-                summary.rows_rejected,
-            )  # fmt: skip
+    with contextlib.closing(prefetched(_read_files(files, order, headers or {}))) as events:
+        for event in events:
+            item = files[event.index][0]
+            if event.error is not None:
+                errors[event.index] = event.error
+            elif event.chunk is not None:
+                # Once the run is known to fail, later files are still checked so every bad file
+                # is reported together, but no longer stored.
+                if not errors:
+                    _store_rows(conn, input_ids[event.index], item.kind, month, event.chunk)
+                    stored.add(event.index)
+                if not first_reasons.get(event.index):
+                    first_reasons[event.index] = _first_reason([event.chunk.rejected])
+            elif event.done is not None:
+                summary = event.done
+                try:
+                    _check_counts(summary, first_reasons.get(event.index, ""))
+                except InputError as exc:
+                    errors[event.index] = exc
+                    continue
+                if event.index in stored:
+                    _record_input(conn, input_ids[event.index], batch_id, item.kind, month, summary, item.program)
+                summaries[event.index] = summary
+                log.info(
+                    "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",
+                    KIND_LABELS[summary.kind], Path(summary.file).name, summary.rows_read, summary.rows_loaded,
+                    summary.rows_rejected,
+                )  # fmt: skip
     _raise_collected([errors[i] for i in sorted(errors)])
-    return summaries + [done[i] for i in sorted(done)]
+    return [summaries[i] for i in sorted(summaries)]
 
 
 def _size(path: Path) -> int:

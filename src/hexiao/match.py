@@ -119,11 +119,7 @@ def report(*, month: str, db: Path, out: Path, formats: ReportFormat) -> Path:
             prepare_month(conn, month)
             warnings = query(conn, f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ?", [month])
             staging = stage_month(conn, out, month, warnings, json.loads(rows[0][0]), formats)
-            try:
-                return publish_reports(staging, month)
-            except BaseException:
-                discard_reports(staging)
-                raise
+            return publish_reports(staging, month)
         finally:
             conn.close()
 
@@ -172,7 +168,6 @@ def match(
             try:
                 publish_reports(staging, month)
             except OSError as exc:  # committed: the warnings are stored, the files are not in place
-                discard_reports(staging)
                 end_batch(conn, batch_id, "完成", "报告未能放入输出目录")
                 raise StateError(
                     f"比对结果已保存，但报告无法放入 {out / month}（{exc.strerror}）；"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TypeVar, cast
 
 T = TypeVar("T")
@@ -12,7 +12,7 @@ T = TypeVar("T")
 _ITEM, _ERROR, _END = "item", "error", "end"
 
 
-def prefetched(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+def prefetched(items: Iterator[T], depth: int = 1) -> Generator[T, None, None]:
     """The values of `items`, each produced on a second thread while the caller works on the one
     before. Worth it when both sides spend their time in native code that releases the GIL (Polars
     preparing a file, DuckDB storing the previous one). At most `depth` values wait in between.

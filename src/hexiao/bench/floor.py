@@ -53,30 +53,34 @@ def _is_id_header(cell: str) -> bool:
     return "".join(cell.split()) in ID_HEADERS
 
 
-def _utf8_copy(path: Path, scratch: Path) -> tuple[Path, int]:
+def _utf8_copies(path: Path, scratch: Path) -> list[tuple[Path, int]]:
     """DuckDB reads UTF-8 CSV only (its GB18030 and Excel readers are extensions it would
-    download): transcode a GB18030 or UTF-16 file once, write the first sheet of a workbook out as
-    CSV with calamine, and skip title rows above the header."""
-    text = _workbook_as_csv(path) if path.suffix.lower() in (".xlsx", ".xls") else _decode(path.read_bytes())
-    lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]
-    skip = next(
-        (i for i, line in enumerate(lines) if any(_is_id_header(cell) for cell in line.split(","))),
-        0,
-    )
-    target = scratch / f"{path.name}.csv"
-    target.write_text(text, encoding="utf-8")
-    return target, skip
+    download): transcode a GB18030 or UTF-16 file once, write every sheet of a workbook out as CSV
+    with calamine, and skip title rows above the header."""
+    texts = _workbook_as_csv(path) if path.suffix.lower() in (".xlsx", ".xls") else [_decode(path.read_bytes())]
+    copies = []
+    for number, text in enumerate(texts):
+        lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]
+        header = (
+            i for i, line in enumerate(lines) if any(_is_id_header(cell) for cell in next(csv.reader([line]), []))
+        )
+        target = scratch / f"{path.name}.{number}.csv"
+        target.write_text(text, encoding="utf-8")
+        copies.append((target, next(header, 0)))
+    return copies
 
 
-def _workbook_as_csv(path: Path) -> str:
-    """The first sheet, every cell as text."""
+def _workbook_as_csv(path: Path) -> list[str]:
+    """Every sheet, every cell as text."""
     import python_calamine  # only for workbooks
 
     workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
+    texts = []
+    for name in workbook.sheet_names:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(workbook.get_sheet_by_name(name).to_python())
+        texts.append(buffer.getvalue())
+    return texts
 
 
 def _inputs(data: Path) -> list[Path]:
@@ -91,23 +95,25 @@ def _inputs(data: Path) -> list[Path]:
 def run(data: Path) -> dict[str, object]:
     started = time.perf_counter()
     conn = duckdb.connect()
+
+    def id_column(table: str) -> str:
+        names = [row[0] for row in conn.execute(f"DESCRIBE {table}").fetchall()]
+        return str(next((n for n in names if _is_id_header(n)), ""))
+
     with tempfile.TemporaryDirectory() as scratch:
         tables: dict[str, list[str]] = {}
         for index, path in enumerate(_inputs(data)):
             kind = kind_from_name(path) or "other"  # an unnamed file is read and joined all the same
-            source, skip = _utf8_copy(path, Path(scratch))
-            table = f"{kind}_{index}"
-            conn.execute(
-                f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, all_varchar = true, header = true, skip = {skip},"
-                " null_padding = true, ignore_errors = true)",
-                [str(source)],
-            )
-            tables.setdefault(kind, []).append(table)
+            for number, (source, skip) in enumerate(_utf8_copies(path, Path(scratch))):
+                table = f"{kind}_{index}_{number}"
+                conn.execute(
+                    f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, all_varchar = true, header = true,"
+                    f" skip = {skip}, null_padding = true, ignore_errors = true)",
+                    [str(source)],
+                )
+                if id_column(table):  # a sheet without IDs (a note, an empty sheet) is read, not joined
+                    tables.setdefault(kind, []).append(table)
     read_s = time.perf_counter() - started
-
-    def id_column(table: str) -> str:
-        names = [row[0] for row in conn.execute(f"DESCRIBE {table}").fetchall()]
-        return str(next(n for n in names if _is_id_header(n)))
 
     roll = " UNION ALL ".join(f'SELECT trim("{id_column(t)}") AS id FROM {t}' for t in tables["roll"])
     conn.execute(f"CREATE TABLE roll_ids AS {roll}")

@@ -117,19 +117,26 @@ def _write_all(
 
 
 def publish_reports(staging: Path, month: str) -> Path:
-    """Put staged reports in place of `<out>/<month>/` by rename; returns the month's directory."""
+    """Put staged reports in place of `<out>/<month>/` by rename; returns the month's directory.
+
+    If that fails, last month's reports are put back and the staged ones removed; should putting
+    them back fail too, both directories are left where they are and the error names them.
+    """
     target = staging.parent / month
     old = target.parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
-        target.rename(old)
     try:
+        if target.exists():
+            target.rename(old)
         staging.rename(target)
-    except BaseException:
-        if old.exists():
-            old.rename(target)  # last month's reports stay where they were
+    except OSError as exc:
+        try:
+            if old.exists():
+                old.rename(target)
+        except OSError:
+            raise OSError(exc.errno, f"{exc.strerror}；新报告在 {staging}，上月报告在 {old}") from exc
+        discard_reports(staging)
         raise
-    if old.exists():
-        shutil.rmtree(old)
+    shutil.rmtree(old, ignore_errors=True)  # the new reports are in place whatever happens here
     return target
 
 
