@@ -8,7 +8,7 @@ from hexiao.errors import InputError
 from hexiao.io.fields import FIELDS
 from hexiao.io.grid import read_grid
 from hexiao.io.headers import find_header, missing_required
-from hexiao.io.kinds import HEXIAO_OWN_SUFFIXES, kind_from_name, program_from_name
+from hexiao.io.kinds import inbox_files, kind_from_name, program_from_name
 from hexiao.load import PlannedFile
 
 __all__ = ["kind_from_header", "kind_from_name", "plan_inbox", "program_from_name"]
@@ -38,11 +38,7 @@ def plan_inbox(directory: Path) -> list[PlannedFile]:
     """Every file in the inbox with its kind; a file that fits no kind stops everything."""
     if not directory.is_dir():
         raise InputError(str(directory), "收件目录不存在")
-    files = sorted(
-        p
-        for p in directory.iterdir()
-        if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() not in HEXIAO_OWN_SUFFIXES
-    )
+    files = inbox_files(directory)
     planned: list[PlannedFile] = []
     unknown: list[str] = []
     for path in files:

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from hexiao.io.fields import FEEDBACK_KIND, FIELDS
-from hexiao.io.kinds import HEXIAO_OWN_SUFFIXES, kind_from_name
+from hexiao.io.kinds import inbox_files, kind_from_name
 from hexiao.timing import peak_rss_mb
 
 # The ID column's header in any of the contract's spellings (spaces inside are ignored).
@@ -83,15 +83,6 @@ def _workbook_as_csv(path: Path) -> list[str]:
     return texts
 
 
-def _inputs(data: Path) -> list[Path]:
-    """The files `hexiao match --inbox` would read."""
-    return sorted(
-        p
-        for p in data.iterdir()
-        if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() not in HEXIAO_OWN_SUFFIXES
-    )
-
-
 def run(data: Path) -> dict[str, object]:
     started = time.perf_counter()
     conn = duckdb.connect()
@@ -102,7 +93,7 @@ def run(data: Path) -> dict[str, object]:
 
     with tempfile.TemporaryDirectory() as scratch:
         tables: dict[str, list[str]] = {}
-        for index, path in enumerate(_inputs(data)):
+        for index, path in enumerate(inbox_files(data)):
             kind = kind_from_name(path) or "other"  # an unnamed file is read and joined all the same
             for number, (source, skip) in enumerate(_utf8_copies(path, Path(scratch))):
                 table = f"{kind}_{index}_{number}"

@@ -39,3 +39,13 @@ def kind_from_name(path: Path) -> str | None:
 
 def program_from_name(path: Path) -> str | None:
     return next((program for word, program in PROGRAMS_IN_NAMES if word in path.name), None)
+
+
+def inbox_files(directory: Path) -> list[Path]:
+    """The files of an inbox directory a match reads, by name: not hidden files, Excel's lock
+    files or hexiao's own."""
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() not in HEXIAO_OWN_SUFFIXES
+    )
