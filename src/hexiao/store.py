@@ -18,6 +18,12 @@ SCHEMA_VERSION = "2"  # 2: integer `id_key` beside `id_norm`
 # DuckDB would otherwise keep up to 80 % of the machine's memory in its buffer pool; a county
 # officer's machine also runs Polars beside it. Above this DuckDB spills to disk instead.
 DUCKDB_MEMORY_LIMIT = os.environ.get("HEXIAO_DUCKDB_MEMORY", "3GB")
+# Rows DuckDB gathers before it compresses a row group and writes it out, still inside the
+# transaction, while the next file is read. Above the size of a register (DuckDB's default is
+# 122,880) a register's rows instead wait for the commit and are compressed there, after all other
+# work: a county run's commit took 0.55 s, 0.04 s with this size, for a file 8 % larger. It is an
+# option of attaching the file, not stored in it, so every workspace gets it whenever it is opened.
+ROW_GROUP_ROWS = 32_768
 
 # Distinct strings are what a register costs to store, so only what cannot be derived cheaply is
 # kept: `id_norm` only where `id_key` cannot give it back, `name_simp` only where it differs from
@@ -156,11 +162,14 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     existed = db_path.exists()
     old_umask = os.umask(0o077)
     try:
-        conn = duckdb.connect(
-            str(db_path),
-            read_only=read_only,
-            config={"memory_limit": DUCKDB_MEMORY_LIMIT},
-        )
+        conn = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+        options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_ROWS}"
+        try:
+            conn.execute(f"ATTACH ? AS workspace ({options})", [str(db_path)])
+        except BaseException:
+            conn.close()
+            raise
+        conn.execute("USE workspace")
     finally:
         os.umask(old_umask)
     conn.execute("SET enable_progress_bar = false")  # hexiao prints its own plain progress lines
