@@ -243,9 +243,9 @@ def fetch_one(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | 
 
 
 def query(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pl.DataFrame:
-    """A query's result as a Polars frame."""
-    frame: pl.DataFrame = conn.sql(sql, params=params).pl()
-    return frame
+    """A query's result as a Polars frame, read through the Arrow C stream interface
+    (`.pl()` would import pyarrow, 0.07 s of every run, only to hand the same memory over)."""
+    return pl.DataFrame(conn.sql(sql, params=params))
 
 
 def insert_frame(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -262,7 +262,21 @@ def temp_table(conn: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) 
     conn.from_arrow(_arrow(frame)).query("incoming", f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM incoming")
 
 
+class _ArrowStream:
+    """A frame offered to DuckDB as an Arrow C stream only. DuckDB reads Polars' memory as it is,
+    string views too, where for a Polars frame or a pyarrow table it would import pyarrow first
+    (0.07 s of every run)."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self._frame = frame
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        return self._frame.__arrow_c_stream__(requested_schema)
+
+
 def _arrow(frame: pl.DataFrame) -> Any:
-    """The frame as Arrow without a copy: DuckDB reads Polars' string views as they are, where the
-    default conversion rewrites every string into the older large-string layout."""
-    return frame.to_arrow(compat_level=pl.CompatLevel.newest())
+    # DuckDB's stream reader refuses Arrow's null type (no validity bitmap by design); a column
+    # of Polars' Null type goes through pyarrow, which DuckDB reads as its own NULL type.
+    if any(dtype == pl.Null for dtype in frame.dtypes):
+        return frame.to_arrow(compat_level=pl.CompatLevel.newest())
+    return _ArrowStream(frame)
