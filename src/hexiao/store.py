@@ -128,8 +128,17 @@ def compact_persons(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-# `id_norm` back from `id_key` (17 digits × 11 + check value): the inverse of `normalize.ids._id_key`.
-_ID_NORM_SQL = "coalesce(id_norm, lpad(CAST(id_key // 11 AS VARCHAR), 17, '0') || substr('0123456789X', CAST(id_key % 11 AS INTEGER) + 1, 1))"
+def spelled_id_sql(stored: str = "id_norm", key: str = "id_key") -> str:
+    """SQL: the normalised ID, `stored` where the store kept it, else spelled from `key` (17 digits
+    × 11 + check value; the inverse of `normalize.ids._id_key`). Building the string costs: a query
+    over a whole register spells it only for the rows it keeps (`id_text` of `person_rows`)."""
+    return (
+        f"coalesce({stored}, lpad(CAST({key} // 11 AS VARCHAR), 17, '0') || "
+        f"substr('0123456789X', CAST({key} % 11 AS INTEGER) + 1, 1))"
+    )
+
+
+_ID_NORM_SQL = spelled_id_sql()
 
 
 def person_rows(table: str, where: str = "TRUE") -> str:

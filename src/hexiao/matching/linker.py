@@ -25,7 +25,7 @@ from hexiao.frames import conform
 from hexiao.matching import methods as m
 from hexiao.normalize import ids
 from hexiao.normalize.names import TIER_IDENTICAL, TIER_NORMALISED, TIER_SCORES, compare_names
-from hexiao.store import PERSONS_SQL, query, temp_table
+from hexiao.store import PERSONS_SQL, query, spelled_id_sql, temp_table
 
 SHAPED_STATUSES = (ids.VALID, ids.BAD_CHECK, ids.BAD_DATE, ids.BAD_REGION, ids.EXCEL_NUMERIC)
 _SHAPED = ", ".join(f"'{s}'" for s in SHAPED_STATUSES)
@@ -214,7 +214,9 @@ def _near(side: str, keys: str, bad: str, extra: str = "") -> str:
     )
     if extra:
         shares.append(extra)
-    return f"SELECT {keys}, {_LINK_COLUMNS} FROM {side} s WHERE {_BAD} OR {' OR '.join(shares)}"
+    # The ID is spelled only for the rows kept: over a register's every row it cost most of the scan.
+    kept = f"SELECT {keys}, {_LINK_COLUMNS.replace('id_norm', 'id_text')} FROM {side} s WHERE {_BAD} OR {' OR '.join(shares)}"
+    return f"SELECT * EXCLUDE (id_text), {spelled_id_sql('id_text')} AS id_norm FROM ({kept})"
 
 
 def _leftovers(conn: duckdb.DuckDBPyConnection) -> None:
