@@ -44,7 +44,7 @@ def check_digit(body17: str) -> str:
     return CHECK_CHARS[total % 11]
 
 
-def _add_check_char(frame: pl.DataFrame, body17: pl.Expr, out: str, *, digits_known: bool = False) -> pl.DataFrame:
+def _add_check_char(frame: pl.LazyFrame, body17: pl.Expr, out: str, *, digits_known: bool = False) -> pl.LazyFrame:
     """Column `out`: the MOD 11-2 check character of `body17` (null unless it is 17 digits).
 
     The digits are read from the string parsed once as an integer, materialised first: integer
@@ -107,8 +107,8 @@ def _tidy_id_columns(frame: pl.DataFrame, raw: str, prefix: str) -> pl.DataFrame
     """The short path, exact for IDs of 17 digits and a digit or X; the rest are overwritten."""
     check, birth = f"_{prefix}_check", f"_{prefix}_birth"
     text = pl.col(raw)
-    frame = _add_check_char(frame, text.str.slice(0, 17), check, digits_known=True)
-    frame = frame.with_columns(text.str.slice(6, 8).str.to_date("%Y%m%d", strict=False).alias(birth))
+    lazy = _add_check_char(frame.lazy(), text.str.slice(0, 17), check, digits_known=True)
+    lazy = lazy.with_columns(text.str.slice(6, 8).str.to_date("%Y%m%d", strict=False).alias(birth))
     region = text.str.slice(0, 2).is_in(PROVINCE_CODES) | text.str.starts_with("9")
     birth_ok = pl.col(birth).is_not_null() & (pl.col(birth).dt.year() >= 1800) & (pl.col(birth) <= pl.lit(date.today()))
     status = (
@@ -122,14 +122,18 @@ def _tidy_id_columns(frame: pl.DataFrame, raw: str, prefix: str) -> pl.DataFrame
         .then(pl.lit(EXCEL_NUMERIC))
         .otherwise(pl.lit(BAD_CHECK))
     )
-    return frame.with_columns(
-        text.alias(f"{prefix}_norm"),
-        status.alias(f"{prefix}_status"),
-        pl.when(birth_ok).then(pl.col(birth)).alias(f"{prefix}_birth"),
-        pl.when(region).then(text.str.slice(0, 6)).alias(f"{prefix}_county"),
-        pl.lit(False).alias(f"{prefix}_from15"),
-        _id_key(text).alias(f"{prefix}_key"),
-    ).drop(check, birth)
+    return (
+        lazy.with_columns(
+            text.alias(f"{prefix}_norm"),
+            status.alias(f"{prefix}_status"),
+            pl.when(birth_ok).then(pl.col(birth)).alias(f"{prefix}_birth"),
+            pl.when(region).then(text.str.slice(0, 6)).alias(f"{prefix}_county"),
+            pl.lit(False).alias(f"{prefix}_from15"),
+            _id_key(text).alias(f"{prefix}_key"),
+        )
+        .drop(check, birth)
+        .collect()
+    )
 
 
 def _full_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.DataFrame:
@@ -143,27 +147,27 @@ def _full_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.Da
     clean, mant, expo, sci, full = (f"_{prefix}_{n}" for n in ("clean", "mant", "expo", "sci", "full"))
     text, is15, shaped, birth, ok = (f"_{prefix}_{n}" for n in ("text", "is15", "shaped", "birth", "ok"))
     region, check = f"_{prefix}_region", f"_{prefix}_check"
-    frame = frame.with_columns(_clean(pl.col(raw)).alias(clean))
-    frame = frame.with_columns(
+    lazy = frame.lazy().with_columns(_clean(pl.col(raw)).alias(clean))
+    lazy = lazy.with_columns(
         (pl.col(clean).str.extract(_SCIENTIFIC, 1) + pl.col(clean).str.extract(_SCIENTIFIC, 2).fill_null("")).alias(
             mant
         ),
         pl.col(clean).str.extract(_SCIENTIFIC, 3).cast(pl.Int32, strict=False).alias(expo),
     )
     # A float that kept 15+ significant digits is an Excel numeric cell: expand it back to digits.
-    frame = frame.with_columns(pl.col(mant).is_not_null().alias(sci)).with_columns(
+    lazy = lazy.with_columns(pl.col(mant).is_not_null().alias(sci)).with_columns(
         (pl.col(sci) & (pl.col(mant).str.len_chars() >= 15) & (pl.col(expo) + 1 >= pl.col(mant).str.len_chars()))
         .fill_null(False)
         .alias(full)
     )
-    frame = frame.with_columns(
+    lazy = lazy.with_columns(
         pl.when(pl.col(full)).then(pl.col(mant).str.pad_end(pl.col(expo) + 1, "0")).otherwise(pl.col(clean)).alias(text)
     ).with_columns(pl.col(text).str.contains(r"^[0-9]{15}$").fill_null(False).alias(is15))
     body17 = pl.col(text).str.slice(0, 6) + "19" + pl.col(text).str.slice(6, 9)
-    frame = _add_check_char(frame, pl.when(pl.col(is15)).then(body17), check)
-    frame = frame.with_columns(pl.when(pl.col(is15)).then(body17 + pl.col(check)).otherwise(pl.col(text)).alias(text))
-    frame = _add_check_char(frame, pl.col(text).str.slice(0, 17), check)
-    frame = frame.with_columns(
+    lazy = _add_check_char(lazy, pl.when(pl.col(is15)).then(body17), check)
+    lazy = lazy.with_columns(pl.when(pl.col(is15)).then(body17 + pl.col(check)).otherwise(pl.col(text)).alias(text))
+    lazy = _add_check_char(lazy, pl.col(text).str.slice(0, 17), check)
+    lazy = lazy.with_columns(
         pl.col(text).str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False).alias(shaped),
         pl.col(text).str.slice(6, 8).str.to_date("%Y%m%d", strict=False).alias(birth),
         (pl.col(text).str.slice(0, 2).is_in(PROVINCE_CODES) | pl.col(text).str.starts_with("9"))
@@ -198,7 +202,7 @@ def _full_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.Da
         .when(pl.col(shaped) & pl.col(region))
         .then(pl.col(text).str.slice(0, 6))
     )
-    frame = frame.with_columns(
+    lazy = lazy.with_columns(
         pl.when(pl.col(clean) == "").then(None).otherwise(pl.col(text)).alias(f"{prefix}_norm"),
         status.alias(f"{prefix}_status"),
         pl.when(pl.col(shaped) & pl.col(ok)).then(pl.col(birth)).alias(f"{prefix}_birth"),
@@ -206,7 +210,7 @@ def _full_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.Da
         (pl.col(is15) & pl.col(shaped)).alias(f"{prefix}_from15"),
         pl.when(pl.col(shaped)).then(_id_key(pl.col(text))).alias(f"{prefix}_key"),
     )
-    return frame.drop(clean, mant, expo, sci, full, text, is15, shaped, birth, ok, region, check)
+    return lazy.drop(clean, mant, expo, sci, full, text, is15, shaped, birth, ok, region, check).collect()
 
 
 @dataclass(frozen=True)
