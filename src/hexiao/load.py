@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -292,8 +293,7 @@ def _new_files(
     """Each file with its position and SHA-256, except one already loaded (its summary, at its
     position, says it was skipped)."""
     seen: set[tuple[str, str]] = set()
-    for position, item in enumerate(planned):
-        sha = sha256_of(item.path) if item.path.is_file() else ""
+    for position, (item, sha) in enumerate(zip(planned, _sha256s([item.path for item in planned]), strict=True)):
         if sha and ((item.kind, sha) in seen or (not replace and already_loaded(conn, item.kind, sha, month))):
             summary = InputSummary(file=str(item.path), kind=item.kind, sha256=sha, skipped=True)
             summary.notes.append("相同内容（SHA-256）已载入过，跳过")
@@ -301,6 +301,13 @@ def _new_files(
             continue
         seen.add((item.kind, sha))
         yield position, item, sha
+
+
+def _sha256s(paths: list[Path]) -> list[str]:
+    """Each file's SHA-256 ("" for a missing file, reported when read), two at a time: hashing
+    releases the GIL, and an inbox holds 50 MB at county scale."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="hexiao-sha256") as pool:
+        return list(pool.map(lambda path: sha256_of(path) if path.is_file() else "", paths))
 
 
 def _raise_collected(errors: list[InputError]) -> None:
