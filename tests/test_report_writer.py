@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+import hexiao.report.writer as writer
 from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS, safe_file_part
 from hexiao.report.writer import LINE, stage_reports, to_report, with_csv_lines
 
@@ -72,3 +73,12 @@ def test_township_files_are_each_townships_rows(tmp_path: Path, encoding: str, l
             assert omission_file.read_bytes() == _expected(omissions, encoding), name
     assert (staging / "预警名单.csv").read_bytes() == _expected(report, encoding)
     assert last_evidence in (staging / "预警名单_未填乡镇.csv").read_bytes().decode(encoding)
+
+
+def test_a_month_of_many_warnings_is_written_file_by_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "LINES_MAX_ROWS", 10)
+    warnings = _warnings("证据 39")
+    assert LINE not in with_csv_lines(to_report(warnings)).columns
+    staging = _stage(tmp_path, warnings, "utf-8-sig")
+    rows = to_report(warnings).filter(pl.col("乡镇（街道）") == "河口乡")
+    assert (staging / "预警名单_河口乡.csv").read_bytes() == _expected(rows, "utf-8-sig")

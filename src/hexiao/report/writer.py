@@ -54,13 +54,19 @@ def write_csvs(files: list[tuple[pl.DataFrame | str, Path]], encoding: str) -> N
 
 
 LINE = "_line"
+# Up to this many warnings the lines pay: county (6,700 rows, 250 files) 0.30 -> 0.15 s; at city
+# (67,000 rows) Polars writing each file on its own, in parallel, is faster (0.5 s against 0.7 s).
+LINES_MAX_ROWS = 10_000
 
 
 def with_csv_lines(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with column `_line`: each row as Polars writes it in a CSV file, without the line
     end — one serialisation for every report file, where writing each file costs Polars a
-    millisecond however small, and a month has two per township. Unchanged when a field holds a
-    line break (the text then has more lines than rows): each file is then written whole."""
+    millisecond however small, and a month has two per township. Unchanged for a frame of more
+    than `LINES_MAX_ROWS`, or when a field holds a line break (the text then has more lines than
+    rows): each file is then written whole."""
+    if frame.height > LINES_MAX_ROWS:
+        return frame
     text = frame.write_csv(None, include_header=False, float_precision=None, null_value="")
     if text.count("\n") != frame.height:
         return frame
