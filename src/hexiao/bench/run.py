@@ -21,6 +21,10 @@ import polars as pl
 from hexiao.sample.evaluate import score_deceased
 
 MONTH = "2026-11"
+# A county run takes seconds, and this machine's own hiccups move one by a tenth or more (the floor
+# by up to a half): short runs are measured in rounds and the fastest of each counts.
+SHORT_RUN_REPEATS = 3
+SHORT_RUN_HOUSEHOLDS = 50_000
 
 
 def _say(text: str = "") -> None:
@@ -80,21 +84,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="county", help="county, city, province or a number of households")
     parser.add_argument("--data-root", type=Path, default=Path("bench-data"))
     parser.add_argument("--no-peer", action="store_true", help="skip the Splink comparison")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        help=f"rounds of the inbox run, the explicit run and the floor; each counts its fastest"
+        f" (default {SHORT_RUN_REPEATS} up to {SHORT_RUN_HOUSEHOLDS:,} households, else 1)",
+    )
     args = parser.parse_args(argv)
     households = int(args.scale) if str(args.scale).isdigit() else SCALES[args.scale]
+    repeat = max(1, args.repeat or (SHORT_RUN_REPEATS if households <= SHORT_RUN_HOUSEHOLDS else 1))
     data, truth, rows, gen_s = _data(args.scale, households, args.data_root)
     _say(f"data: {households:,} households, {data} (generated in {gen_s:.1f} s)")
     _say("  " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
     work = args.data_root / f"work-{args.scale}"
     results: dict[str, Any] = {"scale": args.scale, "households": households, "rows": rows, "cores": os.cpu_count()}
+    runs: dict[str, list[dict[str, Any]]] = {"inbox": [], "explicit": [], "floor": []}
+    for _ in range(repeat):  # in rounds, so a slow spell of the machine falls on all three alike
+        for mode in ("inbox", "explicit"):
+            subprocess.run(["rm", "-rf", str(work / mode)], check=True)
+            runs[mode].append(_child("hexiao.bench.child", mode, str(data), str(work / mode), MONTH))
+        runs["floor"].append(_child("hexiao.bench.floor", str(data)))
+    for name, measured in runs.items():
+        results[name] = min(measured, key=lambda run: float(run["wall_s"]))
+        results[name]["all_wall_s"] = [run["wall_s"] for run in measured]
     for mode in ("inbox", "explicit"):
-        subprocess.run(["rm", "-rf", str(work / mode)], check=True)
-        results[mode] = _child("hexiao.bench.child", mode, str(data), str(work / mode), MONTH)
         _print_steps("hexiao match --inbox" if mode == "inbox" else "hexiao load … + match", results[mode])
-    floor = results["floor"] = _child("hexiao.bench.floor", str(data))
+    floor = results["floor"]
     _say(
-        f"\nfloor (DuckDB alone: read every file, exact ID joins): {floor['total_s']} s, peak {floor['peak_mb']:.0f} MB"
+        f"\nfloor (DuckDB alone: read every file, exact ID joins): {floor['total_s']} s, {floor['wall_s']} s wall,"
+        f" peak {floor['peak_mb']:.0f} MB"
     )
+    if repeat > 1:
+        _say(f"fastest of {repeat} runs each; wall clock of every run:")
+        for name, measured in runs.items():
+            _say(f"  {name:<9}" + "  ".join(f"{run['wall_s']:.2f}" for run in measured))
     for mode in ("inbox", "explicit"):
         _say(f"  hexiao {mode}: {results[mode]['wall_s'] / floor['wall_s']:.2f}× the floor (wall clock)")
     warnings = pl.read_parquet(results["inbox"]["warnings_parquet"])
