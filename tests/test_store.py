@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from conftest import ROLL_HEADER, write_text
 from hexiao.errors import StateError
 from hexiao.load import load, read_input
-from hexiao.store import SCHEMA_VERSION, connect, person_rows, query, raw_id_sql
+from hexiao.store import SCHEMA_VERSION, connect, fetch_one, person_rows, query, raw_id_sql, temp_table
 
 
 def test_a_workspace_of_schema_1_gets_its_integer_id_keys(tmp_path: Path) -> None:
@@ -68,3 +70,43 @@ def test_a_workspace_of_a_newer_version_is_refused_and_left_alone(tmp_path: Path
     conn = duckdb.connect(str(db))
     assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall() == [("99",)]
     conn.close()
+
+
+def test_the_workspace_spills_beside_itself_and_opens_read_only(tmp_path: Path) -> None:
+    db = tmp_path / "ws" / "hexiao.duckdb"
+    conn = connect(db)
+    try:
+        # Attached to an in-memory DuckDB: without the setting it would spill to `./.tmp`.
+        assert fetch_one(conn, "SELECT current_setting('temp_directory')")[0] == f"{db}.tmp"
+        conn.execute("INSERT INTO meta VALUES ('probe', 'written')")
+    finally:
+        conn.close()
+    reader = connect(db, read_only=True)
+    try:
+        assert fetch_one(reader, "SELECT value FROM meta WHERE key = 'probe'")[0] == "written"
+        with pytest.raises(duckdb.Error):
+            reader.execute("INSERT INTO meta VALUES ('other', 'refused')")
+    finally:
+        reader.close()
+
+
+def test_frames_cross_to_duckdb_and_back_with_every_column_type(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "hexiao.duckdb")
+    try:
+        frame = pl.DataFrame(
+            {
+                "text": ["张三", None],
+                "number": [1, None],
+                "day": [date(2026, 11, 1), None],
+                "nothing": [None, None],  # Polars' Null type: DuckDB's stream reader refuses it
+                "nested": [[None], [None]],  # List(Null)
+            }
+        )
+        temp_table(conn, "crossed", frame)
+        back = query(conn, "SELECT * FROM crossed")
+        assert back.select("text", "number", "day").equals(frame.select("text", "number", "day"))
+        assert back["nothing"].null_count() == 2
+        empty = query(conn, "SELECT text, day FROM crossed WHERE false")
+        assert empty.height == 0 and empty.schema == {"text": pl.String, "day": pl.Date}
+    finally:
+        conn.close()

@@ -175,7 +175,15 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
     existed = db_path.exists()
     old_umask = os.umask(0o077)
     try:
-        conn = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT, "wal_autocheckpoint": WAL_LIMIT})
+        # DuckDB's own database is in memory and the workspace attached to it, so the spill
+        # directory is named, or it would be `.tmp` in whatever directory cron starts in.
+        conn = duckdb.connect(
+            config={
+                "memory_limit": DUCKDB_MEMORY_LIMIT,
+                "wal_autocheckpoint": WAL_LIMIT,
+                "temp_directory": f"{db_path}.tmp",
+            }
+        )
         options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_ROWS}"
         try:
             conn.execute(f"ATTACH ? AS workspace ({options})", [str(db_path)])
@@ -289,7 +297,8 @@ class _ArrowStream:
 
 def _arrow(frame: pl.DataFrame) -> Any:
     # DuckDB's stream reader refuses Arrow's null type (no validity bitmap by design); a column
-    # of Polars' Null type goes through pyarrow, which DuckDB reads as its own NULL type.
-    if any(dtype == pl.Null for dtype in frame.dtypes):
+    # of Polars' Null type, or a nested one that may hold it, goes through pyarrow, which DuckDB
+    # reads as its own NULL type.
+    if any(dtype == pl.Null or dtype.is_nested() for dtype in frame.dtypes):
         return frame.to_arrow(compat_level=pl.CompatLevel.newest())
     return _ArrowStream(frame)
