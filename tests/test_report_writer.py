@@ -82,3 +82,14 @@ def test_a_month_of_many_warnings_is_written_file_by_file(tmp_path: Path, monkey
     staging = _stage(tmp_path, warnings, "utf-8-sig")
     rows = to_report(warnings).filter(pl.col("乡镇（街道）") == "河口乡")
     assert (staging / "预警名单_河口乡.csv").read_bytes() == _expected(rows, "utf-8-sig")
+
+
+def test_townships_whose_names_make_the_same_file_name_each_get_a_file(tmp_path: Path) -> None:
+    warnings = _warnings("证据 39").with_columns(
+        pl.when(pl.col("township") == "城关镇").then(pl.lit("甲/乙")).otherwise(pl.lit("甲:乙")).alias("township")
+    )
+    staging = _stage(tmp_path, warnings, "utf-8-sig")
+    report = to_report(warnings)
+    for name, file_name in (("甲/乙", "预警名单_甲_乙.csv"), ("甲:乙", "预警名单_甲_乙_2.csv")):
+        rows = report.filter(pl.col("乡镇（街道）") == name)
+        assert (staging / file_name).read_bytes() == _expected(rows, "utf-8-sig")

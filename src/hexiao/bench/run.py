@@ -69,6 +69,13 @@ def _data(scale: str, households: int, root: Path) -> tuple[Path, Path, dict[str
     return files.directory, files.truth_deceased, files.rows, seconds
 
 
+def _rounds(text: str) -> int:
+    rounds = int(text)
+    if rounds < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return rounds
+
+
 def _print_steps(title: str, run: dict[str, Any]) -> None:
     _say(f"\n{title}: {run['total_s']} s in the library, {run['wall_s']} s wall, peak {run['peak_mb']:.0f} MB")
     _say(f"  {'step':<24}{'seconds':>9}{'rows':>12}{'rows/s':>12}{'peak MB':>10}")
@@ -86,13 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-peer", action="store_true", help="skip the Splink comparison")
     parser.add_argument(
         "--repeat",
-        type=int,
+        type=_rounds,
         help=f"rounds of the inbox run, the explicit run and the floor; each counts its fastest"
         f" (default {SHORT_RUN_REPEATS} up to {SHORT_RUN_HOUSEHOLDS:,} households, else 1)",
     )
     args = parser.parse_args(argv)
     households = int(args.scale) if str(args.scale).isdigit() else SCALES[args.scale]
-    repeat = max(1, args.repeat or (SHORT_RUN_REPEATS if households <= SHORT_RUN_HOUSEHOLDS else 1))
+    repeat = args.repeat or (SHORT_RUN_REPEATS if households <= SHORT_RUN_HOUSEHOLDS else 1)
     data, truth, rows, gen_s = _data(args.scale, households, args.data_root)
     _say(f"data: {households:,} households, {data} (generated in {gen_s:.1f} s)")
     _say("  " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
@@ -120,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             _say(f"  {name:<9}" + "  ".join(f"{run['wall_s']:.2f}" for run in measured))
     for mode in ("inbox", "explicit"):
         _say(f"  hexiao {mode}: {results[mode]['wall_s'] / floor['wall_s']:.2f}× the floor (wall clock)")
-    warnings = pl.read_parquet(results["inbox"]["warnings_parquet"])
+    warnings = pl.read_parquet(runs["inbox"][-1]["warnings_parquet"])  # the last run's output is on disk
     ours = score_deceased(truth, warnings)
     alone = _child("hexiao.bench.child", "deceased", str(data), str(work / "explicit"), MONTH)
     deceased_s = float(alone["seconds"])

@@ -201,7 +201,8 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
 
 
 # What the fuzzy passes read of a row: a register's other columns stay where they are.
-_LINK_COLUMNS = "name, name_simp, id_norm, id_key, id_status, id_birth, id_county"
+_OTHER_LINK_COLUMNS = "name, name_simp, id_key, id_status, id_birth, id_county"
+_LINK_COLUMNS = f"{_OTHER_LINK_COLUMNS}, id_norm"
 
 
 def _near(side: str, keys: str, bad: str, extra: str = "") -> str:
@@ -215,8 +216,8 @@ def _near(side: str, keys: str, bad: str, extra: str = "") -> str:
     if extra:
         shares.append(extra)
     # The ID is spelled only for the rows kept: over a register's every row it cost most of the scan.
-    kept = f"SELECT {keys}, {_LINK_COLUMNS.replace('id_norm', 'id_text')} FROM {side} s WHERE {_BAD} OR {' OR '.join(shares)}"
-    return f"SELECT * EXCLUDE (id_text), {spelled_id_sql('id_text')} AS id_norm FROM ({kept})"
+    kept = f"SELECT {keys}, {_OTHER_LINK_COLUMNS}, id_text FROM {side} s WHERE {_BAD} OR {' OR '.join(shares)}"
+    return f"SELECT {keys}, {_OTHER_LINK_COLUMNS}, {spelled_id_sql('id_text')} AS id_norm FROM ({kept})"
 
 
 def _leftovers(conn: duckdb.DuckDBPyConnection) -> None:

@@ -47,7 +47,7 @@ def check_digit(body17: str) -> str:
 def _add_check_char(frame: pl.LazyFrame, body17: pl.Expr, out: str, *, digits_known: bool = False) -> pl.LazyFrame:
     """Column `out`: the MOD 11-2 check character of `body17` (null unless it is 17 digits).
 
-    The digits are read from the string parsed once as an integer, materialised first: integer
+    The digits are read from the string parsed once as an integer, a column of its own: integer
     arithmetic per position is far faster than slicing and parsing 17 substrings.
     """
     number, total = f"{out}_number", f"{out}_total"
