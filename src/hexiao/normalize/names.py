@@ -66,6 +66,13 @@ def _traditional_characters() -> tuple[str, ...]:
     return tuple(a for a, b in zip(block, converted, strict=True) if a != b)
 
 
+@cache
+def _traditional_pattern() -> str:
+    """A regex class of `_traditional_characters` (CJK ideographs: nothing to escape). Polars builds
+    `contains_any`'s automaton of 3,500 patterns anew on every call, 4 ms; the class costs 0.5."""
+    return "[" + "".join(_traditional_characters()) + "]"
+
+
 def to_simplified(names: pl.Series) -> pl.Series:
     """Traditional → simplified for a whole column.
 
@@ -73,7 +80,7 @@ def to_simplified(names: pl.Series) -> pl.Series:
     newlines, which names never contain); the rest — nearly all — are already simplified.
     """
     names = names.cast(pl.String)
-    candidates = names.str.contains_any(list(_traditional_characters())).fill_null(False).arg_true()
+    candidates = names.str.contains(_traditional_pattern()).fill_null(False).arg_true()
     if candidates.len() == 0:
         return names
     chosen = names[candidates]
