@@ -88,8 +88,12 @@ def test_townships_whose_names_make_the_same_file_name_each_get_a_file(tmp_path:
     warnings = _warnings("证据 39").with_columns(
         pl.when(pl.col("township") == "城关镇").then(pl.lit("甲/乙")).otherwise(pl.lit("甲:乙")).alias("township")
     )
-    staging = _stage(tmp_path, warnings, "utf-8-sig")
+    rejected = pl.DataFrame(schema={k: pl.String for k in REJECTED_HEADERS})
+    summary_table = pl.DataFrame({"乡镇（街道）": ["甲:乙", "甲/乙"]})
+    staging = stage_reports(tmp_path, "2026-11", warnings, rejected, {}, summary_table, ["甲/乙", "甲:乙"], excel=True)
     report = to_report(warnings)
-    for name, file_name in (("甲/乙", "预警名单_甲_乙.csv"), ("甲:乙", "预警名单_甲_乙_2.csv")):
+    for name, stem in (("甲/乙", "预警名单_甲_乙"), ("甲:乙", "预警名单_甲_乙_2")):
         rows = report.filter(pl.col("乡镇（街道）") == name)
-        assert (staging / file_name).read_bytes() == _expected(rows, "utf-8-sig")
+        assert (staging / f"{stem}.csv").read_bytes() == _expected(rows, "utf-8-sig")
+        summary_sheet = pl.read_excel(staging / f"{stem}.xlsx", sheet_name="汇总")
+        assert summary_sheet["乡镇（街道）"].to_list() == [name]

@@ -46,3 +46,18 @@ REJECTED_HEADERS = {
 def safe_file_part(name: str | None) -> str:
     """A township name as part of a file name (no path separators or characters Windows refuses)."""
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name or "未填乡镇") or "未填乡镇"
+
+
+def township_file_stems(prefix: str, townships: list[str | None]) -> dict[str | None, str]:
+    """`<prefix>_<township>` for each township. Two names that make the same file name
+    (`safe_file_part`: 甲/乙 and 甲:乙) are told apart by `_2`, `_3`… in the order given, instead of
+    one file overwriting the other."""
+    stems: dict[str | None, str] = {}
+    for township in townships:
+        stem = f"{prefix}_{safe_file_part(township)}"
+        name, number = stem, 1
+        while name in stems.values():
+            number += 1
+            name = f"{stem}_{number}"
+        stems[township] = name
+    return stems

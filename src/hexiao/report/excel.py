@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from hexiao.report.columns import REPORT_HEADERS, safe_file_part
+from hexiao.report.columns import REPORT_HEADERS, township_file_stems
 
 _TEXT_COLUMNS = ("预警编号", "户编号", "身份证号", "月份", "建议生效月份", "首次预警月份")
 _WIDTHS = {"证据": 80, "比对来源": 28, "身份证号": 21, "户编号": 20, "乡镇（街道）": 12, "村（社区）": 12}
@@ -37,9 +37,10 @@ def _write_sheet(book: xlsxwriter.Workbook, name: str, frame: pl.DataFrame) -> N
 
 def write_township_workbooks(staging: Path, warnings: pl.DataFrame, summary_table: pl.DataFrame) -> None:
     """`预警名单_<乡镇>.xlsx` for every township in `summary_table`."""
-    townships = summary_table["乡镇（街道）"].unique().sort().to_list()
-    for township in townships:
-        path = staging / f"预警名单_{safe_file_part(township)}.xlsx"
+    # Sorted as the CSV files are, so a township's workbook and CSV file share a name.
+    townships = summary_table["乡镇（街道）"].unique().sort(nulls_last=True).to_list()
+    for township, stem in township_file_stems("预警名单", townships).items():
+        path = staging / f"{stem}.xlsx"
         book = xlsxwriter.Workbook(str(path))
         mine = warnings.filter(pl.col("township") == township)
         summary = summary_table.filter(pl.col("乡镇（街道）") == township)

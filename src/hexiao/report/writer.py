@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS, TEXT_ID_COLUMNS, safe_file_part
+from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS, TEXT_ID_COLUMNS, township_file_stems
 
 EXIT_ACTIONS = ("停发", "减发")
 OMISSION_CODE = "OMISSION"  # rows from the poverty-monitoring list, also in 疑似漏保.csv
@@ -95,22 +95,6 @@ def csv_parts(frame: pl.DataFrame, column: str) -> dict[str | None, pl.DataFrame
     return {value: f"{header}{text}\n" for value, text in joined.iter_rows()}
 
 
-def _township_paths(staging: Path, prefix: str, townships: list[str | None]) -> dict[str | None, Path]:
-    """A file per township. Two names that make the same file name (`safe_file_part`: 甲/乙 and
-    甲:乙) are told apart by `_2`, `_3`… in the order given, instead of one overwriting the other."""
-    paths: dict[str | None, Path] = {}
-    taken: set[str] = set()
-    for township in townships:
-        stem = f"{prefix}_{safe_file_part(township)}"
-        name, number = stem, 1
-        while name in taken:
-            number += 1
-            name = f"{stem}_{number}"
-        taken.add(name)
-        paths[township] = staging / f"{name}.csv"
-    return paths
-
-
 def _private(path: str, flags: int) -> int:
     return os.open(path, flags, 0o600)
 
@@ -157,15 +141,15 @@ def _write_all(
     by_township = csv_parts(report, "乡镇（街道）")
     empty = csv_content(report.clear())
     named = sorted(set(townships) | {t for t in by_township if t is not None})
-    for township, path in _township_paths(staging, "预警名单", named + ([None] if None in by_township else [])).items():
-        files.append((by_township.get(township, empty), path))
+    for township, stem in township_file_stems("预警名单", named + ([None] if None in by_township else [])).items():
+        files.append((by_township.get(township, empty), staging / f"{stem}.csv"))
     files.append((csv_content(report.filter(pl.col("建议措施").is_in(EXIT_ACTIONS))), staging / "退出建议.csv"))
     omissions = report.filter(pl.col("预警代码") == OMISSION_CODE)
     files.append((csv_content(omissions), staging / "疑似漏保.csv"))
     by_township = csv_parts(omissions, "乡镇（街道）")
     named = sorted(t for t in by_township if t is not None)
-    for township, path in _township_paths(staging, "疑似漏保", named + ([None] if None in by_township else [])).items():
-        files.append((by_township[township], path))
+    for township, stem in township_file_stems("疑似漏保", named + ([None] if None in by_township else [])).items():
+        files.append((by_township[township], staging / f"{stem}.csv"))
     rejected_report = rejected.select([pl.col(k).alias(v) for k, v in REJECTED_HEADERS.items()])
     files += [(rejected_report, staging / "rejected_rows.csv"), (summary_table, staging / "summary.csv")]
     write_csvs(files, encoding)
