@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
@@ -77,12 +78,16 @@ def csv_content(frame: pl.DataFrame) -> pl.DataFrame | str:
     """What `write_csv` writes for these rows: their lines joined under the header, or the frame."""
     if LINE not in frame.columns:
         return frame
-    header = _csv_header(tuple(c for c in frame.columns if c != LINE))
+    header = _csv_header(frame)
     return header + frame[LINE].str.join("\n").item() + "\n" if frame.height else header
 
 
+def _csv_header(frame: pl.DataFrame) -> str:
+    return _header_line(tuple(c for c in frame.columns if c != LINE))
+
+
 @cache
-def _csv_header(columns: tuple[str, ...]) -> str:
+def _header_line(columns: tuple[str, ...]) -> str:
     return pl.DataFrame(schema=dict.fromkeys(columns, pl.String)).write_csv(None)
 
 
@@ -90,9 +95,16 @@ def csv_parts(frame: pl.DataFrame, column: str) -> dict[str | None, pl.DataFrame
     """`csv_content` of each value's rows, in their order."""
     if LINE not in frame.columns:
         return {key[0]: part for key, part in frame.group_by(column, maintain_order=True)}
-    header = _csv_header(tuple(c for c in frame.columns if c != LINE))
+    header = _csv_header(frame)
     joined = frame.group_by(column, maintain_order=True).agg(pl.col(LINE).str.join("\n"))
     return {value: f"{header}{text}\n" for value, text in joined.iter_rows()}
+
+
+def _in_file_order(townships: Iterable[str | None]) -> list[str | None]:
+    """Each township once, sorted, a missing one (null) last: the order in which colliding file
+    names are numbered (`township_file_stems`), the same for CSV files and workbooks."""
+    distinct = set(townships)
+    return [*sorted(t for t in distinct if t is not None), *([None] if None in distinct else [])]
 
 
 def _private(path: str, flags: int) -> int:
@@ -140,15 +152,13 @@ def _write_all(
     # Every township on the roll gets its file, empty or not: a missing file reads as a failure.
     by_township = csv_parts(report, "乡镇（街道）")
     empty = csv_content(report.clear())
-    named = sorted(set(townships) | {t for t in by_township if t is not None})
-    for township, stem in township_file_stems("预警名单", named + ([None] if None in by_township else [])).items():
+    for township, stem in township_file_stems("预警名单", _in_file_order([*townships, *by_township])).items():
         files.append((by_township.get(township, empty), staging / f"{stem}.csv"))
     files.append((csv_content(report.filter(pl.col("建议措施").is_in(EXIT_ACTIONS))), staging / "退出建议.csv"))
     omissions = report.filter(pl.col("预警代码") == OMISSION_CODE)
     files.append((csv_content(omissions), staging / "疑似漏保.csv"))
     by_township = csv_parts(omissions, "乡镇（街道）")
-    named = sorted(t for t in by_township if t is not None)
-    for township, stem in township_file_stems("疑似漏保", named + ([None] if None in by_township else [])).items():
+    for township, stem in township_file_stems("疑似漏保", _in_file_order(by_township)).items():
         files.append((by_township[township], staging / f"{stem}.csv"))
     rejected_report = rejected.select([pl.col(k).alias(v) for k, v in REJECTED_HEADERS.items()])
     files += [(rejected_report, staging / "rejected_rows.csv"), (summary_table, staging / "summary.csv")]
