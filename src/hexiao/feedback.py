@@ -19,7 +19,7 @@ from hexiao.errors import StateError
 from hexiao.io.fields import FEEDBACK_KIND
 from hexiao.load import InputSummary, PlannedFile, begin_batch, end_batch, read_files, store_inputs
 from hexiao.log import get_logger
-from hexiao.store import connect, query, transaction, workspace_lock
+from hexiao.store import opened, query, transaction, workspace_lock
 
 log = get_logger()
 UNKNOWN_WARNING = "未知的预警编号（不是 hexiao 发出的预警，或数据库不同）"
@@ -36,18 +36,14 @@ class FeedbackResult:
 def feedback(paths: list[Path], *, db: Path, config_hash: str = "") -> FeedbackResult:
     """Read township replies and record them; all files commit together or not at all."""
     planned = [PlannedFile(path, FEEDBACK_KIND) for path in paths]
-    with workspace_lock(db):
-        conn = connect(db)
+    with workspace_lock(db), opened(db) as conn:
+        batch_id = begin_batch(conn, "feedback", "", config_hash)
         try:
-            batch_id = begin_batch(conn, "feedback", "", config_hash)
-            try:
-                result = _record(conn, batch_id, planned)
-            except BaseException as exc:
-                end_batch(conn, batch_id, "失败", type(exc).__name__)
-                raise
-            end_batch(conn, batch_id, "完成", json.dumps(result.by_result, ensure_ascii=False))
-        finally:
-            conn.close()
+            result = _record(conn, batch_id, planned)
+        except BaseException as exc:
+            end_batch(conn, batch_id, "失败", type(exc).__name__)
+            raise
+        end_batch(conn, batch_id, "完成", json.dumps(result.by_result, ensure_ascii=False))
     return result
 
 

@@ -20,7 +20,7 @@ from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
 from hexiao.io.headers import find_header, missing_required, select_fields
 from hexiao.log import get_logger
 from hexiao.prefetch import prefetched
-from hexiao.store import PERSON_TABLES, compact_persons, connect, fetch_one, insert_frame, transaction, workspace_lock
+from hexiao.store import PERSON_TABLES, compact_persons, fetch_one, insert_frame, opened, transaction, workspace_lock
 from hexiao.timing import timed
 
 log = get_logger()
@@ -419,21 +419,17 @@ def load(
     if kind not in FIELDS:
         raise HexiaoError(f"未知的数据种类 {kind}")
     planned = [PlannedFile(path, kind, program) for path in paths]
-    with workspace_lock(db):
-        conn = connect(db)
+    with workspace_lock(db), opened(db) as conn:
+        batch_id = begin_batch(conn, f"load {kind}", month, config_hash)
         try:
-            batch_id = begin_batch(conn, f"load {kind}", month, config_hash)
-            try:
-                with transaction(conn):
-                    if replace and kind == "roll":
-                        conn.execute("DELETE FROM roll WHERE month = ?", [month])
-                    inputs = load_planned(
-                        conn, batch_id, month, planned, replace=replace, headers={kind: extra_headers or {}}
-                    )
-            except BaseException as exc:
-                end_batch(conn, batch_id, "失败", type(exc).__name__)
-                raise
-            end_batch(conn, batch_id, "完成")
-        finally:
-            conn.close()
+            with transaction(conn):
+                if replace and kind == "roll":
+                    conn.execute("DELETE FROM roll WHERE month = ?", [month])
+                inputs = load_planned(
+                    conn, batch_id, month, planned, replace=replace, headers={kind: extra_headers or {}}
+                )
+        except BaseException as exc:
+            end_batch(conn, batch_id, "失败", type(exc).__name__)
+            raise
+        end_batch(conn, batch_id, "完成")
     return LoadResult(kind, month, batch_id, inputs)

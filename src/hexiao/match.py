@@ -25,7 +25,7 @@ from hexiao.report.writer import discard_reports, publish_reports, stage_reports
 from hexiao.rules import REGISTRY
 from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext, empty_output
 from hexiao.rules.common import ROW_KEY_SQL, link_extracts
-from hexiao.store import connect, fetch_one, insert_frame, person_rows, query, transaction, workspace_lock
+from hexiao.store import fetch_one, insert_frame, opened, person_rows, query, transaction, workspace_lock
 from hexiao.timing import timed
 
 log = get_logger()
@@ -110,18 +110,14 @@ def stage_month(
 
 def report(*, month: str, db: Path, out: Path, formats: ReportFormat) -> Path:
     """Write a month's reports again from what the last match stored, without matching again."""
-    with workspace_lock(db):
-        conn = connect(db)
-        try:
-            rows = conn.execute("SELECT summary FROM month_summaries WHERE month = ?", [month]).fetchall()
-            if not rows:
-                raise StateError(f"{month} 月还没有比对结果：先运行 hexiao match --month {month}")
-            prepare_month(conn, month)
-            warnings = query(conn, f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ?", [month])
-            staging = stage_month(conn, out, month, warnings, json.loads(rows[0][0]), formats)
-            return publish_reports(staging, month)
-        finally:
-            conn.close()
+    with workspace_lock(db), opened(db) as conn:
+        rows = conn.execute("SELECT summary FROM month_summaries WHERE month = ?", [month]).fetchall()
+        if not rows:
+            raise StateError(f"{month} 月还没有比对结果：先运行 hexiao match --month {month}")
+        prepare_month(conn, month)
+        warnings = query(conn, f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ?", [month])
+        staging = stage_month(conn, out, month, warnings, json.loads(rows[0][0]), formats)
+        return publish_reports(staging, month)
 
 
 def match(
@@ -148,34 +144,30 @@ def match(
     default_inbox = DEFAULT_INBOX / month
     inbox_dir = inbox if inbox is not None else (default_inbox if default_inbox.is_dir() else None)
     planned = plan_inbox(inbox_dir) if inbox_dir is not None else []
-    with workspace_lock(db):
-        conn = connect(db)
+    with workspace_lock(db), opened(db) as conn:
+        batch_id = begin_batch(conn, "match", month, config.digest())
+        staging: Path | None = None
         try:
-            batch_id = begin_batch(conn, "match", month, config.digest())
-            staging: Path | None = None
-            try:
-                with transaction(conn):
-                    loaded = load_planned(conn, batch_id, month, planned, headers=config.headers)
-                    result, staging = _match_in_batch(
-                        conn, batch_id, month, out, config, ReportFormat(encoding, excel), started
-                    )
-            except BaseException as exc:
-                if staging is not None:
-                    discard_reports(staging)
-                end_batch(conn, batch_id, "失败", type(exc).__name__)
-                raise
-            result.loaded = loaded
-            try:
-                publish_reports(staging, month)
-            except OSError as exc:  # committed: the warnings are stored, the files are not in place
-                end_batch(conn, batch_id, "完成", "报告未能放入输出目录")
-                raise StateError(
-                    f"比对结果已保存，但报告无法放入 {out / month}（{exc.strerror}）；"
-                    f"处理后运行 hexiao report --month {month} 重新写出报告"
-                ) from None
-            end_batch(conn, batch_id, "完成", f"{result.warnings.height} 条预警")
-        finally:
-            conn.close()
+            with transaction(conn):
+                loaded = load_planned(conn, batch_id, month, planned, headers=config.headers)
+                result, staging = _match_in_batch(
+                    conn, batch_id, month, out, config, ReportFormat(encoding, excel), started
+                )
+        except BaseException as exc:
+            if staging is not None:
+                discard_reports(staging)
+            end_batch(conn, batch_id, "失败", type(exc).__name__)
+            raise
+        result.loaded = loaded
+        try:
+            publish_reports(staging, month)
+        except OSError as exc:  # committed: the warnings are stored, the files are not in place
+            end_batch(conn, batch_id, "完成", "报告未能放入输出目录")
+            raise StateError(
+                f"比对结果已保存，但报告无法放入 {out / month}（{exc.strerror}）；"
+                f"处理后运行 hexiao report --month {month} 重新写出报告"
+            ) from None
+        end_batch(conn, batch_id, "完成", f"{result.warnings.height} 条预警")
     return result
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from hexiao.store import connect, query, workspace_lock
+from hexiao.store import opened, query, workspace_lock
 
 
 @dataclass
@@ -19,22 +19,18 @@ class Ledger:
 
 def status(*, db: Path, month: str | None = None) -> Ledger:
     """Read the ledger; with `month`, only that month's batches and warnings."""
-    with workspace_lock(db):
-        conn = connect(db)
-        try:
-            where, params = ("WHERE month = ?", [month]) if month else ("", [])
-            batches = query(conn, f"SELECT * FROM batches {where} ORDER BY batch_id", list(params))
-            inputs = query(
-                conn,
-                f"""SELECT batch_id, kind, month, file_name, sha256, rows_read, rows_loaded, rows_rejected
-                    FROM inputs {where} ORDER BY input_id""",
-                list(params),
-            )
-            warnings = query(
-                conn,
-                f"SELECT month, code, count(*) AS warnings FROM warnings {where} GROUP BY ALL ORDER BY ALL",
-                list(params),
-            )
-        finally:
-            conn.close()
+    with workspace_lock(db), opened(db) as conn:
+        where, params = ("WHERE month = ?", [month]) if month else ("", [])
+        batches = query(conn, f"SELECT * FROM batches {where} ORDER BY batch_id", list(params))
+        inputs = query(
+            conn,
+            f"""SELECT batch_id, kind, month, file_name, sha256, rows_read, rows_loaded, rows_rejected
+                FROM inputs {where} ORDER BY input_id""",
+            list(params),
+        )
+        warnings = query(
+            conn,
+            f"SELECT month, code, count(*) AS warnings FROM warnings {where} GROUP BY ALL ORDER BY ALL",
+            list(params),
+        )
     return Ledger(batches, inputs, warnings)

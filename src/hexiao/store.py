@@ -12,22 +12,16 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from hexiao import engine
 from hexiao.errors import LockedError, StateError
 
 SCHEMA_VERSION = "2"  # 2: integer `id_key` beside `id_norm`
-# DuckDB would otherwise keep up to 80 % of the machine's memory in its buffer pool; a county
-# officer's machine also runs Polars beside it. Above this DuckDB spills to disk instead.
-DUCKDB_MEMORY_LIMIT = os.environ.get("HEXIAO_DUCKDB_MEMORY", "3GB")
 # Rows DuckDB gathers before it compresses a row group and writes it out, still inside the
 # transaction, while the next file is read. Above the size of a register (DuckDB's default is
 # 122,880) a register's rows instead wait for the commit and are compressed there, after all other
 # work: a county run's commit took 0.55 s, 0.04 s with this size, for a file 8 % larger. It is an
 # option of attaching the file, not stored in it, so every workspace gets it whenever it is opened.
 ROW_GROUP_ROWS = 32_768
-# A commit writing more than this to the write-ahead log checkpoints instead: a month's commit then
-# compresses its rows into the file once, not first into the log and again when the connection
-# closes (DuckDB's default is 16 MB, above a county's 10 MB: commit and close 0.20 -> 0.12 s).
-WAL_LIMIT = "1MB"
 
 # Distinct strings are what a register costs to store, so only what cannot be derived cheaply is
 # kept: `id_norm` only where `id_key` cannot give it back, `name_simp` only where it differs from
@@ -167,46 +161,49 @@ def raw_id_sql(alias: str) -> str:
     return f"coalesce({alias}.id_raw, {alias}.id_norm)"
 
 
-def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and create) the workspace database with owner-only permissions."""
+@contextlib.contextmanager
+def opened(db_path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The workspace database (created with owner-only permissions), open until the block ends.
+    It is then detached, which checkpoints it and closes its file for the next run."""
     if read_only and not db_path.exists():
         raise StateError(f"数据库 {db_path} 不存在；先运行 hexiao load 或 hexiao match")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     existed = db_path.exists()
-    old_umask = os.umask(0o077)
-    try:
-        # DuckDB's own database is in memory and the workspace attached to it, so the spill
-        # directory is named, or it would be `.tmp` in whatever directory cron starts in.
-        conn = duckdb.connect(
-            config={
-                "memory_limit": DUCKDB_MEMORY_LIMIT,
-                "wal_autocheckpoint": WAL_LIMIT,
-                "temp_directory": f"{db_path}.tmp",
-            }
-        )
-        options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_ROWS}"
+    # The workspace is attached to an instance of its own in memory, so the spill directory is
+    # named, or it would be `.tmp` in whatever directory cron starts in.
+    with engine.instance(f"{db_path}.tmp") as instance:
+        conn = instance.cursor()
+        old_umask = os.umask(0o077)
         try:
+            options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_ROWS}"
             conn.execute(f"ATTACH ? AS workspace ({options})", [str(db_path)])
         except BaseException:
             conn.close()
             raise
-        conn.execute("USE workspace")
-    finally:
-        os.umask(old_umask)
-    conn.execute("SET enable_progress_bar = false")  # hexiao prints its own plain progress lines
-    if not read_only:
-        version = _schema_version(conn) if existed else None
-        if version is not None and int(version) > int(SCHEMA_VERSION):
-            conn.close()
-            raise StateError(
-                f"工作区 {db_path} 由更新版本的 hexiao 写入（数据结构版本 {version}，本版本为 {SCHEMA_VERSION}）；请升级 hexiao"
-            )
-        if version != SCHEMA_VERSION:  # new, or written by an earlier version
-            conn.execute(SCHEMA)
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-            _migrate(conn)
-        os.chmod(db_path, 0o600)
-    return conn
+        finally:
+            os.umask(old_umask)
+        try:
+            conn.execute("USE workspace")
+            conn.execute("SET enable_progress_bar = false")  # hexiao prints its own plain progress lines
+            if not read_only:
+                _prepare_schema(conn, db_path, existed)
+            yield conn
+        finally:
+            conn.close()  # rolls back what the block left open
+            instance.execute("DETACH workspace")
+
+
+def _prepare_schema(conn: duckdb.DuckDBPyConnection, db_path: Path, existed: bool) -> None:
+    version = _schema_version(conn) if existed else None
+    if version is not None and int(version) > int(SCHEMA_VERSION):
+        raise StateError(
+            f"工作区 {db_path} 由更新版本的 hexiao 写入（数据结构版本 {version}，本版本为 {SCHEMA_VERSION}）；请升级 hexiao"
+        )
+    if version != SCHEMA_VERSION:  # new, or written by an earlier version
+        conn.execute(SCHEMA)
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        _migrate(conn)
+    os.chmod(db_path, 0o600)
 
 
 def _schema_version(conn: duckdb.DuckDBPyConnection) -> str | None:

@@ -23,7 +23,7 @@ from hexiao.match import match, prepare_month
 from hexiao.normalize.names import compare_names
 from hexiao.rules.base import RuleContext
 from hexiao.rules.deceased import DeceasedRule
-from hexiao.store import connect
+from hexiao.store import opened
 from hexiao.timing import RECORDER, peak_rss_mb
 
 LOAD_ORDER = ("roll", "cremation", "vehicle", "property", "business", "employee", "poverty")
@@ -55,8 +55,7 @@ def run(mode: str, data: Path, work: Path, month: str) -> dict[str, object]:
 
 
 def deceased_alone(work: Path, month: str) -> dict[str, object]:
-    conn = connect(work / "hexiao.duckdb")
-    try:
+    with opened(work / "hexiao.duckdb") as conn:
         conn.execute("BEGIN TRANSACTION")
         prepare_month(conn, month)
         ctx = RuleContext(conn=conn, month=month, month_start=month_start(month), config=Config())
@@ -65,8 +64,6 @@ def deceased_alone(work: Path, month: str) -> dict[str, object]:
         warnings = DeceasedRule().run(ctx)
         seconds = time.perf_counter() - started
         conn.execute("ROLLBACK")
-    finally:
-        conn.close()
     return {"mode": "deceased", "seconds": round(seconds, 3), "warnings": warnings.height}
 
 
