@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from hexiao.cli import config_cmd, demo_cmd, feedback_cmd, load_cmd, match_cmd, report_cmd, status_cmd
+from hexiao.process import leave_memory_to_the_system
 
 app = typer.Typer(
     name="hexiao",
@@ -26,4 +27,7 @@ app.add_typer(config_cmd.config_app, name="config", help=config_cmd.HELP)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    finally:
+        leave_memory_to_the_system()
