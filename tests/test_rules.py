@@ -172,3 +172,25 @@ def test_config_changes_the_result(workspace: Path) -> None:
     warnings = run(workspace, load_config(config_file))
     assert ids_of(warnings, "VEHICLE") == {CAR, MOTO}  # motorcycles no longer exempt
     assert ids_of(warnings, "PROPERTY") == {SHOP}  # two homes allowed; the shop still counts
+
+
+def test_the_newest_extract_up_to_the_month_is_the_one_in_force(workspace: Path) -> None:
+    db = workspace / "hexiao.duckdb"
+    roll = write_text(workspace / "roll.csv", "\n".join([ROLL_HEADER, *ROLL]) + "\n")
+    for month in ("2026-10", "2026-11", "2026-12"):
+        load("roll", [roll], month=month, db=db)
+    # October's extract lists the car; November's, which replaces it, no longer does. December's
+    # lists it again but is not yet in force for November.
+    with_car = write_text(workspace / "vehicle-10.csv", "\n".join(VEHICLES) + "\n")
+    without_car = write_text(workspace / "vehicle-11.csv", "\n".join(VEHICLES[:1] + VEHICLES[2:]) + "\n")
+    again = write_text(workspace / "vehicle-12.csv", "\n".join(VEHICLES) + "\n\n")  # other bytes, same rows
+    load("vehicle", [with_car], month="2026-10", db=db)
+    load("vehicle", [without_car], month="2026-11", db=db)
+    load("vehicle", [again], month="2026-12", db=db)
+
+    def vehicle_ids(month: str) -> set[str]:
+        return ids_of(match(month=month, db=db, out=workspace / "out").warnings, "VEHICLE")
+
+    assert vehicle_ids("2026-10") == {CAR}
+    assert vehicle_ids("2026-11") == set()
+    assert vehicle_ids("2026-12") == {CAR}

@@ -9,7 +9,7 @@ import polars as pl
 from hexiao.io.fields import CREMATION_KIND
 from hexiao.matching.linker import link
 from hexiao.rules.base import RuleContext
-from hexiao.store import person_rows, temp_table
+from hexiao.store import fetch_one, person_rows, temp_table
 from hexiao.timing import timed
 
 
@@ -23,11 +23,13 @@ def extract_table(ctx: RuleContext, kind: str) -> str:
     table = f"{kind}_m"
     if table in ctx.cache:
         return table
-    month = f"'{ctx.month}'"  # YYYY-MM, validated by match(): views take no parameters
     if kind == CREMATION_KIND:
-        where = f"month <= {month}"
+        where = f"month <= '{ctx.month}'"  # YYYY-MM, validated by match(): views take no parameters
     else:
-        where = f"month = (SELECT max(month) FROM {kind} WHERE month <= {month})"
+        # The snapshot's month written into the view, not a subquery: every scan of the view would
+        # run it again, and a literal lets DuckDB skip the row groups of other months.
+        newest = fetch_one(ctx.conn, f"SELECT max(month) FROM {kind} WHERE month <= ?", [ctx.month])[0]
+        where = "FALSE" if newest is None else f"month = '{str(newest).replace(chr(39), chr(39) * 2)}'"
     ctx.conn.execute(
         f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {ROW_KEY_SQL} AS ext_key, * FROM ({person_rows(kind, where)})"
     )
