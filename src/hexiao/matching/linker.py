@@ -41,20 +41,25 @@ MATCH_SCHEMA = {
     "note": pl.String,
 }
 
+
+def _bad(alias: str = "") -> str:
+    """SQL: the row's ID is invalid, or ends in 000 (an Excel numeric cell)."""
+    t = f"{alias}." if alias else ""
+    return f"({t}id_status <> '{ids.VALID}' OR {t}id_key % 1100 = 0)"
+
+
+_BAD = _bad()
+
+
 # Every fuzzy pass needs a damaged or invalid ID on at least one side (two valid IDs one edit
 # apart are two real people: MOD 11-2 catches every single substitution and adjacent swap). So
 # each pass joins the few bad rows of one side against the other side's leftovers — and of those
 # leftovers only the ones sharing a key with a bad row can take part, found in one scan (`_near`).
-_BAD = f"(id_status <> '{ids.VALID}' OR id_key % 1100 = 0)"  # invalid, or ends in 000 (Excel numeric)
-
-
-def _both_ways(select: str, on: str, where: str = "TRUE") -> str:
-    """`select … FROM r JOIN e ON on WHERE where`, once with the roll's bad rows and once with the
-    extract's."""
-    return " UNION ".join(
-        f"SELECT {select} FROM {r} r JOIN {e} e ON {on} WHERE {where}"
-        for r, e in (("roll_bad", "ext_near"), ("roll_near", "ext_bad"))
-    )
+def _either_bad(select: str, on: str, where: str = "TRUE") -> str:
+    """`select … FROM roll_near r JOIN ext_near e ON on WHERE where` for the pairs with a bad row
+    on one side at least. Each side's bad rows are among its near rows, so one join gives what
+    joining each side's bad rows to the other's near rows gives, with half the joins to plan."""
+    return f"SELECT {select} FROM roll_near r JOIN ext_near e ON {on} WHERE ({_bad('r')} OR {_bad('e')}) AND {where}"
 
 
 def _kept(left: int, right: int) -> str:
@@ -83,7 +88,7 @@ def _edit_candidates() -> str:
     shaped = f"r.id_status IN ({_SHAPED}) AND e.id_status IN ({_SHAPED}) AND r.id_norm <> e.id_norm"
     shaped += f" AND (r.id_status <> '{ids.VALID}' OR e.id_status <> '{ids.VALID}')"
     joins = " UNION ".join(
-        _both_ways("r.roll_key, e.ext_key", f"{k.format(t='r')} = {k.format(t='e')}", shaped) for k in _ID_EDIT_KEYS
+        _either_bad("r.roll_key, e.ext_key", f"{k.format(t='r')} = {k.format(t='e')}", shaped) for k in _ID_EDIT_KEYS
     )
     return f"""
         SELECT c.roll_key, c.ext_key, '{m.ID_CORRECTED}' AS method,
@@ -95,13 +100,13 @@ def _edit_candidates() -> str:
     """
 
 
-_KEY15 = _both_ways(
+_KEY15 = _either_bad(
     f"r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '身份证号前15位一致（Excel数值损坏或后三位有误）' AS note",
     "r.id_key // 1100 = e.id_key // 1100",
     "r.id_norm <> e.id_norm",
 )
 
-_NAME_BIRTH = _both_ways(
+_NAME_BIRTH = _either_bad(
     f"r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '姓名、出生日期、地区码一致' AS note",
     "r.id_county = e.id_county AND r.id_birth = e.id_birth AND r.name_simp = e.name_simp",
     f"(r.id_status <> '{ids.VALID}' OR e.id_status <> '{ids.VALID}') AND r.id_norm <> e.id_norm",
