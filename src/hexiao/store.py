@@ -149,6 +149,12 @@ def person_rows(table: str, where: str = "TRUE") -> str:
     )
 
 
+# The person columns the linker reads, as `person_rows` gives them back, straight from a register.
+LINKED_PERSON_COLUMNS = (
+    f"name, coalesce(name_simp, name) AS name_simp, {_ID_NORM_SQL} AS id_norm, id_norm AS id_text, "
+    "id_key, id_status, id_birth, id_county, id_from15"
+)
+
 # The number of distinct persons among rows of `person_rows`: by ID, or by name where there is none.
 PERSONS_SQL = (
     "count(DISTINCT id_key) + count(DISTINCT id_text) FILTER (WHERE id_key IS NULL)"

@@ -9,32 +9,43 @@ import polars as pl
 from hexiao.io.fields import CREMATION_KIND
 from hexiao.matching.linker import link
 from hexiao.rules.base import RuleContext
-from hexiao.store import fetch_one, person_rows, temp_table
+from hexiao.store import LINKED_PERSON_COLUMNS, fetch_one, person_rows, temp_table
 from hexiao.timing import timed
 
 
 def extract_table(ctx: RuleContext, kind: str) -> str:
-    """A view `<kind>_m` of the records in force for the month, with `ext_key`.
+    """A view `<kind>_m` of the records in force for the month (`in_force`), with `ext_key`.
 
-    Cremation records accumulate (every record loaded for a month ≤ M). The other kinds are
-    snapshots: the newest extract loaded for a month ≤ M replaces the older ones. A view, not a
-    copy: a register of millions of rows is read where it lies, only the columns a rule needs.
+    A view, not a copy: a register of millions of rows is read where it lies, only the columns a
+    rule needs.
     """
     table = f"{kind}_m"
-    if table in ctx.cache:
-        return table
-    if kind == CREMATION_KIND:
-        where = f"month <= '{ctx.month}'"  # YYYY-MM, validated by match(): views take no parameters
-    else:
-        # The snapshot's month written into the view, not a subquery: every scan of the view would
-        # run it again, and a literal lets DuckDB skip the row groups of other months.
-        newest = fetch_one(ctx.conn, f"SELECT max(month) FROM {kind} WHERE month <= ?", [ctx.month])[0]
-        where = "FALSE" if newest is None else f"month = '{str(newest).replace(chr(39), chr(39) * 2)}'"
-    ctx.conn.execute(
-        f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {ROW_KEY_SQL} AS ext_key, * FROM ({person_rows(kind, where)})"
-    )
-    ctx.cache[table] = table
+    if table not in ctx.cache:
+        ctx.conn.execute(
+            f"CREATE OR REPLACE TEMP VIEW {table} AS "
+            f"SELECT {ROW_KEY_SQL} AS ext_key, * FROM ({person_rows(kind, in_force(ctx, kind))})"
+        )
+        ctx.cache[table] = table
     return table
+
+
+def in_force(ctx: RuleContext, kind: str) -> str:
+    """SQL condition on a register's rows: the records in force for the month.
+
+    Cremation records accumulate (every record loaded for a month ≤ M). The other kinds are
+    snapshots: the newest extract loaded for a month ≤ M replaces the older ones. Its month is
+    asked once and written in, not a subquery: every scan would run it again, and a literal lets
+    DuckDB skip the row groups of other months.
+    """
+    key = f"{kind}:in_force"
+    if key not in ctx.cache:
+        if kind == CREMATION_KIND:
+            where = f"month <= '{ctx.month}'"  # YYYY-MM, validated by match(): views take no parameters
+        else:
+            newest = fetch_one(ctx.conn, f"SELECT max(month) FROM {kind} WHERE month <= ?", [ctx.month])[0]
+            where = "FALSE" if newest is None else f"month = '{str(newest).replace(chr(39), chr(39) * 2)}'"
+        ctx.cache[key] = where
+    return ctx.cache[key]
 
 
 # A record's key: its input file and row. Stable, unique, and computed without sorting anything.
@@ -48,18 +59,18 @@ def linked(ctx: RuleContext, kind: str) -> str:
     return f"{kind}_links"
 
 
-# What the linker reads of an extract row.
-_LINKED_COLUMNS = "ext_key, name, name_simp, id_norm, id_text, id_key, id_status, id_birth, id_county, id_from15"
-
-
 def link_extracts(ctx: RuleContext, kinds: Iterable[str]) -> None:
     """Link the month's roll to every extract of `kinds` not linked yet, all in one linker pass:
     its fixed cost (a dozen queries) is paid once per run, not once per extract."""
     todo = [kind for kind in dict.fromkeys(kinds) if f"{kind}_links" not in ctx.cache]
     if not todo:
         return
+    # Straight from the registers, not through the `<kind>_m` views: DuckDB binds a view's text again
+    # wherever it is read, and the linker reads this union three times (12 ms less per read).
     extracts = " UNION ALL ".join(
-        f"SELECT '{kind}' AS kind, {_LINKED_COLUMNS} FROM {extract_table(ctx, kind)}" for kind in todo
+        f"SELECT '{kind}' AS kind, {ROW_KEY_SQL} AS ext_key, {LINKED_PERSON_COLUMNS} FROM {kind} "
+        f"WHERE {in_force(ctx, kind)}"
+        for kind in todo
     )
     ctx.conn.execute(f"CREATE OR REPLACE TEMP VIEW extracts_m AS {extracts}")
     with timed("link") as step:
