@@ -48,3 +48,15 @@ def test_stopping_early_stops_the_producer() -> None:
     values.close()  # the caller gives up, as on an error while storing
     assert len(produced) <= 3  # the value taken, one waiting, one being offered
     assert not any(t.name == "hexiao-prefetch" for t in threading.enumerate())
+
+
+def test_the_producer_starts_before_the_first_value_is_asked_for() -> None:
+    started = threading.Event()
+
+    def produce() -> Iterator[int]:
+        started.set()
+        yield 1
+
+    with prefetched(produce()) as values:
+        assert started.wait(5)  # the caller has not asked yet: the workspace opens meanwhile
+        assert list(values) == [1]

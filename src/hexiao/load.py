@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from hexiao.io.fields import FIELDS, KIND_LABELS
 from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
 from hexiao.io.headers import find_header, missing_required, select_fields
 from hexiao.log import get_logger
-from hexiao.prefetch import prefetched
+from hexiao.prefetch import Prefetched, prefetched
 from hexiao.store import PERSON_TABLES, compact_persons, fetch_one, insert_frame, opened, transaction, workspace_lock
 from hexiao.timing import timed
 
@@ -265,42 +265,86 @@ class _FileEvent:
 
 
 def _read_files(
-    files: dict[int, tuple[PlannedFile, str]], order: list[int], headers: dict[str, dict[str, str]]
+    planned: list[PlannedFile],
+    shas: list[str],
+    order: list[int],
+    headers: dict[str, dict[str, str]],
+    wanted: Future[frozenset[int]],
 ) -> Iterator[_FileEvent]:
-    """Read and prepare the files in `order`, a slice at a time (runs on the prefetch thread)."""
+    """Read and prepare the files in `order`, a slice at a time (runs on the prefetch thread).
+
+    The first file is read while the workspace opens; a file is prepared, and its error reported,
+    only once `wanted` says it is to be loaded (not loaded before, and the run still going).
+    """
     for index in order:
-        item, sha = files[index]
+        if wanted.done() and index not in wanted.result():
+            continue
+        item = planned[index]
         try:
-            opened = _open_input(item.path, item.kind, item.program, headers.get(item.kind), sha)
+            opened = _open_input(item.path, item.kind, item.program, headers.get(item.kind), shas[index])
+            if index not in wanted.result():  # waits for the decision
+                del opened  # loaded before: its text is not kept while the next file is read
+                continue
             for chunk in _prepared_chunks(opened, item.kind, item.program):
                 yield _FileEvent(index, chunk=chunk)
         except InputError as exc:
-            yield _FileEvent(index, error=exc)
+            if index in wanted.result():
+                yield _FileEvent(index, error=exc)
             continue
         summary = opened.summary
         del opened  # this file's text is not kept while the next one is read
         yield _FileEvent(index, done=summary)
 
 
+@dataclass
+class ReadAhead:
+    """Files being read on a second thread, the largest first (`reading_ahead`)."""
+
+    planned: list[PlannedFile]
+    shas: list[str]
+    wanted: Future[frozenset[int]]
+    events: Prefetched[_FileEvent]
+
+
+@contextlib.contextmanager
+def reading_ahead(planned: list[PlannedFile], headers: dict[str, dict[str, str]] | None = None) -> Iterator[ReadAhead]:
+    """Start reading `planned` before the workspace is open: opening it (and, in a new process,
+    creating DuckDB's instance and the schema) takes as long as reading a county's largest file.
+    `load_planned` then says which files are new; nothing is prepared before that. Leaving the
+    block stops the reading."""
+    shas = _sha256s([item.path for item in planned])
+    # The largest file first, so that storing it overlaps preparing the others instead of ending
+    # the load.
+    order = sorted(range(len(planned)), key=lambda i: -_size(planned[i].path))
+    wanted: Future[frozenset[int]] = Future()
+    with prefetched(_read_files(planned, shas, order, headers or {}, wanted)) as events:
+        try:
+            yield ReadAhead(planned, shas, wanted, events)
+        finally:
+            if not wanted.done():
+                wanted.set_result(frozenset())  # the run stopped first: nothing more is read
+
+
 def _new_files(
     conn: duckdb.DuckDBPyConnection,
     planned: list[PlannedFile],
+    shas: list[str],
     summaries: dict[int, InputSummary],
     *,
     replace: bool,
     month: str | None = None,
-) -> Iterator[tuple[int, PlannedFile, str]]:
-    """Each file with its position and SHA-256, except one already loaded (its summary, at its
-    position, says it was skipped)."""
+) -> Iterator[tuple[int, PlannedFile]]:
+    """Each file with its position, except one already loaded (its summary, at its position, says
+    it was skipped)."""
     seen: set[tuple[str, str]] = set()
-    for position, (item, sha) in enumerate(zip(planned, _sha256s([item.path for item in planned]), strict=True)):
+    for position, (item, sha) in enumerate(zip(planned, shas, strict=True)):
         if sha and ((item.kind, sha) in seen or (not replace and already_loaded(conn, item.kind, sha, month))):
             summary = InputSummary(file=str(item.path), kind=item.kind, sha256=sha, skipped=True)
             summary.notes.append("相同内容（SHA-256）已载入过，跳过")
             summaries[position] = summary
             continue
         seen.add((item.kind, sha))
-        yield position, item, sha
+        yield position, item
 
 
 def _sha256s(paths: list[Path]) -> list[str]:
@@ -328,7 +372,8 @@ def read_files(
     errors: list[InputError] = []
     reads: list[ReadInput] = []
     summaries: dict[int, InputSummary] = {}
-    for position, item, _ in _new_files(conn, planned, summaries, replace=replace):
+    shas = _sha256s([item.path for item in planned])
+    for position, item in _new_files(conn, planned, shas, summaries, replace=replace):
         try:
             read = read_input(item.path, item.kind, program=item.program, extra_headers=(headers or {}).get(item.kind))
         except InputError as exc:
@@ -344,58 +389,52 @@ def load_planned(
     conn: duckdb.DuckDBPyConnection,
     batch_id: int,
     month: str,
-    planned: list[PlannedFile],
+    reading: ReadAhead,
     *,
     replace: bool = False,
-    headers: dict[str, dict[str, str]] | None = None,
 ) -> list[InputSummary]:
-    """Read and store the files one at a time, a slice at a time, so memory holds a file's text
-    and a few slices of rows, not every file. The next slice is read and prepared on a second
+    """Store the files `reading` reads, one at a time, a slice at a time, so memory holds a file's
+    text and a few slices of rows, not every file. The next slice is read and prepared on a second
     thread while this one is stored.
 
     The caller holds the transaction: every bad file is reported together at the end, and the
     raised error rolls back whatever was stored before it — nothing is loaded unless all is.
     """
     summaries: dict[int, InputSummary] = {}  # by position in `planned`
-    files = {
-        position: (item, sha)
-        for position, item, sha in _new_files(conn, planned, summaries, replace=replace, month=month)
-    }
-    # IDs in the order given, so row keys do not depend on file sizes; the largest file is read
-    # first, so that storing it overlaps preparing the others instead of ending the load.
+    files = dict(_new_files(conn, reading.planned, reading.shas, summaries, replace=replace, month=month))
+    # IDs in the order given, so row keys do not depend on file sizes.
     input_ids = {position: _new_input_id(conn) for position in files}
-    order = sorted(files, key=lambda i: -_size(files[i][0].path))
+    reading.wanted.set_result(frozenset(files))
     errors: dict[int, InputError] = {}
     stored: set[int] = set()
     first_reasons: dict[int, str] = {}
-    with contextlib.closing(prefetched(_read_files(files, order, headers or {}))) as events:
-        for event in events:
-            item = files[event.index][0]
-            if event.error is not None:
-                errors[event.index] = event.error
-            elif event.chunk is not None:
-                # Once the run is known to fail, later files are still checked so every bad file
-                # is reported together, but no longer stored.
-                if not errors:
-                    _store_rows(conn, input_ids[event.index], item.kind, month, event.chunk)
-                    stored.add(event.index)
-                if not first_reasons.get(event.index):
-                    first_reasons[event.index] = _first_reason([event.chunk.rejected])
-            elif event.done is not None:
-                summary = event.done
-                try:
-                    _check_counts(summary, first_reasons.get(event.index, ""))
-                except InputError as exc:
-                    errors[event.index] = exc
-                    continue
-                if event.index in stored:
-                    _record_input(conn, input_ids[event.index], batch_id, item.kind, month, summary, item.program)
-                summaries[event.index] = summary
-                log.info(
-                    "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",
-                    KIND_LABELS[summary.kind], Path(summary.file).name, summary.rows_read, summary.rows_loaded,
-                    summary.rows_rejected,
-                )  # fmt: skip
+    for event in reading.events:
+        item = files[event.index]
+        if event.error is not None:
+            errors[event.index] = event.error
+        elif event.chunk is not None:
+            # Once the run is known to fail, later files are still checked so every bad file
+            # is reported together, but no longer stored.
+            if not errors:
+                _store_rows(conn, input_ids[event.index], item.kind, month, event.chunk)
+                stored.add(event.index)
+            if not first_reasons.get(event.index):
+                first_reasons[event.index] = _first_reason([event.chunk.rejected])
+        elif event.done is not None:
+            summary = event.done
+            try:
+                _check_counts(summary, first_reasons.get(event.index, ""))
+            except InputError as exc:
+                errors[event.index] = exc
+                continue
+            if event.index in stored:
+                _record_input(conn, input_ids[event.index], batch_id, item.kind, month, summary, item.program)
+            summaries[event.index] = summary
+            log.info(
+                "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",
+                KIND_LABELS[summary.kind], Path(summary.file).name, summary.rows_read, summary.rows_loaded,
+                summary.rows_rejected,
+            )  # fmt: skip
     _raise_collected([errors[i] for i in sorted(errors)])
     return [summaries[i] for i in sorted(summaries)]
 
@@ -419,15 +458,14 @@ def load(
     if kind not in FIELDS:
         raise HexiaoError(f"未知的数据种类 {kind}")
     planned = [PlannedFile(path, kind, program) for path in paths]
-    with workspace_lock(db), opened(db) as conn:
+    headers = {kind: extra_headers or {}}
+    with workspace_lock(db), reading_ahead(planned, headers) as reading, opened(db) as conn:
         batch_id = begin_batch(conn, f"load {kind}", month, config_hash)
         try:
             with transaction(conn):
                 if replace and kind == "roll":
                     conn.execute("DELETE FROM roll WHERE month = ?", [month])
-                inputs = load_planned(
-                    conn, batch_id, month, planned, replace=replace, headers={kind: extra_headers or {}}
-                )
+                inputs = load_planned(conn, batch_id, month, reading, replace=replace)
         except BaseException as exc:
             end_batch(conn, batch_id, "失败", type(exc).__name__)
             raise

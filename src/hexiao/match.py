@@ -18,7 +18,7 @@ from hexiao.frames import conform
 from hexiao.history import WARNING_COLUMNS, finalise
 from hexiao.inbox import plan_inbox
 from hexiao.ingest.values import month_start
-from hexiao.load import InputSummary, begin_batch, end_batch, load_planned
+from hexiao.load import InputSummary, begin_batch, end_batch, load_planned, reading_ahead
 from hexiao.log import get_logger
 from hexiao.report.summary import build_summary, township_table
 from hexiao.report.writer import discard_reports, publish_reports, stage_reports
@@ -144,12 +144,12 @@ def match(
     default_inbox = DEFAULT_INBOX / month
     inbox_dir = inbox if inbox is not None else (default_inbox if default_inbox.is_dir() else None)
     planned = plan_inbox(inbox_dir) if inbox_dir is not None else []
-    with workspace_lock(db), opened(db) as conn:
+    with workspace_lock(db), reading_ahead(planned, config.headers) as reading, opened(db) as conn:
         batch_id = begin_batch(conn, "match", month, config.digest())
         staging: Path | None = None
         try:
             with transaction(conn):
-                loaded = load_planned(conn, batch_id, month, planned, headers=config.headers)
+                loaded = load_planned(conn, batch_id, month, reading)
                 result, staging = _match_in_batch(
                     conn, batch_id, month, out, config, ReportFormat(encoding, excel), started
                 )
