@@ -32,7 +32,11 @@ def prepared_files(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return seen
 
 
-def test_a_file_loaded_before_is_skipped_without_being_prepared(workspace: Path, prepared_files: list[int]) -> None:
+@pytest.mark.parametrize("ahead_bytes", [0, load_module.PREPARE_AHEAD_BYTES])
+def test_a_file_loaded_before_is_skipped_and_a_large_one_not_prepared(
+    workspace: Path, prepared_files: list[int], monkeypatch: pytest.MonkeyPatch, ahead_bytes: int
+) -> None:
+    monkeypatch.setattr(load_module, "PREPARE_AHEAD_BYTES", ahead_bytes)  # 0: every file counts as large
     db = workspace / "hexiao.duckdb"
     first = write_text(workspace / "火化1.csv", "\n".join(CREMATION) + "\n")
     second = write_text(workspace / "火化2.csv", "\n".join(CREMATION[:2]) + "\n")
@@ -40,7 +44,9 @@ def test_a_file_loaded_before_is_skipped_without_being_prepared(workspace: Path,
     prepared_files.clear()
     result = load("cremation", [first, second], month="2026-11", db=db)
     assert [summary.skipped for summary in result.inputs] == [True, False]
-    assert prepared_files == [1]  # the new file's one row; the other was read, never prepared
+    assert [s.rows_loaded for s in result.inputs] == [0, 1]
+    # The new file's one row; the old one was read, and prepared only when small enough.
+    assert prepared_files == ([len(CREMATION) - 1, 1] if ahead_bytes else [1])
 
 
 def test_a_bad_file_loaded_before_is_still_skipped_and_a_new_one_reported(workspace: Path) -> None:
@@ -52,12 +58,17 @@ def test_a_bad_file_loaded_before_is_still_skipped_and_a_new_one_reported(worksp
         load("cremation", [good, headerless], month="2026-11", db=db)
 
 
-def test_a_run_that_stops_before_deciding_reads_no_further(workspace: Path, prepared_files: list[int]) -> None:
+@pytest.mark.parametrize("ahead_bytes", [0, load_module.PREPARE_AHEAD_BYTES])
+def test_a_run_that_stops_before_deciding_reads_no_further(
+    workspace: Path, prepared_files: list[int], monkeypatch: pytest.MonkeyPatch, ahead_bytes: int
+) -> None:
+    monkeypatch.setattr(load_module, "PREPARE_AHEAD_BYTES", ahead_bytes)
     db = workspace / "hexiao.duckdb"
     with opened(db) as conn:
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     files = [write_text(workspace / f"火化{i}.csv", "\n".join(CREMATION) + "\n" * (i + 1)) for i in range(3)]
     with pytest.raises(StateError):
         load("cremation", files, month="2026-11", db=db)
-    assert prepared_files == []
+    # At most the file read while the workspace opened was prepared, and only a small one.
+    assert len(prepared_files) <= (1 if ahead_bytes else 0)
     assert not any(thread.name == "hexiao-prefetch" for thread in threading.enumerate())

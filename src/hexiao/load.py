@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ from hexiao.timing import timed
 
 log = get_logger()
 PREPARE_CHUNK_ROWS = 1_000_000
+# A file up to this size is prepared while the workspace opens, before it is known to be new: if it
+# was loaded before, a fraction of a second is lost; a larger one waits for the answer.
+PREPARE_AHEAD_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
@@ -174,12 +178,12 @@ def already_loaded(conn: duckdb.DuckDBPyConnection, kind: str, sha256: str, mont
 
 def begin_batch(conn: duckdb.DuckDBPyConnection, command: str, month: str, config_hash: str = "") -> int:
     """Record the start of a run outside its transaction, so even a killed run is in the ledger."""
-    batch_id = int(fetch_one(conn, "SELECT nextval('batch_ids')")[0])
-    conn.execute(
-        "INSERT INTO batches VALUES (?, ?, ?, ?, NULL, '进行中', ?, ?, NULL)",
-        [batch_id, command, month, datetime.now(), __version__, config_hash],
+    row = fetch_one(
+        conn,
+        "INSERT INTO batches VALUES (nextval('batch_ids'), ?, ?, ?, NULL, '进行中', ?, ?, NULL) RETURNING batch_id",
+        [command, month, datetime.now(), __version__, config_hash],
     )
-    return batch_id
+    return int(row[0])
 
 
 def end_batch(conn: duckdb.DuckDBPyConnection, batch_id: int, outcome: str, detail: str = "") -> None:
@@ -273,8 +277,9 @@ def _read_files(
 ) -> Iterator[_FileEvent]:
     """Read and prepare the files in `order`, a slice at a time (runs on the prefetch thread).
 
-    The first file is read while the workspace opens; a file is prepared, and its error reported,
-    only once `wanted` says it is to be loaded (not loaded before, and the run still going).
+    The first file is read while the workspace opens. A file is handed over, and its error
+    reported, only once `wanted` says it is to be loaded (not loaded before, and the run still
+    going); a large one is not even prepared before that.
     """
     for index in order:
         if wanted.done() and index not in wanted.result():
@@ -282,10 +287,12 @@ def _read_files(
         item = planned[index]
         try:
             opened = _open_input(item.path, item.kind, item.program, headers.get(item.kind), shas[index])
+            chunks = _prepared_chunks(opened, item.kind, item.program)
+            ahead = list(itertools.islice(chunks, 1)) if _size(item.path) <= PREPARE_AHEAD_BYTES else []
             if index not in wanted.result():  # waits for the decision
-                del opened  # loaded before: its text is not kept while the next file is read
+                del opened, chunks, ahead  # loaded before: nothing of it is kept
                 continue
-            for chunk in _prepared_chunks(opened, item.kind, item.program):
+            for chunk in itertools.chain(ahead, chunks):
                 yield _FileEvent(index, chunk=chunk)
         except InputError as exc:
             if index in wanted.result():
@@ -466,8 +473,8 @@ def load(
                 if replace and kind == "roll":
                     conn.execute("DELETE FROM roll WHERE month = ?", [month])
                 inputs = load_planned(conn, batch_id, month, reading, replace=replace)
+                end_batch(conn, batch_id, "完成")  # with the rows: the ledger says 完成 only if they are in
         except BaseException as exc:
             end_batch(conn, batch_id, "失败", type(exc).__name__)
             raise
-        end_batch(conn, batch_id, "完成")
     return LoadResult(kind, month, batch_id, inputs)
