@@ -3,9 +3,12 @@ loaded are prepared, and a run that stops early reads no further."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -13,6 +16,7 @@ from conftest import write_text
 from hexiao import load as load_module
 from hexiao.errors import InputError, StateError
 from hexiao.ingest.prepare import Prepared
+from hexiao.io import grid
 from hexiao.load import load
 from hexiao.store import opened
 from test_deceased import CREMATION
@@ -33,29 +37,78 @@ def prepared_files(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 @pytest.mark.parametrize("ahead_bytes", [0, load_module.PREPARE_AHEAD_BYTES])
-def test_a_file_loaded_before_is_skipped_and_a_large_one_not_prepared(
+def test_a_file_loaded_before_is_skipped_and_a_large_one_not_read(
     workspace: Path, prepared_files: list[int], monkeypatch: pytest.MonkeyPatch, ahead_bytes: int
 ) -> None:
     monkeypatch.setattr(load_module, "PREPARE_AHEAD_BYTES", ahead_bytes)  # 0: every file counts as large
+    read: list[str] = []
+    real_read = load_module.read_grid
+
+    def counting_read(path: Path) -> grid.Grid:
+        read.append(path.name)
+        return real_read(path)
+
+    monkeypatch.setattr(load_module, "read_grid", counting_read)
     db = workspace / "hexiao.duckdb"
     first = write_text(workspace / "火化1.csv", "\n".join(CREMATION) + "\n")
     second = write_text(workspace / "火化2.csv", "\n".join(CREMATION[:2]) + "\n")
     load("cremation", [first], month="2026-11", db=db)
     prepared_files.clear()
+    read.clear()
     result = load("cremation", [first, second], month="2026-11", db=db)
     assert [summary.skipped for summary in result.inputs] == [True, False]
     assert [s.rows_loaded for s in result.inputs] == [0, 1]
-    # The new file's one row; the old one was read, and prepared only when small enough.
+    # A small file loaded before may be read and prepared while the workspace opens; a large one
+    # is not even read.
+    assert sorted(read) == (["火化1.csv", "火化2.csv"] if ahead_bytes else ["火化2.csv"])
     assert prepared_files == ([len(CREMATION) - 1, 1] if ahead_bytes else [1])
 
 
-def test_a_bad_file_loaded_before_is_still_skipped_and_a_new_one_reported(workspace: Path) -> None:
+def test_a_file_loaded_before_is_skipped_even_if_reading_it_again_fails(workspace: Path) -> None:
     db = workspace / "hexiao.duckdb"
-    good = write_text(workspace / "火化.csv", "\n".join(CREMATION) + "\n")
-    load("cremation", [good], month="2026-11", db=db)
+    name, id_number, died = CREMATION[1].split(",")[:3]
+    # Loaded once with the headers explained; read again without, its header is not found.
+    odd = write_text(workspace / "火化.csv", f"亡者,证件号码,殁日\n{name},{id_number},{died}\n")
+    explained = {"亡者": "name", "证件号码": "id_number", "殁日": "death_date"}
+    load("cremation", [odd], month="2026-11", db=db, extra_headers=explained)
     headerless = write_text(workspace / "其他.csv", "甲,乙\n1,2\n")
-    with pytest.raises(InputError, match="其他.csv"):
-        load("cremation", [good, headerless], month="2026-11", db=db)
+    with pytest.raises(InputError) as raised:
+        load("cremation", [odd, headerless], month="2026-11", db=db)
+    assert "其他.csv" in str(raised.value) and "火化.csv" not in str(raised.value)
+
+
+def test_a_file_that_cannot_be_read_fails_inside_its_batch(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = workspace / "hexiao.duckdb"
+    locked = write_text(workspace / "火化.csv", "\n".join(CREMATION) + "\n")
+
+    def refuse(path: Path) -> str:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(load_module, "sha256_of", refuse)
+    monkeypatch.setattr(grid.os, "access", lambda path, mode: False)  # as a user without the right
+    with pytest.raises(InputError, match="没有读取该文件的权限"):
+        load("cremation", [locked], month="2026-11", db=db)
+    with opened(db, read_only=True) as conn:
+        assert conn.execute("SELECT command, outcome FROM batches").fetchall() == [("load cremation", "失败")]
+
+
+def test_a_load_whose_commit_fails_is_recorded_as_failed(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = workspace / "hexiao.duckdb"
+    path = write_text(workspace / "火化.csv", "\n".join(CREMATION) + "\n")
+
+    @contextlib.contextmanager
+    def failing_commit(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+        conn.execute("BEGIN TRANSACTION")
+        yield conn
+        conn.execute("ROLLBACK")
+        raise duckdb.IOException("no space left at the commit")
+
+    monkeypatch.setattr(load_module, "transaction", failing_commit)
+    with pytest.raises(duckdb.IOException):
+        load("cremation", [path], month="2026-11", db=db)
+    with opened(db, read_only=True) as conn:
+        assert conn.execute("SELECT outcome FROM batches").fetchall() == [("失败",)]
+        assert conn.execute("SELECT count(*) FROM cremation").fetchall() == [(0,)]
 
 
 @pytest.mark.parametrize("ahead_bytes", [0, load_module.PREPARE_AHEAD_BYTES])

@@ -26,8 +26,8 @@ from hexiao.timing import timed
 
 log = get_logger()
 PREPARE_CHUNK_ROWS = 1_000_000
-# A file up to this size is prepared while the workspace opens, before it is known to be new: if it
-# was loaded before, a fraction of a second is lost; a larger one waits for the answer.
+# A file up to this size is read and prepared while the workspace opens, before it is known to be
+# new: if it was loaded before, a fraction of a second is lost; a larger one waits for the answer.
 PREPARE_AHEAD_BYTES = 8 * 1024 * 1024
 
 
@@ -277,26 +277,30 @@ def _read_files(
 ) -> Iterator[_FileEvent]:
     """Read and prepare the files in `order`, a slice at a time (runs on the prefetch thread).
 
-    The first file is read while the workspace opens. A file is handed over, and its error
-    reported, only once `wanted` says it is to be loaded (not loaded before, and the run still
-    going); a large one is not even prepared before that.
+    The first file is read while the workspace opens, and prepared if it is small. A file is handed
+    over, and its error reported, only once `wanted` says it is to be loaded (not loaded before,
+    and the run still going). A large file is not even read before that: if it was loaded before,
+    reading it again would cost seconds.
     """
     for index in order:
-        if wanted.done() and index not in wanted.result():
-            continue
         item = planned[index]
+        if (wanted.done() or _size(item.path) > PREPARE_AHEAD_BYTES) and index not in wanted.result():
+            continue
         try:
             opened = _open_input(item.path, item.kind, item.program, headers.get(item.kind), shas[index])
             chunks = _prepared_chunks(opened, item.kind, item.program)
-            ahead = list(itertools.islice(chunks, 1)) if _size(item.path) <= PREPARE_AHEAD_BYTES else []
+            ahead = [] if wanted.done() else list(itertools.islice(chunks, 1))
             if index not in wanted.result():  # waits for the decision
                 del opened, chunks, ahead  # loaded before: nothing of it is kept
                 continue
             for chunk in itertools.chain(ahead, chunks):
                 yield _FileEvent(index, chunk=chunk)
-        except InputError as exc:
-            if index in wanted.result():
-                yield _FileEvent(index, error=exc)
+        except Exception as exc:
+            if index not in wanted.result():
+                continue  # loaded before: whatever reading it again ran into is not this run's
+            if not isinstance(exc, InputError):
+                raise
+            yield _FileEvent(index, error=exc)
             continue
         summary = opened.summary
         del opened  # this file's text is not kept while the next one is read
@@ -355,10 +359,18 @@ def _new_files(
 
 
 def _sha256s(paths: list[Path]) -> list[str]:
-    """Each file's SHA-256 ("" for a missing file, reported when read), two at a time: hashing
-    releases the GIL, and an inbox holds 50 MB at county scale."""
+    """Each file's SHA-256, two at a time: hashing releases the GIL, and an inbox holds 50 MB at
+    county scale. "" for a file that cannot be read: that is reported when it is read, inside the
+    run's batch, so the ledger records the failure."""
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="hexiao-sha256") as pool:
-        return list(pool.map(lambda path: sha256_of(path) if path.is_file() else "", paths))
+        return list(pool.map(_sha256_or_blank, paths))
+
+
+def _sha256_or_blank(path: Path) -> str:
+    try:
+        return sha256_of(path) if path.is_file() else ""
+    except OSError:
+        return ""
 
 
 def _raise_collected(errors: list[InputError]) -> None:

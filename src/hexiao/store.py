@@ -194,9 +194,14 @@ def opened(db_path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBP
             if not read_only:
                 _prepare_schema(conn, db_path, existed)
             yield conn
-        finally:
+        except BaseException:
             conn.close()  # rolls back what the block left open
-            instance.execute("DETACH workspace")
+            # The block's own error is the one to report; the instance is dropped with the file.
+            with contextlib.suppress(duckdb.Error):
+                instance.execute("DETACH workspace")
+            raise
+        conn.close()
+        instance.execute("DETACH workspace")
 
 
 def _prepare_schema(conn: duckdb.DuckDBPyConnection, db_path: Path, existed: bool) -> None:

@@ -27,6 +27,7 @@ app.add_typer(config_cmd.config_app, name="config", help=config_cmd.HELP)
 
 
 def main() -> None:
+    """The `hexiao` command: the process ends when it returns (Typer exits through SystemExit)."""
     try:
         app()
     finally:

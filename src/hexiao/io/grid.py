@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -51,6 +52,8 @@ def read_grid(path: Path) -> Grid:
         raise InputError(str(path), "文件不存在")
     if path.is_dir():
         raise InputError(str(path), "这是一个目录，不是文件")
+    if not os.access(path, os.R_OK):
+        raise InputError(str(path), "没有读取该文件的权限")
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path)
