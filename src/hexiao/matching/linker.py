@@ -7,7 +7,7 @@ join left over, inside blocks that make the fuzzy work grow with the leftovers:
 
 - `身份证纠错`: IDs one substitution or adjacent swap apart. Two 18-character IDs that differ in
   one place agree on two of their three 6-character segments; an adjacent swap across a segment
-  boundary keeps the rest. Five equi-joins on those keys find every candidate pair.
+  boundary keeps the rest. One equi-join per key (`_ID_EDIT_KEYS`) finds every candidate pair.
 - first 15 digits (Excel numeric cells keep 15 significant digits) with a near-equal name.
 - `姓名+出生日期`: a side without a usable ID, same county code, birth date and name.
 - `姓名+地区码`: scientific-notation IDs keep only the county code: the name must be equal and
