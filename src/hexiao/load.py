@@ -277,10 +277,10 @@ def _read_files(
 ) -> Iterator[_FileEvent]:
     """Read and prepare the files in `order`, a slice at a time (runs on the prefetch thread).
 
-    The first file is read while the workspace opens, and prepared if it is small. A file is handed
-    over, and its error reported, only once `wanted` says it is to be loaded (not loaded before,
-    and the run still going). A large file is not even read before that: if it was loaded before,
-    reading it again would cost seconds.
+    A file up to `PREPARE_AHEAD_BYTES` is read and prepared while the workspace opens; a larger one
+    is not even read before `wanted` says it is to be loaded (not loaded before, and the run still
+    going): if it was loaded before, reading it again would cost seconds. A file is handed over,
+    and its error reported, only once it is wanted.
     """
     for index in order:
         item = planned[index]
@@ -320,9 +320,9 @@ class ReadAhead:
 @contextlib.contextmanager
 def reading_ahead(planned: list[PlannedFile], headers: dict[str, dict[str, str]] | None = None) -> Iterator[ReadAhead]:
     """Start reading `planned` before the workspace is open: opening it (and, in a new process,
-    creating DuckDB's instance and the schema) takes as long as reading a county's largest file.
-    `load_planned` then says which files are new; nothing is prepared before that. Leaving the
-    block stops the reading."""
+    creating DuckDB's instance and the schema) takes as long as reading and preparing a small file.
+    `load_planned` then says which files are new (`_read_files`: a large file waits for that).
+    Leaving the block stops the reading."""
     shas = _sha256s([item.path for item in planned])
     # The largest file first, so that storing it overlaps preparing the others instead of ending
     # the load.
