@@ -179,16 +179,15 @@ def opened(db_path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBP
     # named, or it would be `.tmp` in whatever directory cron starts in.
     with engine.instance(f"{db_path}.tmp") as instance:
         conn = instance.cursor()
-        old_umask = os.umask(0o077)
+        attached = False
         try:
-            options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_ROWS}"
-            conn.execute(f"ATTACH ? AS workspace ({options})", [str(db_path)])
-        except BaseException:
-            conn.close()
-            raise
-        finally:
-            os.umask(old_umask)
-        try:
+            old_umask = os.umask(0o077)
+            try:
+                options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_ROWS}"
+                conn.execute(f"ATTACH ? AS workspace ({options})", [str(db_path)])
+            finally:
+                os.umask(old_umask)
+            attached = True
             conn.execute("USE workspace")
             conn.execute("SET enable_progress_bar = false")  # hexiao prints its own plain progress lines
             if not read_only:
@@ -196,9 +195,9 @@ def opened(db_path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBP
             yield conn
         except BaseException:
             conn.close()  # rolls back what the block left open
-            # The block's own error is the one to report; the instance is dropped with the file.
-            with contextlib.suppress(duckdb.Error):
-                instance.execute("DETACH workspace")
+            if attached:  # the block's own error is the one to report; the instance is dropped anyway
+                with contextlib.suppress(duckdb.Error):
+                    instance.execute("DETACH workspace")
             raise
         conn.close()
         instance.execute("DETACH workspace")
