@@ -27,7 +27,7 @@ from hexiao.io.fields import (
 from hexiao.io.grid import ROW_COLUMN
 from hexiao.io.headers import raw_json
 from hexiao.io.transcode import usable_cores
-from hexiao.normalize.ids import add_id_columns
+from hexiao.normalize.ids import add_id_columns_of
 from hexiao.normalize.names import normalize_names, to_simplified
 
 REASON = "_reason"
@@ -66,14 +66,17 @@ def _bad_value(column: str, label: str, parsed: pl.Expr) -> tuple[pl.Expr, pl.Ex
     return raw.is_not_null() & parsed.is_null(), pl.format(label + "无法识别：{}", raw)
 
 
-def add_person_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """Normalised name (and its simplified form) and the ID columns of `normalize.ids`."""
+def add_person_columns(frame: pl.DataFrame, head_id: bool = False) -> pl.DataFrame:
+    """Normalised name (and its simplified form) and the ID columns of `normalize.ids`; with
+    `head_id`, also the household head's normalised ID as `head_id_norm`."""
     frame = frame.with_columns(
         blank_to_null(pl.col("name")).alias("name"),
         blank_to_null(pl.col("id_number")).alias("id_raw"),
     )
     frame = frame.with_columns(normalize_names(frame["name"]).alias("name_norm"))
-    frame = add_id_columns(frame, "id_raw")
+    frame = add_id_columns_of(frame, {"id_raw": "id", "head_id": "head"} if head_id else {"id_raw": "id"})
+    if head_id:
+        frame = frame.rename({"head_norm": "head_id_norm"})
     return frame.with_columns(to_simplified(frame["name_norm"]).alias("name_simp"))
 
 
@@ -97,8 +100,7 @@ def prepare_roll(fields: pl.DataFrame, program: str | None) -> Prepared:
         _bad_value("start_month", "保障起始年月", start),
     ]
     kept, rejected = _split(fields, checks)
-    kept = add_person_columns(kept)
-    kept = add_id_columns(kept, "head_id", "head").rename({"head_norm": "head_id_norm"})
+    kept = add_person_columns(kept, head_id=True)
     relation = blank_to_null(pl.col("relation"))
     loaded = kept.select(
         pl.col(ROW_COLUMN).alias("source_row"),
@@ -216,7 +218,7 @@ def prepare_employee(fields: pl.DataFrame, program: str | None) -> Prepared:
 def prepare_poverty(fields: pl.DataFrame, program: str | None) -> Prepared:
     checks = [*_common_checks(), (blank_to_null(pl.col("township")).is_null(), "乡镇（街道）为空")]
     kept, rejected = _split(fields, checks)
-    kept = add_id_columns(add_person_columns(kept), "head_id", "head").rename({"head_norm": "head_id_norm"})
+    kept = add_person_columns(kept, head_id=True)
     loaded = kept.select(
         pl.col(ROW_COLUMN).alias("source_row"),
         *_text_fields("township", "village", "monitor_category", "risk_cleared"),

@@ -6,6 +6,7 @@ Everything is a Polars expression so a roll of millions of rows is normalised in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -86,20 +87,35 @@ def _id_key(text: pl.Expr) -> pl.Expr:
 
 def add_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.DataFrame:
     """Add `<prefix>_norm`, `_status`, `_birth`, `_county`, `_from15` and `_key` (`_id_key`, for an
-    ID of 18 characters) for column `raw`.
+    ID of 18 characters) for column `raw`."""
+    return add_id_columns_of(frame, {raw: prefix})
+
+
+_STACKED = "_id_text"
+
+
+def add_id_columns_of(frame: pl.DataFrame, columns: Mapping[str, str]) -> pl.DataFrame:
+    """`add_id_columns` for several ID columns (raw column → prefix), such as a member's ID and the
+    household head's: they are normalised as one column, so each pass is run once, not per column.
 
     Almost every ID in a real extract is already 18 clean characters: those take a short path
     (check digit, birth date, region), and only the rest go through the whole clean-up, their
     results scattered back into place. Both paths classify a tidy ID the same way.
     """
-    tidy = frame[raw].str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False)
-    result = _tidy_id_columns(frame, raw, prefix)
+    stacked = pl.concat([frame.select(pl.col(raw).cast(pl.String).alias(_STACKED)) for raw in columns])
+    tidy = stacked[_STACKED].str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False)
+    result = _tidy_id_columns(stacked, _STACKED, "id")
     untidy = tidy.not_().arg_true()
-    if untidy.len() == 0:
-        return result
-    repaired = _full_id_columns(frame.select(raw)[untidy], raw, prefix)
-    return result.with_columns(
-        result[f"{prefix}_{name}"].scatter(untidy, repaired[f"{prefix}_{name}"]) for name in ID_OUTPUTS
+    if untidy.len():
+        repaired = _full_id_columns(stacked[untidy], _STACKED, "id")
+        result = result.with_columns(
+            result[f"id_{name}"].scatter(untidy, repaired[f"id_{name}"]) for name in ID_OUTPUTS
+        )
+    rows = frame.height
+    return frame.with_columns(
+        result[f"id_{name}"].slice(index * rows, rows).alias(f"{prefix}_{name}")
+        for index, prefix in enumerate(columns.values())
+        for name in ID_OUTPUTS
     )
 
 
@@ -163,10 +179,11 @@ def _full_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.Da
     lazy = lazy.with_columns(
         pl.when(pl.col(full)).then(pl.col(mant).str.pad_end(pl.col(expo) + 1, "0")).otherwise(pl.col(clean)).alias(text)
     ).with_columns(pl.col(text).str.contains(r"^[0-9]{15}$").fill_null(False).alias(is15))
+    # A 15-digit ID gains "19" before its birth year and a check character: the first 17 characters
+    # of every ID are known before any check character is computed, so one pass computes them all.
     body17 = pl.col(text).str.slice(0, 6) + "19" + pl.col(text).str.slice(6, 9)
-    lazy = _add_check_char(lazy, pl.when(pl.col(is15)).then(body17), check)
+    lazy = _add_check_char(lazy, pl.when(pl.col(is15)).then(body17).otherwise(pl.col(text).str.slice(0, 17)), check)
     lazy = lazy.with_columns(pl.when(pl.col(is15)).then(body17 + pl.col(check)).otherwise(pl.col(text)).alias(text))
-    lazy = _add_check_char(lazy, pl.col(text).str.slice(0, 17), check)
     lazy = lazy.with_columns(
         pl.col(text).str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False).alias(shaped),
         pl.col(text).str.slice(6, 8).str.to_date("%Y%m%d", strict=False).alias(birth),
