@@ -4,29 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import polars as pl
-
 from hexiao.io.fields import CREMATION_KIND
 from hexiao.matching.linker import link
 from hexiao.rules.base import RuleContext
-from hexiao.store import LINKED_PERSON_COLUMNS, fetch_one, person_rows, temp_table
+from hexiao.store import LINKED_PERSON_COLUMNS, fetch_one, insert_frame, person_rows, temp_table
 from hexiao.timing import timed
 
 
 def extract_table(ctx: RuleContext, kind: str) -> str:
-    """A view `<kind>_m` of the records in force for the month (`in_force`), with `ext_key`.
+    """The records in force for the month (`in_force`) with `ext_key`: SQL to read in a FROM clause.
 
-    A view, not a copy: a register of millions of rows is read where it lies, only the columns a
-    rule needs.
+    A subquery, not a copy: a register of millions of rows is read where it lies, only the columns a
+    rule needs. Nor a view, which would cost a statement to create and be bound again at every read.
     """
-    table = f"{kind}_m"
-    if table not in ctx.cache:
-        ctx.conn.execute(
-            f"CREATE OR REPLACE TEMP VIEW {table} AS "
-            f"SELECT {ROW_KEY_SQL} AS ext_key, * FROM ({person_rows(kind, in_force(ctx, kind))})"
-        )
-        ctx.cache[table] = table
-    return table
+    return f"(SELECT {ROW_KEY_SQL} AS ext_key, * FROM ({person_rows(kind, in_force(ctx, kind))}))"
 
 
 def in_force(ctx: RuleContext, kind: str) -> str:
@@ -53,10 +44,13 @@ ROW_KEY_SQL = "input_id * 1000000000 + source_row"
 
 
 def linked(ctx: RuleContext, kind: str) -> str:
-    """A temp table `<kind>_links` (roll_key, ext_key, method, score, name_tier, note), computed once
-    per run and shared by every rule that reads this kind."""
+    """The links of one extract (roll_key, ext_key, method, score, name_tier, note), computed once per
+    run and shared by every rule that reads this kind: SQL to read in a FROM clause."""
     link_extracts(ctx, [kind])
-    return f"{kind}_links"
+    return f"(SELECT {_LINK_COLUMNS} FROM links WHERE kind = '{kind}')"
+
+
+_LINK_COLUMNS = "roll_key, ext_key, method, score, name_tier, note"
 
 
 def link_extracts(ctx: RuleContext, kinds: Iterable[str]) -> None:
@@ -76,10 +70,14 @@ def link_extracts(ctx: RuleContext, kinds: Iterable[str]) -> None:
     with timed("link") as step:
         links = link(ctx.conn, "roll_m", "extracts_m")
         step.rows += links.height
+    # One temp table for every kind: creating a table costs a statement, reading a kind's rows a filter.
+    if "links" in ctx.cache:
+        insert_frame(ctx.conn, "links", links)
+    else:
+        temp_table(ctx.conn, "links", links)
+        ctx.cache["links"] = "links"
     for kind in todo:
-        table = f"{kind}_links"
-        temp_table(ctx.conn, table, links.filter(pl.col("kind") == kind).drop("kind"))
-        ctx.cache[table] = table
+        ctx.cache[f"{kind}_links"] = "links"
 
 
 def overpayment_ctes(hits: str) -> str:
