@@ -51,7 +51,7 @@ class RuleContext:
     month: str  # YYYY-MM
     month_start: date
     config: Config
-    cache: dict[str, str] = field(default_factory=dict)  # temp tables built once per run
+    cache: dict[str, str] = field(default_factory=dict)  # what a run works out once: links, months in force
 
 
 class Rule(Protocol):

@@ -56,11 +56,10 @@ _LINK_COLUMNS = "roll_key, ext_key, method, score, name_tier, note"
 def link_extracts(ctx: RuleContext, kinds: Iterable[str]) -> None:
     """Link the month's roll to every extract of `kinds` not linked yet, all in one linker pass:
     its fixed cost (a dozen queries) is paid once per run, not once per extract."""
-    todo = [kind for kind in dict.fromkeys(kinds) if f"{kind}_links" not in ctx.cache]
+    todo = [kind for kind in dict.fromkeys(kinds) if f"{kind}:linked" not in ctx.cache]
     if not todo:
         return
-    # Straight from the registers, not through the `<kind>_m` views: DuckDB binds a view's text again
-    # wherever it is read, and the linker reads this union three times (12 ms less per read).
+    # Only the person columns the linker reads, of the records in force.
     extracts = " UNION ALL ".join(
         f"SELECT '{kind}' AS kind, {ROW_KEY_SQL} AS ext_key, {LINKED_PERSON_COLUMNS} FROM {kind} "
         f"WHERE {in_force(ctx, kind)}"
@@ -77,7 +76,7 @@ def link_extracts(ctx: RuleContext, kinds: Iterable[str]) -> None:
         temp_table(ctx.conn, "links", links)
         ctx.cache["links"] = "links"
     for kind in todo:
-        ctx.cache[f"{kind}_links"] = "links"
+        ctx.cache[f"{kind}:linked"] = "links"
 
 
 def overpayment_ctes(hits: str) -> str:
