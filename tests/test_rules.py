@@ -9,9 +9,16 @@ import pytest
 
 from conftest import ROLL_HEADER, write_text
 from hexiao.config import Config, load_config
+from hexiao.ingest.values import month_start
+from hexiao.io.fields import VEHICLE_KIND
 from hexiao.load import load
-from hexiao.match import match
+from hexiao.match import match, prepare_month
 from hexiao.normalize.ids import check_digit
+from hexiao.rules.base import RuleContext
+from hexiao.rules.common import link_extracts
+from hexiao.rules.property import PropertyRule
+from hexiao.rules.vehicle import VehicleRule
+from hexiao.store import opened
 
 
 def pid(birth: str, seq: str, area: str = "340421") -> str:
@@ -194,3 +201,18 @@ def test_the_newest_extract_up_to_the_month_is_the_one_in_force(workspace: Path)
     assert vehicle_ids("2026-10") == {CAR}
     assert vehicle_ids("2026-11") == set()
     assert vehicle_ids("2026-12") == {CAR}
+
+
+def test_a_rule_linking_its_own_extract_later_sees_the_same_links(workspace: Path) -> None:
+    """A rule whose extract was not linked with the others (`linked` after `link_extracts`) adds
+    that extract's links to the run's table; every rule then reads what one pass would give."""
+    expected = run(workspace)
+    with opened(workspace / "hexiao.duckdb") as conn:
+        conn.execute("BEGIN TRANSACTION")
+        prepare_month(conn, "2026-11")
+        ctx = RuleContext(conn=conn, month="2026-11", month_start=month_start("2026-11"), config=Config())
+        link_extracts(ctx, [VEHICLE_KIND])
+        separately = pl.concat([VehicleRule().run(ctx), PropertyRule().run(ctx)])  # property linked here
+        conn.execute("ROLLBACK")
+    for code in ("VEHICLE", "PROPERTY"):
+        assert ids_of(separately, code) == ids_of(expected, code)
