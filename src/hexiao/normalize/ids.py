@@ -120,11 +120,23 @@ def add_id_columns_of(frame: pl.DataFrame, columns: Mapping[str, str]) -> pl.Dat
 
 
 def _tidy_id_columns(frame: pl.DataFrame, raw: str, prefix: str) -> pl.DataFrame:
-    """The short path, exact for IDs of 17 digits and a digit or X; the rest are overwritten."""
-    check, birth = f"_{prefix}_check", f"_{prefix}_birth"
+    """The short path, exact for IDs of 17 digits and a digit or X; the rest are overwritten.
+
+    Integers throughout: the 17 digits parsed once give the check value, compared with the last
+    character's value (X = 10), and the key; no check character is spelled as text.
+    """
+    number, last, birth = (f"_{prefix}_{name}" for name in ("number", "last", "birth"))
     text = pl.col(raw)
-    lazy = _add_check_char(frame.lazy(), text.str.slice(0, 17), check, digits_known=True)
-    lazy = lazy.with_columns(text.str.slice(6, 8).str.to_date("%Y%m%d", strict=False).alias(birth))
+    lazy = frame.lazy().with_columns(
+        text.str.slice(0, 17).cast(pl.UInt64, strict=False).alias(number),
+        pl.when(text.str.ends_with("X"))
+        .then(pl.lit(10, pl.Int64))
+        .otherwise(text.str.slice(17, 1).cast(pl.Int64, strict=False))
+        .alias(last),
+        text.str.slice(6, 8).str.to_date("%Y%m%d", strict=False).alias(birth),
+    )
+    total = pl.sum_horizontal([(pl.col(number) // 10 ** (16 - i)) % 10 * w for i, w in enumerate(WEIGHTS)])
+    check_value = (12 - total % 11) % 11  # CHECK_CHARS[total % 11] with X as 10
     region = text.str.slice(0, 2).is_in(PROVINCE_CODES) | text.str.starts_with("9")
     birth_ok = pl.col(birth).is_not_null() & (pl.col(birth).dt.year() >= 1800) & (pl.col(birth) <= pl.lit(date.today()))
     status = (
@@ -132,7 +144,7 @@ def _tidy_id_columns(frame: pl.DataFrame, raw: str, prefix: str) -> pl.DataFrame
         .then(pl.lit(BAD_REGION))
         .when(~birth_ok)
         .then(pl.lit(BAD_DATE))
-        .when(pl.col(check) == text.str.slice(17, 1))
+        .when(check_value.cast(pl.Int64) == pl.col(last))
         .then(pl.lit(VALID))
         .when(text.str.ends_with("000"))
         .then(pl.lit(EXCEL_NUMERIC))
@@ -145,9 +157,9 @@ def _tidy_id_columns(frame: pl.DataFrame, raw: str, prefix: str) -> pl.DataFrame
             pl.when(birth_ok).then(pl.col(birth)).alias(f"{prefix}_birth"),
             pl.when(region).then(text.str.slice(0, 6)).alias(f"{prefix}_county"),
             pl.lit(False).alias(f"{prefix}_from15"),
-            _id_key(text).alias(f"{prefix}_key"),
+            (pl.col(number).cast(pl.Int64) * 11 + pl.col(last)).alias(f"{prefix}_key"),
         )
-        .drop(check, birth)
+        .drop(number, last, birth)
         .collect()
     )
 
