@@ -210,8 +210,9 @@ def _prepare_schema(conn: duckdb.DuckDBPyConnection, db_path: Path, existed: boo
             f"工作区 {db_path} 由更新版本的 hexiao 写入（数据结构版本 {version}，本版本为 {SCHEMA_VERSION}）；请升级 hexiao"
         )
     if version != SCHEMA_VERSION:  # new, or written by an earlier version
-        conn.execute(SCHEMA)
-        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        with transaction(conn):  # every table or none, and one commit instead of one per statement
+            conn.execute(SCHEMA)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         _migrate(conn)
     os.chmod(db_path, 0o600)
 
