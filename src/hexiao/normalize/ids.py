@@ -45,7 +45,7 @@ def check_digit(body17: str) -> str:
     return CHECK_CHARS[total % 11]
 
 
-def _add_check_char(frame: pl.LazyFrame, body17: pl.Expr, out: str, *, digits_known: bool = False) -> pl.LazyFrame:
+def _add_check_char(frame: pl.LazyFrame, body17: pl.Expr, out: str) -> pl.LazyFrame:
     """Column `out`: the MOD 11-2 check character of `body17` (null unless it is 17 digits).
 
     The digits are read from the string parsed once as an integer, a column of its own: integer
@@ -53,9 +53,7 @@ def _add_check_char(frame: pl.LazyFrame, body17: pl.Expr, out: str, *, digits_kn
     """
     number, total = f"{out}_number", f"{out}_total"
     parsed = body17.cast(pl.UInt64, strict=False)
-    frame = frame.with_columns(
-        (parsed if digits_known else pl.when(body17.str.contains(r"^[0-9]{17}$")).then(parsed)).alias(number)
-    )
+    frame = frame.with_columns(pl.when(body17.str.contains(r"^[0-9]{17}$")).then(parsed).alias(number))
     frame = frame.with_columns(
         pl.sum_horizontal([(pl.col(number) // 10 ** (16 - i)) % 10 * w for i, w in enumerate(WEIGHTS)]).alias(total)
     )
