@@ -1,4 +1,4 @@
-"""The vectorised benchmark generator: shapes, IDs, planted deaths, determinism."""
+"""The benchmark: the vectorised generator (shapes, IDs, planted deaths, determinism), the floor and the ratio."""
 
 from __future__ import annotations
 
@@ -175,3 +175,12 @@ def test_the_floor_reads_every_file_of_a_messy_inbox(tmp_path: Path) -> None:
     assert isinstance(joined, dict)
     assert set(joined) == kinds - {"roll"}
     assert all(count > 0 for count in joined.values())
+
+
+def test_paired_ratio_compares_runs_of_the_same_round() -> None:
+    """A slow spell that falls on one round slows both of its runs: the ratio of that round holds."""
+    from hexiao.bench.run import paired_ratio
+
+    hexiao = [{"wall_s": 3.0}, {"wall_s": 6.0}, {"wall_s": 3.3}]
+    floor = [{"wall_s": 1.0}, {"wall_s": 2.0}, {"wall_s": 1.0}]
+    assert paired_ratio(hexiao, floor) == 3.0  # the ratios are 3.0, 3.0 and 3.3
