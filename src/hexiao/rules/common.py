@@ -94,9 +94,9 @@ def overpayment_ctes(hits: str) -> str:
     ),
     snapshots AS (SELECT DISTINCT month FROM roll),
     paid_in_snapshots AS (  -- of the hit persons only: a province's snapshots hold millions of rows
-        SELECT month, id_norm, program, sum(monthly_amount) AS amount FROM ({person_rows("roll")})
-        WHERE id_key IN (SELECT id_key FROM {hits}) OR id_text IN (SELECT id_norm FROM {hits})
-        GROUP BY ALL
+        SELECT month, id_norm, program, sum(monthly_amount) AS amount
+        FROM ({person_rows("roll", f"id_key IN (SELECT id_key FROM {hits}) OR id_norm IN (SELECT id_norm FROM {hits})")})
+        GROUP BY ALL  -- filtered on the stored columns first: only the rows kept have their ID spelled
     ),
     paid AS (
         SELECT mo.roll_key,
