@@ -181,6 +181,7 @@ def test_paired_ratio_compares_runs_of_the_same_round() -> None:
     """A slow spell that falls on one round slows both of its runs: the ratio of that round holds."""
     from hexiao.bench.run import paired_ratio
 
-    hexiao = [{"wall_s": 3.0}, {"wall_s": 6.0}, {"wall_s": 3.3}]
-    floor = [{"wall_s": 1.0}, {"wall_s": 2.0}, {"wall_s": 1.0}]
-    assert paired_ratio(hexiao, floor) == 3.0  # the ratios are 3.0, 3.0 and 3.3
+    hexiao = [{"wall_s": 3.0}, {"wall_s": 2.8}, {"wall_s": 4.4}]
+    floor = [{"wall_s": 1.0}, {"wall_s": 1.4}, {"wall_s": 1.0}]
+    # The rounds' ratios are 3.0, 2.0 and 4.4; fastest against fastest would be 2.8.
+    assert paired_ratio(hexiao, floor) == 3.0

@@ -68,7 +68,7 @@ def _bad_value(column: str, label: str, parsed: pl.Expr) -> tuple[pl.Expr, pl.Ex
 
 def add_person_columns(frame: pl.DataFrame, head_id: bool = False) -> pl.DataFrame:
     """Normalised name (and its simplified form) and the ID columns of `normalize.ids`; with
-    `head_id`, also the household head's normalised ID as `head_id_norm`."""
+    `head_id`, also the household head's (`head_id_norm`, `head_status`, `head_key` …)."""
     frame = frame.with_columns(
         blank_to_null(pl.col("name")).alias("name"),
         blank_to_null(pl.col("id_number")).alias("id_raw"),

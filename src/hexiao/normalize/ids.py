@@ -89,7 +89,7 @@ def add_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.Data
     return add_id_columns_of(frame, {raw: prefix})
 
 
-_STACKED = "_id_text"
+_STACKED = "_ids_stacked"
 
 
 def add_id_columns_of(frame: pl.DataFrame, columns: Mapping[str, str]) -> pl.DataFrame:
@@ -100,7 +100,9 @@ def add_id_columns_of(frame: pl.DataFrame, columns: Mapping[str, str]) -> pl.Dat
     (check digit, birth date, region), and only the rest go through the whole clean-up, their
     results scattered back into place. Both paths classify a tidy ID the same way.
     """
-    stacked = pl.concat([frame.select(pl.col(raw).cast(pl.String).alias(_STACKED)) for raw in columns])
+    if not columns:
+        return frame
+    stacked = pl.concat([frame.select(pl.col(raw).alias(_STACKED)) for raw in columns])
     tidy = stacked[_STACKED].str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False)
     result = _tidy_id_columns(stacked, _STACKED, "id")
     untidy = tidy.not_().arg_true()

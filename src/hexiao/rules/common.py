@@ -43,14 +43,15 @@ def in_force(ctx: RuleContext, kind: str) -> str:
 ROW_KEY_SQL = "input_id * 1000000000 + source_row"
 
 
+_LINK_COLUMNS = "roll_key, ext_key, method, score, name_tier, note"
+LINKS_TABLE = "extract_links"  # every kind's links, one temp table per run
+
+
 def linked(ctx: RuleContext, kind: str) -> str:
     """The links of one extract (roll_key, ext_key, method, score, name_tier, note), computed once per
     run and shared by every rule that reads this kind: SQL to read in a FROM clause."""
     link_extracts(ctx, [kind])
-    return f"(SELECT {_LINK_COLUMNS} FROM links WHERE kind = '{kind}')"
-
-
-_LINK_COLUMNS = "roll_key, ext_key, method, score, name_tier, note"
+    return f"(SELECT {_LINK_COLUMNS} FROM {LINKS_TABLE} WHERE kind = '{kind}')"
 
 
 def link_extracts(ctx: RuleContext, kinds: Iterable[str]) -> None:
@@ -70,13 +71,13 @@ def link_extracts(ctx: RuleContext, kinds: Iterable[str]) -> None:
         links = link(ctx.conn, "roll_m", "extracts_m")
         step.rows += links.height
     # One temp table for every kind: creating a table costs a statement, reading a kind's rows a filter.
-    if "links" in ctx.cache:
-        insert_frame(ctx.conn, "links", links)
+    if LINKS_TABLE in ctx.cache:
+        insert_frame(ctx.conn, LINKS_TABLE, links)
     else:
-        temp_table(ctx.conn, "links", links)
-        ctx.cache["links"] = "links"
+        temp_table(ctx.conn, LINKS_TABLE, links)
+        ctx.cache[LINKS_TABLE] = LINKS_TABLE
     for kind in todo:
-        ctx.cache[f"{kind}:linked"] = "links"
+        ctx.cache[f"{kind}:linked"] = LINKS_TABLE
 
 
 def overpayment_ctes(hits: str) -> str:
