@@ -97,7 +97,8 @@ def overpayment_ctes(hits: str) -> str:
     paid_in_snapshots AS (  -- of the hit persons only: a province's snapshots hold millions of rows
         SELECT month, id_norm, program, sum(monthly_amount) AS amount
         FROM ({person_rows("roll", f"id_key IN (SELECT id_key FROM {hits}) OR id_norm IN (SELECT id_norm FROM {hits})")})
-        GROUP BY ALL  -- filtered on the stored columns first: only the rows kept have their ID spelled
+        GROUP BY ALL  -- the filter reads the stored columns (id_norm only where id_key cannot give it
+                      -- back), so only the rows kept have their ID spelled
     ),
     paid AS (
         SELECT mo.roll_key,
