@@ -277,13 +277,31 @@ def query(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None
     return pl.DataFrame(conn.sql(sql, params=params))
 
 
+# DuckDB stores an Arrow stream on one core unless it holds at least two of its scan units of
+# 122,880 rows. A frame short of that but large enough to be worth it goes in as two halves stored
+# side by side (county property register, 120,000 rows: 0.29 -> 0.16 s).
+PARALLEL_INSERT_ROWS = range(100_000, 2 * 122_880)
+
+
 def insert_frame(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     """Append a frame to a table by column name.
 
     Through a relation, not a registered view: a view dropped inside a transaction keeps its Arrow
     data alive until the commit, so a run loading many files would hold all of them in memory.
     """
-    conn.from_arrow(_arrow(frame)).query("incoming", f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+    sql = f"INSERT INTO {table} BY NAME SELECT * FROM incoming"
+    if frame.height not in PARALLEL_INSERT_ROWS:
+        conn.from_arrow(_arrow(frame)).query("incoming", sql)
+        return
+    half = -(-frame.height // 2)
+    halves = conn.from_arrow(_arrow(frame.head(half))).union(conn.from_arrow(_arrow(frame.slice(half))))  # UNION ALL
+    # In insertion order the halves would be stored one after the other. Every reader orders by
+    # its keys (source file and row), never by where a row is stored.
+    conn.execute("SET preserve_insertion_order = false")
+    try:
+        halves.query("incoming", sql)
+    finally:
+        conn.execute("RESET preserve_insertion_order")
 
 
 def temp_table(conn: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
