@@ -68,7 +68,9 @@ def finalise(conn: duckdb.DuckDBPyConnection, month: str, raw: pl.DataFrame) -> 
         .otherwise(pl.col("evidence"))
         .alias("evidence"),
     )
-    kept = kept.select(WARNING_COLUMNS).sort("township", "code", "household_id", "name", nulls_last=True)
+    # The warning ID last: unique, so rows equal on the rest (one person on two programmes of one
+    # household) keep one order from run to run.
+    kept = kept.select(WARNING_COLUMNS).sort("township", "code", "household_id", "name", "warning_id", nulls_last=True)
     previous = query(
         conn,
         """SELECT warning_id, code, label, township, name, month FROM warnings
