@@ -22,9 +22,12 @@ import polars as pl
 from hexiao.sample.evaluate import score_deceased
 
 MONTH = "2026-11"
-# A county run takes seconds, and this machine's own hiccups move one by a tenth or more (the floor
-# by up to a half): short runs are measured in rounds and the fastest of each counts.
-SHORT_RUN_REPEATS = 3
+# A county run takes seconds, and this machine's own hiccups move one by a tenth or more (the floor,
+# about a second, by up to a half): short runs are measured in rounds, and the ratio to the floor
+# is the median of the rounds' own ratios (`paired_ratio`). Fastest against fastest, also printed,
+# pits each side's luckiest moment against the other's, and the more rounds, the luckier the
+# short floor's: five rounds once gave the inbox job 3.33× that way and 2.56× paired.
+SHORT_RUN_REPEATS = 5
 SHORT_RUN_HOUSEHOLDS = 50_000
 
 
@@ -102,8 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat",
         type=_rounds,
-        help=f"rounds of the inbox run, the explicit run and the floor; each counts its fastest"
-        f" (default {SHORT_RUN_REPEATS} up to {SHORT_RUN_HOUSEHOLDS:,} households, else 1)",
+        help=f"rounds of the inbox run, the explicit run and the floor (default {SHORT_RUN_REPEATS} up to"
+        f" {SHORT_RUN_HOUSEHOLDS:,} households, else 1): the ratio to the floor is the median of the rounds'"
+        " ratios, the steps are each one's fastest run",
     )
     args = parser.parse_args(argv)
     households = int(args.scale) if str(args.scale).isdigit() else SCALES[args.scale]
@@ -130,17 +134,21 @@ def main(argv: list[str] | None = None) -> int:
         f" peak {floor['peak_mb']:.0f} MB"
     )
     if repeat > 1:
-        _say(f"fastest of {repeat} runs each; wall clock of every run:")
+        _say(f"{repeat} rounds; wall clock of every run (the steps above are each one's fastest):")
         for name, measured in runs.items():
             _say(f"  {name:<9}" + "  ".join(f"{run['wall_s']:.2f}" for run in measured))
     for mode in ("inbox", "explicit"):
-        ratio = results[mode]["wall_s"] / floor["wall_s"]
-        line = f"  hexiao {mode}: {ratio:.2f}× the floor (wall clock, fastest against fastest)"
+        fastest = results[mode]["wall_s"] / floor["wall_s"]
+        results[mode]["fastest_ratio"] = fastest
         if repeat > 1:
             paired = paired_ratio(runs[mode], runs["floor"])
             results[mode]["paired_ratio"] = paired
-            line += f"; {paired:.2f}× as the median of each round's ratio"
-        _say(line)
+            _say(
+                f"  hexiao {mode}: {paired:.2f}× the floor (wall clock, the median of the rounds' ratios;"
+                f" fastest against fastest {fastest:.2f}×)"
+            )
+        else:
+            _say(f"  hexiao {mode}: {fastest:.2f}× the floor (wall clock)")
     warnings = pl.read_parquet(runs["inbox"][-1]["warnings_parquet"])  # the last run's output is on disk
     ours = score_deceased(truth, warnings)
     alone = _child("hexiao.bench.child", "deceased", str(data), str(work / "explicit"), MONTH)
