@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
@@ -16,7 +15,7 @@ from hexiao.load import load
 from hexiao.match import match, prepare_month
 from hexiao.normalize.ids import check_digit
 from hexiao.rules.base import RuleContext
-from hexiao.rules.common import link_extracts, strongest_method_sql
+from hexiao.rules.common import link_extracts
 from hexiao.rules.property import PropertyRule
 from hexiao.rules.vehicle import VehicleRule
 from hexiao.store import opened
@@ -221,12 +220,3 @@ def test_a_rule_linking_its_own_extract_later_sees_the_same_links(workspace: Pat
         shared = [column for column in rows.columns if column in expected.columns]  # the rule's own columns
         one_pass = expected.filter(pl.col("code") == code).select(shared).sort("id_number")
         assert rows.select(shared).sort("id_number").equals(one_pass), code
-
-
-@pytest.mark.parametrize("order", ["exact first", "exact last"])
-def test_equal_scores_report_the_stronger_method_whatever_the_row_order(order: str) -> None:
-    links = [("姓名+出生日期", 90.0), ("身份证精确", 90.0), ("身份证纠错", 80.0)]
-    rows = links if order == "exact last" else links[::-1]
-    values = ", ".join(f"(1, '{method}', {score})" for method, score in rows)
-    sql = f"SELECT {strongest_method_sql()} FROM (VALUES {values}) t(roll_key, method, score) GROUP BY roll_key"
-    assert duckdb.sql(sql).fetchall() == [("身份证精确",)]

@@ -16,14 +16,7 @@ from hexiao.rules.base import (
     RULE_OUTPUT_SCHEMA,
     RuleContext,
 )
-from hexiao.rules.common import (
-    ROLL_COLUMNS_SQL,
-    contains_any,
-    extract_table,
-    linked,
-    match_note_sql,
-    strongest_method_sql,
-)
+from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, extract_table, linked, match_note_sql
 from hexiao.store import query
 
 # 个体工商户 carry a unified social credit code starting 92 (GB 32100-2015: 9 = 工商, 2 = 个体).
@@ -56,7 +49,7 @@ class BusinessRule:
                 FROM {links} l JOIN {records} e USING (ext_key)
                 WHERE {active}
             ), per_person AS (
-                SELECT roll_key, max(weight) AS weight, {strongest_method_sql()} AS method, max(score) AS score,
+                SELECT roll_key, max(weight) AS weight, arg_max(method, score) AS method, max(score) AS score,
                        string_agg(item, '；' ORDER BY item_key) AS items, string_agg(source, '、' ORDER BY src_file, src_row) AS source,
                        string_agg(DISTINCT match_note, '；' ORDER BY match_note) AS match_note,
                        string_agg(item_key, ',' ORDER BY item_key) AS item_keys

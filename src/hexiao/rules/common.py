@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from hexiao.io.fields import CREMATION_KIND
-from hexiao.matching import methods
 from hexiao.matching.linker import link
 from hexiao.rules.base import RuleContext
 from hexiao.store import LINKED_PERSON_COLUMNS, fetch_one, insert_frame, person_rows, temp_table
@@ -136,12 +135,3 @@ def match_note_sql(alias: str = "l") -> str:
         f"CASE WHEN {alias}.method = '身份证精确' AND {alias}.name_tier IN ('相同', '规范化后相同') THEN '' "
         f"ELSE '匹配：' || {alias}.method || '（' || {alias}.note || '，姓名' || {alias}.name_tier || '）' END"
     )
-
-
-def strongest_method_sql(alias: str = "") -> str:
-    """SQL aggregate: the method of a person's best link, the highest score and, of equal scores,
-    the stronger method (`methods.RANK`). Never left to the order in which rows arrive, which
-    parallel scans and parallel stores do not fix: two runs must give the same warnings."""
-    t = f"{alias}." if alias else ""
-    rank = " ".join(f"WHEN '{method}' THEN {rank}" for method, rank in methods.RANK.items())
-    return f"arg_max({t}method, ({t}score, -CASE {t}method {rank} END))"

@@ -10,14 +10,7 @@ from hexiao.config import PropertyParams
 from hexiao.frames import conform
 from hexiao.io.fields import PROPERTY_KIND
 from hexiao.rules.base import ACTION_VISIT, RISK_MEDIUM, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
-from hexiao.rules.common import (
-    ROLL_COLUMNS_SQL,
-    contains_any,
-    extract_table,
-    linked,
-    match_note_sql,
-    strongest_method_sql,
-)
+from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, extract_table, linked, match_note_sql
 from hexiao.store import query
 
 
@@ -58,7 +51,7 @@ class PropertyRule:
                 HAVING count(*) FILTER (WHERE NOT non_residential) > {int(params.max_residential_units)}
                     OR (count(*) FILTER (WHERE non_residential) > 0 AND NOT {str(params.non_residential_allowed).upper()})
             ), holders AS (
-                SELECT roll_key, any_value(household_id) AS household_id, {strongest_method_sql()} AS method,
+                SELECT roll_key, any_value(household_id) AS household_id, arg_max(method, score) AS method,
                        max(score) AS score, string_agg(source, '、' ORDER BY src_file, src_row) AS source,
                        string_agg(DISTINCT match_note, '；' ORDER BY match_note) AS match_note
                 FROM holdings GROUP BY roll_key

@@ -8,14 +8,7 @@ from hexiao.config import VehicleParams
 from hexiao.frames import conform
 from hexiao.io.fields import VEHICLE_KIND
 from hexiao.rules.base import ACTION_VISIT, RISK_MEDIUM, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
-from hexiao.rules.common import (
-    ROLL_COLUMNS_SQL,
-    contains_any,
-    extract_table,
-    linked,
-    match_note_sql,
-    strongest_method_sql,
-)
+from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, extract_table, linked, match_note_sql
 from hexiao.store import query
 
 
@@ -42,7 +35,7 @@ class VehicleRule:
                 FROM {links} l JOIN {records} e USING (ext_key)
                 WHERE NOT {inactive} AND NOT {exempt}
             ), per_person AS (
-                SELECT roll_key, {strongest_method_sql()} AS method, max(score) AS score,
+                SELECT roll_key, arg_max(method, score) AS method, max(score) AS score,
                        string_agg(item, '；' ORDER BY plate) AS items, string_agg(source, '、' ORDER BY src_file, src_row) AS source,
                        string_agg(DISTINCT match_note, '；' ORDER BY match_note) AS match_note, count(*) AS vehicles,
                        string_agg(plate, ',' ORDER BY plate) AS plates
