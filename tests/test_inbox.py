@@ -11,6 +11,7 @@ from conftest import ROLL_HEADER, write_text
 from hexiao.cli.app import app
 from hexiao.errors import InputError
 from hexiao.inbox import plan_inbox
+from hexiao.store import opened, transaction
 from test_deceased import CREMATION, ROLL
 
 runner = CliRunner()
@@ -71,3 +72,17 @@ def test_report_rewrites_without_matching(workspace: Path, inbox: Path) -> None:
     result = runner.invoke(app, ["report", "--month", "2026-11", "--encoding", "gb18030"])
     assert result.exit_code == 0, result.output
     assert Path("out/2026-11/预警名单.csv").read_text(encoding="gb18030") == before
+
+
+def test_report_writes_the_matchs_order_however_the_warnings_are_stored(workspace: Path, inbox: Path) -> None:
+    assert runner.invoke(app, ["match", "--month", "2026-11"]).exit_code == 0
+    before = Path("out/2026-11/预警名单.csv").read_text(encoding="utf-8-sig")
+    # A month of 100,000 warnings or more is stored in no set order (`store.insert_frame`).
+    with opened(workspace / "hexiao.duckdb") as conn, transaction(conn):
+        conn.execute("CREATE TEMP TABLE shuffled AS SELECT * FROM warnings ORDER BY md5(warning_id || 'x')")
+        conn.execute("DELETE FROM warnings")
+        conn.execute("INSERT INTO warnings SELECT * FROM shuffled")
+        stored = [row[0] for row in conn.execute("SELECT name FROM warnings").fetchall()]
+    assert len(stored) > 2 and stored != sorted(stored)
+    assert runner.invoke(app, ["report", "--month", "2026-11"]).exit_code == 0
+    assert Path("out/2026-11/预警名单.csv").read_text(encoding="utf-8-sig") == before

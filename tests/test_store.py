@@ -12,7 +12,18 @@ import pytest
 from conftest import ROLL_HEADER, write_text
 from hexiao.errors import StateError
 from hexiao.load import load, read_input
-from hexiao.store import SCHEMA_VERSION, fetch_one, opened, person_rows, query, raw_id_sql, temp_table
+from hexiao.store import (
+    PARALLEL_INSERT_ROWS,
+    SCHEMA_VERSION,
+    fetch_one,
+    insert_frame,
+    opened,
+    person_rows,
+    query,
+    raw_id_sql,
+    temp_table,
+    transaction,
+)
 
 
 def test_a_workspace_of_schema_1_gets_its_integer_id_keys(tmp_path: Path) -> None:
@@ -125,3 +136,41 @@ def test_two_workspaces_open_at_once_each_spill_beside_themselves(tmp_path: Path
     for db in (first, second, first):  # whichever instance was kept, each gets its own directory
         with opened(db) as conn:
             assert fetch_one(conn, setting)[0] == f"{db}.tmp"
+
+
+def _rejected_rows(count: int) -> pl.DataFrame:
+    """Rows for the `rejected` table, its columns in another order than the table's."""
+    return pl.DataFrame(
+        {
+            "reason": [f"r{i % 7}" for i in range(count)],
+            "source_row": pl.int_range(0, count, eager=True),
+            "input_id": [1] * count,
+            "kind": ["vehicle"] * count,
+        }
+    )
+
+
+def _setting(conn: duckdb.DuckDBPyConnection) -> bool:
+    return bool(fetch_one(conn, "SELECT current_setting('preserve_insertion_order')")[0])
+
+
+def test_a_mid_sized_frame_stored_in_two_halves_is_stored_whole(tmp_path: Path) -> None:
+    count = PARALLEL_INSERT_ROWS.start + 1
+    with opened(tmp_path / "hexiao.duckdb") as conn, transaction(conn):
+        insert_frame(conn, "rejected", _rejected_rows(count))
+        stored = fetch_one(conn, "SELECT count(*), count(DISTINCT source_row), max(source_row) FROM rejected")
+        kinds = fetch_one(
+            conn, "SELECT count(*) FROM rejected WHERE kind = 'vehicle' AND reason = 'r' || source_row % 7"
+        )
+        assert _setting(conn)  # restored for every later statement
+    assert stored == (count, count, count - 1)
+    assert kinds == (count,)
+
+
+def test_a_failing_two_halves_insert_rolls_back_and_leaves_the_setting_as_it_was(tmp_path: Path) -> None:
+    frame = _rejected_rows(PARALLEL_INSERT_ROWS.start).with_columns(pl.lit("not a number").alias("input_id"))
+    with pytest.raises(duckdb.Error), opened(tmp_path / "hexiao.duckdb") as conn, transaction(conn):
+        insert_frame(conn, "rejected", frame)
+    with opened(tmp_path / "hexiao.duckdb") as conn:
+        assert fetch_one(conn, "SELECT count(*) FROM rejected") == (0,)
+        assert _setting(conn)

@@ -28,6 +28,15 @@ WARNING_COLUMNS = [
 ]  # fmt: skip
 
 
+# The order of a month's warnings in every report: the warning ID last, which is unique, so rows
+# equal on the rest (DUPLICATE's two rows of one person in one household) keep one order.
+WARNING_ORDER = ["township", "code", "household_id", "name", "warning_id"]
+
+
+def in_report_order(warnings: pl.DataFrame) -> pl.DataFrame:
+    return warnings.sort(WARNING_ORDER, nulls_last=True)
+
+
 @dataclass(frozen=True)
 class MonthWarnings:
     warnings: pl.DataFrame  # what the townships receive
@@ -47,14 +56,19 @@ def finalise(conn: duckdb.DuckDBPyConnection, month: str, raw: pl.DataFrame) -> 
         ), history AS (
             SELECT warning_id, min(month) AS first_month FROM warnings WHERE month < ? GROUP BY warning_id
         ), replies AS (
-            SELECT warning_id, arg_max(review_result, received_at) AS reply, arg_max(review_note, received_at) AS reply_note
+            SELECT warning_id, arg_max(review_result, (received_at, input_id, source_row)) AS reply,
+                   arg_max(review_note, (received_at, input_id, source_row)) AS reply_note
             FROM feedback WHERE warning_month < ? GROUP BY warning_id
         )
         SELECT n.* EXCLUDE (person_key, evidence_key), ? AS month, coalesce(h.first_month, ?) AS first_month,
                CASE WHEN h.first_month IS NULL THEN ? ELSE ? END AS status,
                NULL::VARCHAR AS review_result, NULL::VARCHAR AS review_note, r.reply, r.reply_note
         FROM numbered n LEFT JOIN history h USING (warning_id) LEFT JOIN replies r USING (warning_id)
-        QUALIFY row_number() OVER (PARTITION BY warning_id ORDER BY township, source) = 1
+        QUALIFY row_number() OVER (
+            PARTITION BY warning_id
+            ORDER BY township, source, household_id, village, program, head_name, id_number, action,
+                     effective_month, overpayment, evidence, match_method, match_score
+        ) = 1
         """,
         [month, month, month, month, STATUS_NEW, STATUS_ONGOING],
     )
@@ -68,14 +82,13 @@ def finalise(conn: duckdb.DuckDBPyConnection, month: str, raw: pl.DataFrame) -> 
         .otherwise(pl.col("evidence"))
         .alias("evidence"),
     )
-    # The warning ID last: unique, so rows equal on the rest (one person on two programmes of one
-    # household) keep one order from run to run.
-    kept = kept.select(WARNING_COLUMNS).sort("township", "code", "household_id", "name", "warning_id", nulls_last=True)
+    kept = in_report_order(kept.select(WARNING_COLUMNS))
     previous = query(
         conn,
         """SELECT warning_id, code, label, township, name, month FROM warnings
            WHERE month = (SELECT max(month) FROM warnings WHERE month < ?)""",
         [month],
     )
-    resolved = previous.join(frame.select("warning_id"), on="warning_id", how="anti")
-    return MonthWarnings(kept, suppressed.select("warning_id", "code", "label", "township", "name"), resolved)
+    resolved = previous.join(frame.select("warning_id"), on="warning_id", how="anti").sort("warning_id")
+    suppressed = suppressed.select("warning_id", "code", "label", "township", "name").sort("warning_id")
+    return MonthWarnings(kept, suppressed, resolved)

@@ -15,7 +15,7 @@ import polars as pl
 from hexiao.config import Config
 from hexiao.errors import ConfigError, StateError
 from hexiao.frames import conform
-from hexiao.history import WARNING_COLUMNS, finalise
+from hexiao.history import WARNING_COLUMNS, finalise, in_report_order
 from hexiao.inbox import plan_inbox
 from hexiao.ingest.values import month_start
 from hexiao.load import InputSummary, begin_batch, end_batch, load_planned, reading_ahead
@@ -115,7 +115,8 @@ def report(*, month: str, db: Path, out: Path, formats: ReportFormat) -> Path:
         if not rows:
             raise StateError(f"{month} 月还没有比对结果：先运行 hexiao match --month {month}")
         prepare_month(conn, month)
-        warnings = query(conn, f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ?", [month])
+        stored = query(conn, f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ?", [month])
+        warnings = in_report_order(stored)  # as the match wrote them, however the rows were stored
         staging = stage_month(conn, out, month, warnings, json.loads(rows[0][0]), formats)
         return publish_reports(staging, month)
 

@@ -295,13 +295,19 @@ def insert_frame(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
         return
     half = -(-frame.height // 2)
     halves = conn.from_arrow(_arrow(frame.head(half))).union(conn.from_arrow(_arrow(frame.slice(half))))  # UNION ALL
-    # In insertion order the halves would be stored one after the other. Every reader orders by
-    # its keys (source file and row), never by where a row is stored.
-    conn.execute("SET preserve_insertion_order = false")
+    # In insertion order the halves would be stored one after the other. So the rows of such a
+    # frame are stored in no set order: whatever reads them back orders them by its own keys (the
+    # rules by source file and row, `hexiao report` by `history.WARNING_ORDER`).
+    conn.execute("SET preserve_insertion_order = false")  # DuckDB has it for the whole instance only
     try:
         halves.query("incoming", sql)
-    finally:
-        conn.execute("RESET preserve_insertion_order")
+    except BaseException:
+        # The transaction is aborted and refuses the reset; the instance of a block that raised is
+        # dropped (`engine.instance`), and the insert's own error is the one to report.
+        with contextlib.suppress(duckdb.Error):
+            conn.execute("RESET preserve_insertion_order")
+        raise
+    conn.execute("RESET preserve_insertion_order")
 
 
 def temp_table(conn: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
