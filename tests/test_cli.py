@@ -6,12 +6,14 @@ import json
 import re
 from pathlib import Path
 
+import duckdb
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
 from conftest import ROLL_HEADER, write_text
 from hexiao.cli.app import app
-from hexiao.store import workspace_lock
+from hexiao.store import insert_frame, workspace_lock
 from test_deceased import CREMATION, ROLL
 
 runner = CliRunner()
@@ -146,3 +148,31 @@ def test_the_same_roll_file_is_loaded_for_another_month(files: tuple[Path, Path]
     assert again.exit_code == 0 and "跳过" not in again.stderr
     same_month = runner.invoke(app, ["load", "roll", str(roll), "--month", "2026-11"])
     assert "跳过" in same_month.stderr
+
+
+def _store_a_wrong_type(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """A defect: DuckDB refuses the insert inside the load's transaction."""
+    insert_frame(conn, table, frame.with_columns(pl.lit("not a number").alias("input_id")))
+
+
+def _disk_full(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    raise duckdb.IOException('IO Error: Could not write file "hexiao.duckdb.wal": No space left on device')
+
+
+def test_a_defect_exits_4_naming_duckdbs_own_error_and_the_log(
+    files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hexiao.load.insert_frame", _store_a_wrong_type)
+    result = runner.invoke(app, ["load", "roll", str(files[0]), "--month", "2026-11"])
+    assert result.exit_code == 4
+    # DuckDB's Python layer raises "transaction is aborted" over the statement's own error.
+    assert "internal error: ConversionException（这是 hexiao 的缺陷" in result.stderr
+    assert "详情见日志" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_full_disk_exits_4_saying_what_to_look_at(files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("hexiao.load.insert_frame", _disk_full)
+    result = runner.invoke(app, ["load", "roll", str(files[0]), "--month", "2026-11"])
+    assert result.exit_code == 4
+    assert "磁盘空间、内存或文件读写出错" in result.stderr and "No space left on device" in result.stderr
+    assert "缺陷" not in result.stderr

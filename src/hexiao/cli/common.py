@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
+import duckdb
 import typer
 from rich.console import Console
 
@@ -120,14 +121,32 @@ def handled() -> Iterator[None]:
         sys.stderr.write("hexiao: error: 已中断，数据库保持运行前的状态\n")
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
     except Exception as exc:
+        failure = _underlying(exc)
         logger = get_logger()
-        logger.error("内部错误：%s", mask_ids_in_text(f"{type(exc).__name__}: {exc}"))
+        logger.error("内部错误：%s", mask_ids_in_text(f"{type(failure).__name__}: {failure}"))
         logger.log(logging.ERROR, mask_ids_in_text(_traceback_text(exc)))
         log_file = next((h.baseFilename for h in logger.handlers if isinstance(h, logging.FileHandler)), "hexiao.log")
-        sys.stderr.write(
-            f"hexiao: internal error: {type(exc).__name__}（这是 hexiao 的缺陷，不是输入问题；详情见日志 {log_file}）\n"
-        )
+        if isinstance(failure, _ENVIRONMENT_FAILURES):
+            what = (
+                f"磁盘空间、内存或文件读写出错：{mask_ids_in_text(str(failure))}（不是输入问题；详情见日志 {log_file}）"
+            )
+        else:
+            what = f"{type(failure).__name__}（这是 hexiao 的缺陷，不是输入问题；详情见日志 {log_file}）"
+        sys.stderr.write(f"hexiao: internal error: {what}\n")
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+# What the machine, not hexiao, ran out of or refused: a full disk, too little memory, a file that
+# cannot be written. Still exit 4, but the officer is told what to look at.
+_ENVIRONMENT_FAILURES = (OSError, duckdb.IOException, duckdb.OutOfMemoryException)
+
+
+def _underlying(exc: BaseException) -> BaseException:
+    """The error that stopped the run. DuckDB's Python layer reports a statement that fails inside
+    a transaction as "transaction is aborted", raised while handling the statement's own error."""
+    while isinstance(exc, duckdb.TransactionException) and isinstance(exc.__context__, duckdb.Error):
+        exc = exc.__context__
+    return exc
 
 
 def _traceback_text(exc: BaseException) -> str:
