@@ -15,7 +15,7 @@ import polars as pl
 from hexiao import engine
 from hexiao.errors import LockedError, StateError
 
-SCHEMA_VERSION = "2"  # 2: integer `id_key` beside `id_norm`
+SCHEMA_VERSION = "3"  # 2: integer `id_key` beside `id_norm`; 3: the columns of `ADDED_COLUMNS`
 # Rows DuckDB gathers before it compresses a row group and writes it out, still inside the
 # transaction, while the next file is read. Above the size of a register (DuckDB's default is
 # 122,880) a register's rows instead wait for the commit and are compressed there, after all other
@@ -103,6 +103,13 @@ _ID_KEY_SQL = """CASE WHEN regexp_full_match(id_norm, '[0-9]{17}[0-9X]')
     END"""
 
 
+# Columns added to existing tables since schema version 2: (table, column, type). `SCHEMA` has them
+# too, for a new workspace; an older one gets them, null, when it is upgraded (`_migrate`). A
+# column that identifies a warning must read null as the earlier version's behaviour, so that an
+# upgraded workspace keeps every 预警编号.
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = ()
+
+
 def _migrate(conn: duckdb.DuckDBPyConnection) -> None:
     """Bring a workspace of an earlier schema version up to this one, in one transaction."""
     version = _schema_version(conn)
@@ -113,6 +120,8 @@ def _migrate(conn: duckdb.DuckDBPyConnection) -> None:
             for table in PERSON_TABLES:
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS id_key BIGINT")
                 conn.execute(f"UPDATE {table} SET id_key = {_ID_KEY_SQL}")
+        for table, column, sql_type in ADDED_COLUMNS:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {sql_type}")
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
 
 
