@@ -12,10 +12,16 @@ import polars as pl
 import xlsxwriter
 
 from conftest import ROLL_HEADER, write_text
+from hexiao.config import Config
+from hexiao.ingest.values import month_start
+from hexiao.io.fields import CREMATION_KIND
 from hexiao.load import load
-from hexiao.match import match
+from hexiao.match import match, prepare_month
 from hexiao.matching import methods as m
 from hexiao.normalize.ids import check_digit
+from hexiao.rules.base import RuleContext
+from hexiao.rules.common import LINKS_TABLE, link_extracts
+from hexiao.store import opened
 
 CREMATION_HEADER = "逝者姓名,逝者身份证号,死亡日期,火化日期,殡仪馆"
 MONTH = "2026-11"
@@ -58,6 +64,20 @@ def deaths(warnings: pl.DataFrame) -> dict[str, dict[str, object]]:
     return by_name
 
 
+def cremation_links(workspace: Path) -> set[tuple[str, str, str]]:
+    """The month's links to the cremation extract: (household, roll name, method)."""
+    with opened(workspace / "hexiao.duckdb") as conn:
+        conn.execute("BEGIN TRANSACTION")
+        prepare_month(conn, MONTH)
+        ctx = RuleContext(conn=conn, month=MONTH, month_start=month_start(MONTH), config=Config())
+        link_extracts(ctx, [CREMATION_KIND])
+        rows = conn.execute(
+            f"SELECT r.household_id, r.name, l.method FROM {LINKS_TABLE} l JOIN roll_m r USING (roll_key)"
+        ).fetchall()
+        conn.execute("ROLLBACK")
+    return set(rows)
+
+
 def numeric_cremation(path: Path, name: str, id_number: str) -> Path:
     """A cremation workbook whose ID cell is a number, as Excel keeps an ID typed into it."""
     book = xlsxwriter.Workbook(path)
@@ -93,6 +113,13 @@ def test_zeroed_extract_id_links_the_member_it_was_cut_from_not_its_namesake_id(
     found = deaths(run(workspace, roll, [f"王芳,{ZEROED},2026-10-01,,"]))
     assert set(found) == {"王芳"}
     assert (found["王芳"]["match_method"], found["王芳"]["action"]) == (m.NAME_BIRTH, "入户核查")
+
+
+def test_zeroed_extract_id_that_a_same_id_namesake_explains_stays_theirs(workspace: Path) -> None:
+    # Two roll rows hold ZEROED (a DUPLICATE of its own): the one with the record's name is its owner.
+    roll = [roll_row("H1", "李明", ZEROED), roll_row("H2", "王芳", ZEROED), roll_row("H3", "王芳", SAME_FIFTEEN)]
+    run(workspace, roll, [f"王芳,{ZEROED},2026-10-01,,"])
+    assert cremation_links(workspace) == {("H1", "李明", m.NAME_DIFFERS), ("H2", "王芳", m.EXACT_ID)}
 
 
 def test_zeroed_extract_id_with_no_better_owner_stays_a_same_id_other_name_match(workspace: Path) -> None:

@@ -219,7 +219,12 @@ def _zeroed_elsewhere(conn: duckdb.DuckDBPyConnection, exact: pl.DataFrame) -> p
     else's real ID is chance. These records leave the exact links, so the same-ID member is not
     linked, and go to the fuzzy passes, which link them on the first 15 digits and the name."""
     differs = pl.col("method") == m.NAME_DIFFERS
-    suspects = exact.filter(differs & (pl.col("e_key") % 1100 == 0)).select("ext_key", "e_key", "e_name", "e_simp")
+    # A record that some member with the same ID and a near-equal name explains is theirs already.
+    named = exact.filter(pl.col("method") == m.EXACT_ID)["ext_key"].implode()
+    # `id_key` is the 17 digits × 11 + the check value: ending in 000 is `% 1100 == 0`, and
+    # `// 1100` is the first 15 digits.
+    suspects = exact.filter(differs & (pl.col("e_key") % 1100 == 0) & ~pl.col("ext_key").is_in(named))
+    suspects = suspects.select("ext_key", "e_key", "e_name", "e_simp")
     if suspects.is_empty():
         return pl.Series("ext_key", [], pl.Int64)
     temp_table(conn, "zeroed_suspects", suspects.unique())
