@@ -40,7 +40,7 @@ _JUNK_CHARS = r"[\s\u200b\u200c\u200d\u2060\ufeff'‘’`\"“”]"
 _SCIENTIFIC = r"^([0-9])(?:\.([0-9]+))?E\+?([0-9]+)$"
 # A number of 16 digits or more with a decimal point was a float: only 15 of its digits are known.
 _DOTTED_LONG = r"^([0-9]{16,})\.[0-9]*$"
-# A float keeps 15 significant digits (what Excel keeps); the rest of an expanded number is noise.
+# A float is sure of 15 significant digits (all Excel keeps); the rest of an expanded number is noise.
 FLOAT_DIGITS = 15
 
 
@@ -193,9 +193,9 @@ def _full_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.Da
 
     `_norm` is the normalised ID (18 characters when it can be), `_county` the six-digit area code
     whenever it survives (also from scientific notation). A number written as a float — an XLSX
-    numeric cell (`3.40421199001017e+17`, `grid` keeps its 15 digits), a float's repr
-    (`3.4042119900101203e+17`), a long number with a decimal point — kept only 15 significant
-    digits: the rest become zeros and the ID is `EXCEL_NUMERIC` whatever its check digit, which
+    numeric cell (`3.40421199001017e+17` as `grid` reads it), a float of 17 significant digits
+    (`3.4042119900101203e+17`), a long number with a decimal point — is sure of 15 significant
+    digits only: the rest become zeros and the ID is `EXCEL_NUMERIC` whatever its check digit, which
     then passes about one time in eleven by chance. A 15-digit number is exact (an old ID).
     Built in stages of plain columns: one nested expression would repeat every sub-expression many
     times over.
