@@ -111,7 +111,7 @@ def test_excel_damage_matches_on_what_survives(warnings: pl.DataFrame) -> None:
 
 def test_same_id_other_name_is_reported_with_lower_confidence(warnings: pl.DataFrame) -> None:
     row = _row(warnings, "吴改名")
-    assert (row["match_method"], row["action"]) == ("姓名相似", "入户核查")
+    assert (row["match_method"], row["action"]) == ("身份证一致姓名不符", "入户核查")
     assert float(row["match_score"]) < 80  # type: ignore[arg-type]
 
 

@@ -208,6 +208,13 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
+        if abs(value) >= 1e15:
+            # Scientific notation with every significant digit, trailing zeros too: `normalize.ids`
+            # counts them to tell a numeric cell from Excel's shortened display (`3.40421E+17`). A
+            # number Excel kept (15 digits) reads back as those 15; one a program wrote whole (an
+            # 18-digit ID as a float) as 17, so the first 15 are the ID's own, not rounded up.
+            fifteen = f"{value:.14e}"
+            return fifteen if float(fifteen) == value else f"{value:.16e}"
         return f"{value:.15g}"
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")

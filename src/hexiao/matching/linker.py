@@ -2,7 +2,10 @@
 
 All extracts are linked in one pass: their rows carry `kind`, and every decision that depends on
 the other rows of an extract (leftovers, uniqueness, ambiguity) is taken per kind. The exact join
-on the normalised ID is one DuckDB join. Everything else runs only on what that
+on the normalised ID is one DuckDB join; an ID from a numeric cell (`Excel数值损坏`: 15 digits and
+zeros) never takes part, on either side. Same ID with another name is `身份证一致姓名不符` — unless
+the ID ends in 000 and its first 15 digits and name are another member's: Excel zeroed that
+member's ID, and only they are linked (contract.md §3). Everything else runs only on what that
 join left over, inside blocks that make the fuzzy work grow with the leftovers:
 
 - `身份证纠错`: IDs one substitution or adjacent swap apart. Two 18-character IDs that differ in
@@ -24,11 +27,12 @@ import polars as pl
 from hexiao.frames import conform
 from hexiao.matching import methods as m
 from hexiao.normalize import ids
-from hexiao.normalize.names import TIER_IDENTICAL, TIER_NORMALISED, TIER_SCORES, compare_names
+from hexiao.normalize.names import TIER_DIFFERENT, TIER_IDENTICAL, TIER_NORMALISED, TIER_SCORES, compare_names
 from hexiao.store import PERSONS_SQL, query, spelled_id_sql, temp_table
 
 SHAPED_STATUSES = (ids.VALID, ids.BAD_CHECK, ids.BAD_DATE, ids.BAD_REGION, ids.EXCEL_NUMERIC)
 _SHAPED = ", ".join(f"'{s}'" for s in SHAPED_STATUSES)
+# A numeric cell's ID is 15 digits and zeros: it may equal someone else's real ID (contract.md §2).
 _UNTRUSTED_EXACT = ", ".join(f"'{s}'" for s in (ids.EXCEL_NUMERIC,))
 
 MATCH_SCHEMA = {
@@ -92,7 +96,8 @@ def _edit_candidates() -> str:
     )
     return f"""
         SELECT c.roll_key, c.ext_key, '{m.ID_CORRECTED}' AS method,
-               CASE WHEN hamming(r.id_norm, e.id_norm) = 1 THEN '身份证号一位不同' ELSE '身份证号相邻两位颠倒' END AS note
+               CASE WHEN hamming(r.id_norm, e.id_norm) = 1 THEN '身份证号一位不同' ELSE '身份证号相邻两位颠倒' END AS note,
+               {m.SCORE_ID_CORRECTED} AS base
         FROM ({joins}) c
         JOIN roll_near r USING (roll_key) JOIN ext_near e USING (ext_key)
         WHERE hamming(r.id_norm, e.id_norm) = 1
@@ -100,14 +105,16 @@ def _edit_candidates() -> str:
     """
 
 
+# Two numeric cells of one ID are the same 15 digits and zeros: equal, yet matched here, not exactly.
 _KEY15 = _either_bad(
-    f"r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '身份证号前15位一致（Excel数值损坏或后三位有误）' AS note",
+    f"r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '身份证号前15位一致（Excel数值损坏或后三位有误）' AS note, "
+    f"{m.SCORE_KEY15} AS base",
     "r.id_key // 1100 = e.id_key // 1100",
-    "r.id_norm <> e.id_norm",
+    f"(r.id_norm <> e.id_norm OR r.id_status IN ({_UNTRUSTED_EXACT}) OR e.id_status IN ({_UNTRUSTED_EXACT}))",
 )
 
 _NAME_BIRTH = _either_bad(
-    f"r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '姓名、出生日期、地区码一致' AS note",
+    f"r.roll_key, e.ext_key, '{m.NAME_BIRTH}' AS method, '姓名、出生日期、地区码一致' AS note, {m.SCORE_NAME_BIRTH} AS base",
     "r.id_county = e.id_county AND r.id_birth = e.id_birth AND r.name_simp = e.name_simp",
     f"(r.id_status <> '{ids.VALID}' OR e.id_status <> '{ids.VALID}') AND r.id_norm <> e.id_norm",
 )
@@ -131,7 +138,7 @@ _NAME_COUNTY = f"""
         FROM ext_all SEMI JOIN wanted USING (kind, id_county, name_simp) GROUP BY ALL
     )
     SELECT p.roll_key, p.ext_key, '{m.NAME_COUNTY}' AS method,
-           '身份证号为科学计数法，仅地区码可用；姓名在该县唯一' AS note
+           '身份证号为科学计数法，仅地区码可用；姓名在该县唯一' AS note, {m.SCORE_NAME_COUNTY} AS base
     FROM pairs p
     JOIN roll_names rn ON rn.id_county = p.id_county AND rn.name_simp = p.name_simp AND rn.n = 1
     JOIN ext_names en ON en.kind = p.kind AND en.id_county = p.id_county AND en.name_simp = p.name_simp AND en.n = 1
@@ -152,23 +159,27 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
         f"""
         SELECT e.kind, r.roll_key, e.ext_key, '{m.EXACT_ID}' AS method,
                CASE WHEN e.id_from15 OR r.id_from15 THEN '15位旧身份证号转换为18位后一致' ELSE '身份证号一致' END AS note,
-               r.name AS r_name, e.name AS e_name, r.name_simp AS r_simp, e.name_simp AS e_simp, r.id_status = '{ids.VALID}' AS id_valid
+               r.name AS r_name, e.name AS e_name, r.name_simp AS r_simp, e.name_simp AS e_simp, r.id_status = '{ids.VALID}' AS id_valid,
+               e.id_key AS e_key
         FROM roll_all r JOIN ext_all e ON r.id_key = e.id_key
         WHERE r.id_status IN ({_SHAPED}) AND r.id_status NOT IN ({_UNTRUSTED_EXACT})
+          AND e.id_status NOT IN ({_UNTRUSTED_EXACT})
         """,
     )
     exact = _score_names(exact)
-    # Same ID, name not near-equal: still a match (姓名相似). An ID that is itself invalid and
+    # Same ID, name not near-equal: still a match (身份证一致姓名不符), scored by the names'
+    # similarity in whole points below every stronger method. An ID that is itself invalid and
     # shared by chance carries nothing without the name.
     near = pl.col("name_tier").is_in(list(TIER_SCORES))
     exact = exact.filter(near | pl.col("id_valid")).with_columns(
         pl.when(near).then(pl.lit(m.EXACT_ID)).otherwise(pl.lit(m.NAME_DIFFERS)).alias("method"),
         pl.when(near)
         .then(pl.col("name_score"))
-        .otherwise(pl.min_horizontal(pl.col("name_score"), 79.0))
+        .otherwise(pl.min_horizontal(pl.col("name_score").round(0), m.SCORE_NAME_DIFFERS_CAP))
         .alias("score"),
-        pl.when(near).then(pl.col("note")).otherwise(pl.format("{}，但姓名不同", pl.col("note"))).alias("note"),
+        pl.when(near).then(pl.col("name_tier")).otherwise(pl.lit(TIER_DIFFERENT)).alias("name_tier"),
     )
+    exact = exact.filter(~pl.col("ext_key").is_in(_zeroed_elsewhere(conn, exact).implode()))
     temp_table(conn, "exact_keys", exact.select("kind", "roll_key", "ext_key"))
     _leftovers(conn)
     # A roll row matched exactly in an extract takes no fuzzy match in that extract (other extracts
@@ -186,17 +197,8 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
         """,
     )
     fuzzy = _score_names(fuzzy)
-    base = (
-        pl.when(pl.col("method") == m.ID_CORRECTED)
-        .then(m.SCORE_ID_CORRECTED)
-        .when(pl.col("note").str.starts_with("身份证号前15位"))
-        .then(m.SCORE_KEY15)
-        .when(pl.col("method") == m.NAME_BIRTH)
-        .then(m.SCORE_NAME_BIRTH)
-        .otherwise(m.SCORE_NAME_COUNTY)
-    )
     fuzzy = fuzzy.filter(pl.col("name_tier").is_in(list(TIER_SCORES))).with_columns(
-        (base - (100.0 - pl.col("name_score")) / 2).round(1).alias("score")
+        (pl.col("base") - (100.0 - pl.col("name_score")) * m.NAME_SHORTFALL_WEIGHT).round(1).alias("score")
     )
     fuzzy = _unambiguous(fuzzy)
     combined = pl.concat(
@@ -208,6 +210,33 @@ def link(conn: duckdb.DuckDBPyConnection, roll_table: str, ext_table: str) -> pl
 # What the fuzzy passes read of a row: a register's other columns stay where they are.
 _OTHER_LINK_COLUMNS = "name, name_simp, id_key, id_status, id_birth, id_county"
 _LINK_COLUMNS = f"{_OTHER_LINK_COLUMNS}, id_norm"
+
+
+def _zeroed_elsewhere(conn: duckdb.DuckDBPyConnection, exact: pl.DataFrame) -> pl.Series:
+    """The extract records (`ext_key`) of 身份证一致姓名不符 links that another roll member explains
+    better (contract.md §3): the ID ends in 000 and its first 15 digits and near-equal name are
+    another member's. Excel zeroed that member's last three digits; that the result is someone
+    else's real ID is chance. These records leave the exact links, so the same-ID member is not
+    linked, and go to the fuzzy passes, which link them on the first 15 digits and the name."""
+    differs = pl.col("method") == m.NAME_DIFFERS
+    # A record that some member with the same ID and a near-equal name explains is theirs already.
+    named = exact.filter(pl.col("method") == m.EXACT_ID)["ext_key"].implode()
+    # `id_key` is the 17 digits × 11 + the check value: ending in 000 is `% 1100 == 0`, and
+    # `// 1100` is the first 15 digits.
+    suspects = exact.filter(differs & (pl.col("e_key") % 1100 == 0) & ~pl.col("ext_key").is_in(named))
+    suspects = suspects.select("ext_key", "e_key", "e_name", "e_simp")
+    if suspects.is_empty():
+        return pl.Series("ext_key", [], pl.Int64)
+    temp_table(conn, "zeroed_suspects", suspects.unique())
+    others = query(
+        conn,
+        """
+        SELECT z.ext_key, r.name AS r_name, z.e_name, r.name_simp AS r_simp, z.e_simp
+        FROM zeroed_suspects z JOIN roll_all r ON r.id_key // 1100 = z.e_key // 1100 AND r.id_key <> z.e_key
+        """,
+    )
+    others = _score_names(others).filter(pl.col("name_tier").is_in(list(TIER_SCORES)))
+    return others["ext_key"].unique()
 
 
 def _near(side: str, keys: str, bad: str, extra: str = "") -> str:

@@ -38,6 +38,10 @@ _HALFWIDTH = [str(i) for i in range(10)] + ["X", "X", ".", "E", "E", "+"]
 # Excel users put in front of an ID to keep it text.
 _JUNK_CHARS = r"[\s\u200b\u200c\u200d\u2060\ufeff'‘’`\"“”]"
 _SCIENTIFIC = r"^([0-9])(?:\.([0-9]+))?E\+?([0-9]+)$"
+# A number of 16 digits or more with a decimal point was a float: only 15 of its digits are known.
+_DOTTED_LONG = r"^([0-9]{16,})\.[0-9]*$"
+# A float is sure of 15 significant digits (all Excel keeps); the rest of an expanded number is noise.
+FLOAT_DIGITS = 15
 
 
 def check_digit(body17: str) -> str:
@@ -88,11 +92,7 @@ def _add_check_char(frame: pl.LazyFrame, body17: pl.Expr, out: str) -> pl.LazyFr
 
 def _clean(raw: pl.Expr) -> pl.Expr:
     return (
-        raw.cast(pl.String)
-        .str.replace_many(_FULLWIDTH, _HALFWIDTH)
-        .str.replace_all(_JUNK_CHARS, "")
-        .str.to_uppercase()
-        .str.replace(r"\.0+$", "")
+        raw.cast(pl.String).str.replace_many(_FULLWIDTH, _HALFWIDTH).str.replace_all(_JUNK_CHARS, "").str.to_uppercase()
     )
 
 
@@ -192,28 +192,45 @@ def _full_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.Da
     """The whole clean-up: spaces, width, apostrophes, `.0`, scientific notation, 15 → 18.
 
     `_norm` is the normalised ID (18 characters when it can be), `_county` the six-digit area code
-    whenever it survives
-    (also from scientific notation). Built in stages of plain columns: one nested expression
-    would repeat every sub-expression many times over.
+    whenever it survives (also from scientific notation). A number written as a float — an XLSX
+    numeric cell (`3.40421199001017e+17` as `grid` reads it), a float of 17 significant digits
+    (`3.4042119900101203e+17`), a long number with a decimal point — is sure of 15 significant
+    digits only: the rest become zeros and the ID is `EXCEL_NUMERIC` whatever its check digit, which
+    then passes about one time in eleven by chance. A 15-digit number is exact (an old ID).
+    Built in stages of plain columns: one nested expression would repeat every sub-expression many
+    times over.
     """
     clean, mant, expo, sci, full = (f"_{prefix}_{n}" for n in ("clean", "mant", "expo", "sci", "full"))
     text, is15, shaped, birth, ok = (f"_{prefix}_{n}" for n in ("text", "is15", "shaped", "birth", "ok"))
-    region, check = f"_{prefix}_region", f"_{prefix}_check"
+    region, check, dotted, numeric = (f"_{prefix}_{n}" for n in ("region", "check", "dotted", "numeric"))
     lazy = frame.lazy().with_columns(_clean(pl.col(raw)).alias(clean))
     lazy = lazy.with_columns(
         (pl.col(clean).str.extract(_SCIENTIFIC, 1) + pl.col(clean).str.extract(_SCIENTIFIC, 2).fill_null("")).alias(
             mant
         ),
         pl.col(clean).str.extract(_SCIENTIFIC, 3).cast(pl.Int32, strict=False).alias(expo),
+        pl.col(clean).str.extract(_DOTTED_LONG, 1).alias(dotted),
     )
-    # A float that kept 15+ significant digits is an Excel numeric cell: expand it back to digits.
+    # A float that kept 15+ significant digits is a numeric cell: expand it back to digits.
     lazy = lazy.with_columns(pl.col(mant).is_not_null().alias(sci)).with_columns(
         (pl.col(sci) & (pl.col(mant).str.len_chars() >= 15) & (pl.col(expo) + 1 >= pl.col(mant).str.len_chars()))
         .fill_null(False)
         .alias(full)
     )
     lazy = lazy.with_columns(
-        pl.when(pl.col(full)).then(pl.col(mant).str.pad_end(pl.col(expo) + 1, "0")).otherwise(pl.col(clean)).alias(text)
+        ((pl.col(full) & (pl.col(expo) + 1 > FLOAT_DIGITS)) | pl.col(dotted).is_not_null())
+        .fill_null(False)
+        .alias(numeric),
+        pl.when(pl.col(full))
+        .then(pl.col(mant).str.pad_end(pl.col(expo) + 1, "0"))
+        .otherwise(pl.coalesce(dotted, pl.col(clean).str.replace(r"\.0+$", "")))
+        .alias(text),
+    )
+    lazy = lazy.with_columns(
+        pl.when(pl.col(numeric))
+        .then(pl.col(text).str.slice(0, FLOAT_DIGITS).str.pad_end(pl.col(text).str.len_chars(), "0"))
+        .otherwise(pl.col(text))
+        .alias(text)
     ).with_columns(pl.col(text).str.contains(r"^[0-9]{15}$").fill_null(False).alias(is15))
     # A 15-digit ID gains "19" before its birth year and a check character: the first 17 characters
     # of every ID are known before any check character is computed, so one pass computes them all.
@@ -233,12 +250,14 @@ def _full_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.Da
         .alias(ok)
     )
     status = (
-        pl.when(pl.col(clean).is_null() | (pl.col(clean) == ""))
+        pl.when(pl.col(text).is_null() | (pl.col(text) == ""))  # also `.0` alone
         .then(pl.lit(EMPTY))
         .when(pl.col(sci) & ~pl.col(full))
         .then(pl.lit(EXCEL_SCIENTIFIC))
         .when(~pl.col(shaped))
         .then(pl.lit(BAD_LENGTH))
+        .when(pl.col(numeric))
+        .then(pl.lit(EXCEL_NUMERIC))
         .when(~pl.col(region))
         .then(pl.lit(BAD_REGION))
         .when(~pl.col(ok))
@@ -256,14 +275,15 @@ def _full_id_columns(frame: pl.DataFrame, raw: str, prefix: str = "id") -> pl.Da
         .then(pl.col(text).str.slice(0, 6))
     )
     lazy = lazy.with_columns(
-        pl.when(pl.col(clean) == "").then(None).otherwise(pl.col(text)).alias(f"{prefix}_norm"),
+        pl.when(pl.col(text) == "").then(None).otherwise(pl.col(text)).alias(f"{prefix}_norm"),
         status.alias(f"{prefix}_status"),
         pl.when(pl.col(shaped) & pl.col(ok)).then(pl.col(birth)).alias(f"{prefix}_birth"),
         county.alias(f"{prefix}_county"),
         (pl.col(is15) & pl.col(shaped)).alias(f"{prefix}_from15"),
         pl.when(pl.col(shaped)).then(_id_key(pl.col(text))).alias(f"{prefix}_key"),
     )
-    return lazy.drop(clean, mant, expo, sci, full, text, is15, shaped, birth, ok, region, check).collect()
+    columns = (clean, mant, expo, sci, full, text, is15, shaped, birth, ok, region, check, dotted, numeric)
+    return lazy.drop(*columns).collect()
 
 
 @dataclass(frozen=True)

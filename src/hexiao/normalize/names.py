@@ -26,6 +26,8 @@ TIER_IDENTICAL = "相同"
 TIER_NORMALISED = "规范化后相同"
 TIER_HOMOPHONE = "同音"
 TIER_SIMILAR = "相似"
+# A same-ID link whose names are not near-equal says so: "姓名不符", not "姓名相似" beside a low score.
+TIER_DIFFERENT = "不符"
 
 # Scores of the tiers; rapidfuzz similarity of the simplified forms otherwise.
 TIER_SCORES = {TIER_IDENTICAL: 100.0, TIER_NORMALISED: 98.0, TIER_HOMOPHONE: 90.0}
