@@ -1,5 +1,5 @@
 """Households: (乡镇, 户编号) is the key; a 户编号 a spreadsheet stored as a number is no key — the
-household is built from the head's ID, or left unknown."""
+household is built from the head's ID, or left unknown — and BAD_HOUSEHOLD says so once per household."""
 
 from __future__ import annotations
 
@@ -126,11 +126,32 @@ def test_the_household_key_is_per_township(warnings: pl.DataFrame) -> None:
     assert _one(warnings, "DECEASED", "冯晚")["action"] == "停发"  # not 减发 for 李集乡's H1
 
 
+def test_bad_household_once_per_household_on_its_head(warnings: pl.DataFrame) -> None:
+    bad = warnings.filter(pl.col("code") == "BAD_HOUSEHOLD").sort("name")
+    assert sorted(bad["name"].to_list()) == sorted(["孙大山", "张三", "周大海", "郑国庆"])
+    assert set(bad["action"]) == {"数据更正"} and set(bad["risk"]) == {"低"}
+    merged = _one(warnings, "BAD_HOUSEHOLD", "张三")["evidence"]
+    assert "户编号“3.41222012345678e+15”被 Excel 当作数字保存" in merged
+    assert "本户按户主身份证号认定：户主 张三，在册 3 人" in merged
+    split = _one(warnings, "BAD_HOUSEHOLD", "周大海")["evidence"]
+    assert "“3.41222012345679e+15”、“3.41222E+15”" in split and "在册 2 人" in split
+    unknown = _one(warnings, "BAD_HOUSEHOLD", "郑国庆")
+    assert "且无有效户主身份证号，无法分户：本乡镇该户编号共 2 行" in unknown["evidence"]
+    assert unknown["source"] == "农村低保花名册.xlsx 工作表“城关镇” 第10行"  # the head, not the first row
+
+
 def test_household_counts_use_the_built_households(workspace: Path, warnings: pl.DataFrame) -> None:
     summary = pl.read_csv(workspace / "out" / "2026-11" / "summary.csv").filter(pl.col("预警代码") == "DECEASED")
     checked = dict(zip(summary["乡镇（街道）"], summary["核对户数"], strict=True))
     # 城关镇: A, B, C, the two members of D (unknown: one each), and H1 of the CSV.
     assert checked == {"城关镇": 6, "李集乡": 1}
+
+
+def test_bad_household_keeps_its_number_next_month(workspace: Path, warnings: pl.DataFrame) -> None:
+    later = _load_month(workspace, "2026-12").filter(pl.col("code") == "BAD_HOUSEHOLD")
+    first = warnings.filter(pl.col("code") == "BAD_HOUSEHOLD")
+    assert sorted(later["warning_id"]) == sorted(first["warning_id"])
+    assert set(later["status"]) == {"持续"}
 
 
 @pytest.mark.parametrize(
@@ -170,6 +191,8 @@ def test_a_head_id_excel_damaged_is_no_household_key(workspace: Path) -> None:
     death = _one(warnings, "DECEASED", "甲")
     assert death["action"] == "入户核查"  # not 减发 for a "household" of three strangers
     assert f"未填户编号，户主身份证号“{CUT_HEAD}”被 Excel 损坏，不能用来分户" in death["evidence"]
+    bad = _one(warnings, "BAD_HOUSEHOLD", "甲")
+    assert f"户主身份证号“{CUT_HEAD}”被 Excel 损坏，不能用来分户：共 3 行" in bad["evidence"]
 
 
 def test_property_counts_units_per_built_household(workspace: Path) -> None:
