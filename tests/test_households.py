@@ -209,3 +209,22 @@ def test_property_counts_units_per_built_household(workspace: Path) -> None:
     )
     warnings = _load_month(workspace, "2026-11")
     assert warnings.filter(pl.col("code") == "PROPERTY").height == 0
+
+
+def test_a_person_twice_where_the_household_is_unknown_is_a_duplicate(workspace: Path) -> None:
+    """Two rows of one person under a damaged 户编号 without a head's ID may be two households: a
+    warning naming the other row (the two rows share person, number and programme, so one 预警编号).
+    Twice in one sound household (a repeated row) is not DUPLICATE's business."""
+    roll = [
+        ROLL_HEADER,
+        f"城关镇,东村,3.41222E+15,,,钱秀英,{WIFE_D},配偶,农村低保,A,400,2021-06",
+        f"城关镇,东村,3.41222E+15,,,钱秀英,{WIFE_D},户主,农村低保,A,400,2021-06",
+        f"城关镇,东村,H9,冯晚,{TOWN_X},冯晚,{TOWN_X},户主,农村低保,A,400,2021-06",
+        f"城关镇,东村,H9,冯晚,{TOWN_X},冯晚,{TOWN_X},户主,农村低保,A,400,2021-06",
+    ]
+    db = workspace / "hexiao.duckdb"
+    load("roll", [write_text(workspace / "花名册.csv", "\n".join(roll) + "\n")], month="2026-11", db=db)
+    duplicates = match(month="2026-11", db=db, out=workspace / "out").warnings.filter(pl.col("code") == "DUPLICATE")
+    assert duplicates["name"].to_list() == ["钱秀英"]
+    evidence = duplicates["evidence"][0]
+    assert "户编号损坏，无法确定是否同一家庭" in evidence and "花名册.csv 第" in evidence

@@ -10,10 +10,11 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from conftest import write_text
+from conftest import ROLL_HEADER, write_text
 from hexiao.load import load, read_input
 from hexiao.match import match
 from hexiao.normalize.ids import check_digit
+from hexiao.store import ADDED_COLUMNS, opened
 
 
 def make_id(birth: str, seq: str) -> str:
@@ -152,3 +153,34 @@ def test_a_summary_sheet_that_lists_nobody_is_skipped_and_said(tmp_path: Path) -
     read = read_input(tmp_path / "花名册.xlsx", "roll")
     assert read.loaded["name"].to_list() == ["孙大山"]
     assert "工作表“汇总”不是人员名单（表头没有姓名和身份证号），已跳过" in read.summary.notes
+
+
+OLD_ROLL = [
+    ROLL_HEADER,
+    f"城关镇,东村,H1,孙大山,{LIVING},孙大山,{LIVING},本人,特困供养,,600,2020-01",
+    f"城关镇,东村,H2,张三,{NEIGHBOUR},张三,{NEIGHBOUR},户主,农村低保,A,400,2021-06",
+    f"城关镇,东村,H2,张三,{NEIGHBOUR},李梅,{DEAD},配偶,农村低保,A,400,2021-06",
+    f"城关镇,东村,H3,王某,{STRANGER},王某,{STRANGER},本人,农村低保,A,400,2021-06",
+    f"李集乡,南村,H3,王某,{STRANGER},王某,{STRANGER},本人,特困供养,,600,2020-01",
+    "李集乡,南村,H4,赵某,,赵某,3.40421E+17,本人,特困供养,,600,2020-01",
+]
+OLD_CREMATION = ["逝者姓名,逝者身份证号,死亡日期", f"孙大山,{LIVING},2026-09-01", f"李梅,{DEAD},2026-10-05"]
+
+
+def test_a_workspace_from_before_sheets_keeps_its_warnings(workspace: Path) -> None:
+    """Rows stored before the sheet and household columns existed read as a CSV's rows with a
+    sound 户编号: same 预警编号, same provenance."""
+    db = workspace / "hexiao.duckdb"
+    load("roll", [write_text(workspace / "花名册.csv", "\n".join(OLD_ROLL) + "\n")], month="2026-11", db=db)
+    load("cremation", [write_text(workspace / "火化.csv", "\n".join(OLD_CREMATION) + "\n")], month="2026-11", db=db)
+    columns = ["code", "name", "warning_id", "source", "evidence", "action", "household_id"]
+    before = match(month="2026-11", db=db, out=workspace / "out").warnings.select(columns)
+    with opened(db) as conn:  # as the previous schema version wrote it
+        for table, column, _ in ADDED_COLUMNS:
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    after = match(month="2026-11", db=db, out=workspace / "out").warnings.select(columns)
+    assert sorted(before["code"]) == ["BAD_ID", "DECEASED", "DECEASED", "DUPLICATE", "DUPLICATE"]
+    assert after.equals(before)
+    died = after.filter((pl.col("code") == "DECEASED") & (pl.col("name") == "李梅")).row(0, named=True)
+    assert died["source"] == "火化.csv 第3行" and "花名册：花名册.csv 第4行" in died["evidence"]
