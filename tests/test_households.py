@@ -132,7 +132,7 @@ def test_bad_household_once_per_household_on_its_head(warnings: pl.DataFrame) ->
     assert set(bad["action"]) == {"数据更正"} and set(bad["risk"]) == {"低"}
     merged = _one(warnings, "BAD_HOUSEHOLD", "张三")["evidence"]
     assert "户编号“3.41222012345678e+15”被 Excel 当作数字保存" in merged
-    assert "本户按户主身份证号认定：户主 张三，在册 3 人" in merged
+    assert "本户按户主身份证号认定：户主 张三，在册 3 人（农村低保花名册.xlsx 工作表“城关镇” 第4、5、6行）" in merged
     split = _one(warnings, "BAD_HOUSEHOLD", "周大海")["evidence"]
     assert "“3.41222012345679e+15”、“3.41222E+15”" in split and "在册 2 人" in split
     unknown = _one(warnings, "BAD_HOUSEHOLD", "郑国庆")

@@ -23,7 +23,8 @@ from hexiao.rules.base import (
 from hexiao.rules.common import ROLL_COLUMNS_SQL
 from hexiao.store import query, source_sql
 
-# Rows named in the evidence; a damaged number shared by a whole township is summed up after them.
+# Rows named in the evidence per sheet; a damaged number shared by a whole township is summed up
+# after them.
 LISTED_ROWS = 10
 
 
@@ -38,17 +39,24 @@ class BadHouseholdRule:
             f"""
             WITH damaged AS (
                 SELECT roll_key, coalesce(is_head, FALSE) AS is_head, household_basis, household_raw,
-                       coalesce(id_norm, name_simp) AS person, {source_sql("roll_m")} AS row_source,
+                       coalesce(id_norm, name_simp) AS person, source_file, sheet, sheet_no, source_row,
                        -- a built household is one; without one, a township's rows sharing the value
                        coalesce(household_key, township || chr(31) || household_basis || chr(31) || household_raw) AS grp
                 FROM roll_m WHERE household_basis IS NOT NULL
+            ), per_sheet AS (  -- `花名册.xlsx 工作表“城关镇” 第4、5、6行`: each file and sheet named once
+                SELECT grp, min(roll_key) AS first_key, count(*) AS row_count,
+                       source_file || coalesce(' 工作表“' || sheet || '”', '') || ' 第'
+                           || array_to_string(list(source_row ORDER BY source_row)[1:{LISTED_ROWS}], '、') || '行'
+                           || CASE WHEN count(*) > {LISTED_ROWS} THEN ' 等 ' || count(*) || ' 行' ELSE '' END AS rows
+                FROM damaged GROUP BY grp, source_file, sheet, sheet_no
             ), households AS (
                 SELECT first(roll_key ORDER BY is_head DESC, roll_key) AS roll_key, any_value(household_basis) AS basis,
                        string_agg(DISTINCT '“' || household_raw || '”', '、' ORDER BY '“' || household_raw || '”') AS raws,
-                       count(*) AS row_count, count(DISTINCT person) AS persons,
-                       array_to_string(list(row_source ORDER BY roll_key)[1:{LISTED_ROWS}], '、')
-                           || CASE WHEN count(*) > {LISTED_ROWS} THEN ' 等 ' || count(*) || ' 行' ELSE '' END AS rows
+                       count(*) AS row_count, count(DISTINCT person) AS persons, grp
                 FROM damaged GROUP BY grp
+            ), households_rows AS (
+                SELECT h.*, string_agg(s.rows, '；' ORDER BY s.first_key) AS rows
+                FROM households h JOIN per_sheet s USING (grp) GROUP BY ALL
             )
             SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_LOW}' AS risk, {ROLL_COLUMNS_SQL},
                    NULL AS match_method, NULL::DOUBLE AS match_score, {source_sql("r")} AS source,
@@ -67,7 +75,7 @@ class BadHouseholdRule:
                    END AS evidence,
                    '{ACTION_CORRECT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
                    {ROLL_PERSON_KEY_SQL} AS person_key, h.basis || ':' || h.raws AS evidence_key
-            FROM households h JOIN roll_m r USING (roll_key)
+            FROM households_rows h JOIN roll_m r USING (roll_key)
             """,
         )
         return frame.select(conform(RULE_OUTPUT_SCHEMA))
