@@ -11,6 +11,8 @@ import pytest
 import xlsxwriter
 
 from conftest import ROLL_HEADER, write_text
+from hexiao import load as load_module
+from hexiao.errors import InputError
 from hexiao.load import load, read_input
 from hexiao.match import match
 from hexiao.normalize.ids import check_digit
@@ -184,3 +186,15 @@ def test_a_workspace_from_before_sheets_keeps_its_warnings(workspace: Path) -> N
     assert after.equals(before)
     died = after.filter((pl.col("code") == "DECEASED") & (pl.col("name") == "李梅")).row(0, named=True)
     assert died["source"] == "火化.csv 第3行" and "花名册：花名册.csv 第4行" in died["evidence"]
+
+
+def test_a_workbook_with_more_sheets_than_the_row_key_holds_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load_module, "SHEETS_PER_FILE", 3)  # the real bound, 1000 tabs, scaled down
+    book = xlsxwriter.Workbook(str(tmp_path / "花名册.xlsx"))
+    for name in ("城关镇", "李集乡", "双桥镇"):
+        _sheet(book, name, [["东村", "H1", "孙大山", LIVING, "孙大山", LIVING, "本人", "农村低保", "600"]])
+    book.close()
+    with pytest.raises(InputError, match="工作表“双桥镇”是第 3 个工作表；最多读取前 2 个，请拆分工作簿"):
+        read_input(tmp_path / "花名册.xlsx", "roll")
