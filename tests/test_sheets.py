@@ -143,6 +143,8 @@ def test_a_sheet_named_after_a_programme_fills_the_programme(tmp_path: Path) -> 
     assert read.loaded["program"].to_list() == ["城市低保"]
     assert read.loaded.select("sheet", "sheet_no").row(0) == ("城市低保", 1)
     assert "工作表“城市低保”没有“保障类别”列，按工作表名填为“城市低保”" in read.summary.notes
+    # --program is for the whole file; the sheet's name says more.
+    assert read_input(tmp_path / "花名册.xlsx", "roll", program="特困供养").loaded["program"].to_list() == ["城市低保"]
 
 
 def test_a_summary_sheet_that_lists_nobody_is_skipped_and_said(tmp_path: Path) -> None:
