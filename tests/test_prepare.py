@@ -20,7 +20,8 @@ def test_sliced_preparation_equals_whole(tmp_path: Path, monkeypatch: pytest.Mon
     kinds = set()
     for item in plan_inbox(tmp_path / "data"):
         opened = _open_input(item.path, item.kind, item.program, None, "")
-        for _, fields in opened.sheets:
+        for sheet in opened.sheets:
+            fields = sheet.fields
             whole, sliced = PREPARERS[item.kind](fields, item.program), prepare(item.kind, fields, item.program)
             assert sliced.loaded.equals(whole.loaded), item.path.name
             assert sliced.rejected.equals(whole.rejected), item.path.name

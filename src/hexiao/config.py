@@ -131,6 +131,11 @@ class BadIdParams:
 
 
 @dataclass(frozen=True)
+class BadHouseholdParams:
+    """BAD_HOUSEHOLD 户编号异常: no parameters; listed so the section is known."""
+
+
+@dataclass(frozen=True)
 class RulesConfig:
     deceased: DeceasedParams = field(default_factory=DeceasedParams)
     vehicle: VehicleParams = field(default_factory=VehicleParams)
@@ -142,6 +147,7 @@ class RulesConfig:
     age_invalid: AgeInvalidParams = field(default_factory=AgeInvalidParams)
     omission: OmissionParams = field(default_factory=OmissionParams)
     bad_id: BadIdParams = field(default_factory=BadIdParams)
+    bad_household: BadHouseholdParams = field(default_factory=BadHouseholdParams)
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,23 @@ from hexiao.ingest.prepare import REASON, prepare
 from hexiao.io.fields import FIELDS, KIND_LABELS
 from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
 from hexiao.io.headers import find_header, missing_required, select_fields
+from hexiao.io.sheets import sheet_fills
 from hexiao.log import get_logger
 from hexiao.prefetch import Prefetched, prefetched
-from hexiao.store import PERSON_TABLES, compact_persons, fetch_one, insert_frame, opened, transaction, workspace_lock
+from hexiao.store import (
+    PERSON_TABLES,
+    SHEETS_PER_FILE,
+    compact_persons,
+    fetch_one,
+    insert_frame,
+    opened,
+    transaction,
+    workspace_lock,
+)
 from hexiao.timing import timed
 
 log = get_logger()
+FIELD_HEADERS = {kind: {f.name: f.header for f in fields} for kind, fields in FIELDS.items()}
 PREPARE_CHUNK_ROWS = 1_000_000
 # A file up to this size is read and prepared while the workspace opens, before it is known to be
 # new: if it was loaded before, a fraction of a second is lost; a larger one waits for the answer.
@@ -89,10 +100,17 @@ def read_input(
     )
 
 
+@dataclass(frozen=True)
+class _SheetFields:
+    name: str  # "" for a text file
+    position: int  # among the workbook's tabs, 1 = first; 0 for a text file
+    fields: pl.DataFrame  # the fields below its header
+
+
 @dataclass
 class _OpenedInput:
     summary: InputSummary
-    sheets: list[tuple[str, pl.DataFrame]]  # sheet name, fields below its header
+    sheets: list[_SheetFields]
 
 
 def _open_input(
@@ -105,10 +123,13 @@ def _open_input(
         step.rows += sum(sheet.frame.height for sheet in grid.sheets)
     summary = InputSummary(file=source, kind=kind, sha256=sha256, encoding=grid.encoding)
     provided = {"program"} if program else set()
-    sheets: list[tuple[str, pl.DataFrame]] = []
+    sheets: list[_SheetFields] = []
     problems: list[str] = []
     for sheet in grid.sheets:
         label = f"工作表“{sheet.name}”" if sheet.name else ""
+        if sheet.position >= SHEETS_PER_FILE:  # the row key has room for this many (`store.ROW_KEY_SQL`)
+            problems.append(f"{label}是第 {sheet.position} 个工作表；最多读取前 {SHEETS_PER_FILE - 1} 个，请拆分工作簿")
+            break
         match = find_header(sheet, kind, source, extra_headers)
         if match is None:
             if len(grid.sheets) > 1:
@@ -120,7 +141,12 @@ def _open_input(
                 + "）"
             )
             continue
-        missing = missing_required(kind, match, provided)
+        if len(grid.sheets) > 1 and not {"name", "id_number"} & set(match.columns):
+            # A 汇总 sheet (乡镇, 保障类别, 人数 …) names fields but lists nobody.
+            summary.notes.append(f"{label}不是人员名单（表头没有姓名和身份证号），已跳过")
+            continue
+        fills = sheet_fills(kind, sheet.name, set(match.columns))
+        missing = missing_required(kind, match, provided | set(fills))
         if missing:
             problems.extend(
                 f"{label}第 {match.row} 行表头缺少必需的列“{f.header}”（也可写作 {'、'.join(f.synonyms) or '—'}）"
@@ -128,9 +154,14 @@ def _open_input(
             )
             continue
         summary.header_row = summary.header_row or match.row
-        fields = select_fields(sheet, kind, match)
+        fields = select_fields(sheet, kind, match).with_columns(
+            pl.lit(value, pl.String).alias(name) for name, value in fills.items()
+        )
+        summary.notes.extend(
+            f"{label}没有“{FIELD_HEADERS[kind][name]}”列，按工作表名填为“{value}”" for name, value in fills.items()
+        )
         summary.rows_read += fields.height
-        sheets.append((sheet.name, fields))
+        sheets.append(_SheetFields(sheet.name, sheet.position, fields))
     if problems:
         raise InputError(source, problems)
     if not sheets and summary.notes:
@@ -144,19 +175,25 @@ def _prepared_chunks(opened: _OpenedInput, kind: str, program: str | None) -> It
     """The file's rows prepared a million at a time: the intermediate columns of normalisation,
     and the rows waiting to be stored, then exist for one slice, not for the whole register."""
     summary = opened.summary
-    for sheet_name, fields in opened.sheets:
-        for offset in range(0, fields.height, PREPARE_CHUNK_ROWS):
+    for sheet in opened.sheets:
+        # Every stored row says which sheet it came from; a text file's rows have no sheet.
+        sheet_name = pl.lit(sheet.name or None, pl.String).alias("sheet")
+        sheet_no = pl.lit(sheet.position or None, pl.Int32).alias("sheet_no")
+        for offset in range(0, sheet.fields.height, PREPARE_CHUNK_ROWS):
             with timed("normalise"):
-                prepared = prepare(kind, fields.slice(offset, PREPARE_CHUNK_ROWS), program)
+                prepared = prepare(kind, sheet.fields.slice(offset, PREPARE_CHUNK_ROWS), program)
                 rejected = prepared.rejected.select(
                     pl.col(ROW_COLUMN).alias("source_row"),
-                    pl.lit(sheet_name).alias("sheet"),
+                    pl.lit(sheet.name).alias("sheet"),
                     pl.col("_raw").alias("raw"),
                     pl.col(REASON).alias("reason"),
                 )
-            summary.rows_loaded += prepared.loaded.height
+                loaded = prepared.loaded
+                if kind in PERSON_TABLES:
+                    loaded = loaded.with_columns(sheet_name, sheet_no)
+            summary.rows_loaded += loaded.height
             summary.rows_rejected += rejected.height
-            yield ReadInput(summary, prepared.loaded, rejected)
+            yield ReadInput(summary, loaded, rejected)
 
 
 def _check_counts(summary: InputSummary, first_reason: str) -> None:

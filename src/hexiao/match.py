@@ -17,6 +17,7 @@ from hexiao.errors import ConfigError, StateError
 from hexiao.frames import conform
 from hexiao.history import WARNING_COLUMNS, finalise, in_report_order
 from hexiao.inbox import plan_inbox
+from hexiao.ingest.households import household_key_sql
 from hexiao.ingest.values import month_start
 from hexiao.load import InputSummary, begin_batch, end_batch, load_planned, reading_ahead
 from hexiao.log import get_logger
@@ -24,8 +25,8 @@ from hexiao.report.summary import build_summary, township_table
 from hexiao.report.writer import discard_reports, publish_reports, stage_reports
 from hexiao.rules import REGISTRY
 from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext, empty_output
-from hexiao.rules.common import ROW_KEY_SQL, link_extracts
-from hexiao.store import fetch_one, insert_frame, opened, person_rows, query, transaction, workspace_lock
+from hexiao.rules.common import link_extracts
+from hexiao.store import ROW_KEY_SQL, fetch_one, insert_frame, opened, person_rows, query, transaction, workspace_lock
 from hexiao.timing import timed
 
 log = get_logger()
@@ -42,17 +43,19 @@ class MatchResult:
 
 
 def prepare_month(conn: duckdb.DuckDBPyConnection, month: str) -> int:
-    """Create `roll_m`: this month's roll with a row key and each household's size."""
+    """Create `roll_m`: this month's roll with a row key, its household (`household_key`: township
+    and 户编号, null where the household is unknown) and the household's size (null where unknown:
+    a household is never sized from a damaged 户编号)."""
     conn.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE roll_m AS
-        WITH roll_month AS ({person_rows("roll", "month = ?")}),
+        WITH roll_month AS (SELECT *, {household_key_sql()} AS household_key FROM ({person_rows("roll", "month = ?")})),
         sizes AS (
-            SELECT household_id, count(DISTINCT coalesce(id_norm, name_simp)) AS household_size
-            FROM roll_month GROUP BY household_id
+            SELECT household_key, count(DISTINCT coalesce(id_norm, name_simp)) AS household_size
+            FROM roll_month WHERE household_key IS NOT NULL GROUP BY household_key
         )
         SELECT {ROW_KEY_SQL} AS roll_key, r.*, s.household_size
-        FROM roll_month r JOIN sizes s USING (household_id)
+        FROM roll_month r LEFT JOIN sizes s USING (household_key)
         """,
         [month],
     )

@@ -32,7 +32,11 @@ _PERSON_COLUMNS = """
     id_raw VARCHAR, id_norm VARCHAR, id_key BIGINT, id_status VARCHAR, id_birth DATE, id_county VARCHAR,
     id_from15 BOOLEAN
 """
-_SOURCE_COLUMNS = "month VARCHAR, input_id BIGINT, source_file VARCHAR, source_row BIGINT"
+# `sheet` is the worksheet's name and `sheet_no` its place among the workbook's tabs (1 = first);
+# both null for a CSV, which has no sheets, and for rows stored before schema version 3.
+_SOURCE_COLUMNS = (
+    "month VARCHAR, input_id BIGINT, source_file VARCHAR, source_row BIGINT, sheet VARCHAR, sheet_no INTEGER"
+)
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -52,7 +56,7 @@ CREATE TABLE IF NOT EXISTS roll (
     {_SOURCE_COLUMNS}, township VARCHAR, village VARCHAR, household_id VARCHAR,
     head_name VARCHAR, head_id_norm VARCHAR, relation VARCHAR, is_head BOOLEAN,
     program VARCHAR, category VARCHAR, monthly_amount DOUBLE, start_month DATE,
-    {_PERSON_COLUMNS}
+    {_PERSON_COLUMNS}, household_raw VARCHAR, household_basis VARCHAR
 );
 CREATE TABLE IF NOT EXISTS cremation (
     {_SOURCE_COLUMNS}, death_date DATE, cremation_date DATE, funeral_home VARCHAR,
@@ -96,6 +100,23 @@ CREATE TABLE IF NOT EXISTS warnings (
 """
 
 
+# A stored row's key, unique across every file, sheet and row, computed without sorting anything:
+# (input_id × SHEETS_PER_FILE + sheet_no) × ROWS_PER_SHEET + source_row, one BIGINT. Bounds: a row
+# number below 10^9 (Excel stops at 1,048,576 rows; a CSV of a billion rows is no county's), a sheet
+# position below 1000 (`load` refuses a workbook with more tabs), input_id below 9,223,372 (a file
+# a day for 25,000 years). A CSV, and a row stored before sheets were, counts as sheet 0: the keys
+# keep the order of file and row, so whatever breaks ties by key breaks them as before.
+SHEETS_PER_FILE = 1000
+ROWS_PER_SHEET = 1_000_000_000
+ROW_KEY_SQL = f"(input_id * {SHEETS_PER_FILE} + coalesce(sheet_no, 0)) * {ROWS_PER_SHEET} + source_row"
+
+
+def source_sql(alias: str) -> str:
+    """SQL: where a stored row came from, as the spreadsheet shows it — `花名册.xlsx 工作表“城关镇”
+    第12行`, or `花名册.csv 第12行` for a text file (no sheet)."""
+    return f"{alias}.source_file || coalesce(' 工作表“' || {alias}.sheet || '”', '') || ' 第' || {alias}.source_row || '行'"
+
+
 PERSON_TABLES = ("roll", "cremation", "vehicle", "property", "business", "employee", "poverty")
 # The SQL twin of `normalize.ids._id_key`, for rows stored before the column existed.
 _ID_KEY_SQL = """CASE WHEN regexp_full_match(id_norm, '[0-9]{17}[0-9X]')
@@ -107,7 +128,15 @@ _ID_KEY_SQL = """CASE WHEN regexp_full_match(id_norm, '[0-9]{17}[0-9X]')
 # too, for a new workspace; an older one gets them, null, when it is upgraded (`_migrate`). A
 # column that identifies a warning must read null as the earlier version's behaviour, so that an
 # upgraded workspace keeps every 预警编号.
-ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = ()
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    # Which sheet of a workbook a row came from: null reads as a CSV's row, as before.
+    *((table, "sheet", "VARCHAR") for table in PERSON_TABLES),
+    *((table, "sheet_no", "INTEGER") for table in PERSON_TABLES),
+    # A 户编号 a spreadsheet damaged, as written, and what the household was built from instead
+    # (`ingest.households`): null reads as a sound 户编号, as before.
+    ("roll", "household_raw", "VARCHAR"),
+    ("roll", "household_basis", "VARCHAR"),
+)
 
 
 def _migrate(conn: duckdb.DuckDBPyConnection) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from hexiao.frames import with_parsed
+from hexiao.ingest.households import household_columns
 from hexiao.ingest.values import blank_to_null, parse_amount, parse_date, parse_month
 from hexiao.io.fields import (
     BUSINESS_KIND,
@@ -106,12 +107,7 @@ def prepare_roll(fields: pl.DataFrame, program: str | None) -> Prepared:
         pl.col(ROW_COLUMN).alias("source_row"),
         blank_to_null(pl.col("township")).alias("township"),
         blank_to_null(pl.col("village")).alias("village"),
-        pl.coalesce(
-            blank_to_null(pl.col("household_id")),
-            pl.col("head_id_norm"),
-            pl.col("id_norm"),
-            pl.col("name_norm"),
-        ).alias("household_id"),
+        *household_columns(),
         blank_to_null(pl.col("head_name")).alias("head_name"),
         pl.col("head_id_norm"),
         relation.alias("relation"),

@@ -29,10 +29,12 @@ ROW_COLUMN = "_row"  # 1-based row number as the spreadsheet or text editor show
 
 @dataclass(frozen=True)
 class Sheet:
-    """Cells `c0…cN` (text or null) plus `_row`; `name` is empty for a text file."""
+    """Cells `c0…cN` (text or null) plus `_row`; `name` is empty for a text file. `position` is the
+    sheet's place among the workbook's sheets (1 = first tab, empty ones counted), 0 for a text file."""
 
     name: str
     frame: pl.DataFrame
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -241,7 +243,7 @@ def _read_excel(path: Path) -> Grid:
     except Exception as exc:  # calamine raises several private types for broken files
         raise InputError(str(path), f"无法作为 Excel 文件打开（{type(exc).__name__}）") from None
     sheets: list[Sheet] = []
-    for sheet_name in workbook.sheet_names:
+    for position, sheet_name in enumerate(workbook.sheet_names, start=1):
         sheet = workbook.get_sheet_by_name(sheet_name)
         rows = sheet.to_python(skip_empty_area=False)
         if not rows:
@@ -250,7 +252,7 @@ def _read_excel(path: Path) -> Grid:
         width = max(len(r) for r in rows)
         columns = {f"c{i}": [_cell_text(r[i]) if i < len(r) else None for r in rows] for i in range(width)}
         frame = pl.DataFrame(columns, schema={name: pl.String for name in columns})
-        sheets.append(Sheet(sheet_name, _numbered(frame)))
+        sheets.append(Sheet(sheet_name, _numbered(frame), position))
     if not sheets:
         raise InputError(str(path), "工作簿中没有任何数据")
     return Grid(path, sheets, "Excel")

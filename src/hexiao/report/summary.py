@@ -10,6 +10,11 @@ import polars as pl
 from hexiao.rules import LABELS
 from hexiao.store import fetch_one, query
 
+# A household is its township and 户编号 (`match.prepare_month`'s `household_key`); a member whose
+# household a damaged 户编号 left unknown counts as one of their own, never merged with others.
+_HOUSEHOLD = "coalesce(household_key, 'row:' || roll_key)"
+_WARNED_HOUSEHOLD = pl.struct("township", "household_id")
+
 
 def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.DataFrame) -> dict[str, Any]:
     """The content of summary.json (contract.md §4)."""
@@ -25,7 +30,7 @@ def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.Data
     roll_inputs = inputs.filter(pl.col("kind") == "roll")
     checked = fetch_one(
         conn,
-        "SELECT count(DISTINCT household_id), count(DISTINCT coalesce(id_norm, name_simp || household_id)) FROM roll_m",
+        f"SELECT count(DISTINCT {_HOUSEHOLD}), count(DISTINCT coalesce(id_norm, name_simp || household_id)) FROM roll_m",
     )
     warned = warnings.with_columns(pl.coalesce("id_number", "name").alias("_person"))
     # OMISSION rows are people on no roll: counted apart, not among the roll's warned persons.
@@ -43,7 +48,7 @@ def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.Data
         "roll_rows_rejected": int(roll_inputs["rows_rejected"].sum()),
         "households_checked": int(checked[0]),
         "persons_checked": int(checked[1]),
-        "households_warned": on_roll["household_id"].n_unique() if on_roll.height else 0,
+        "households_warned": on_roll.select(_WARNED_HOUSEHOLD.n_unique()).item() if on_roll.height else 0,
         "persons_warned": on_roll["_person"].n_unique() if on_roll.height else 0,
         "omissions": warned.height - on_roll.height,
         "warnings": warned.height,
@@ -59,8 +64,8 @@ def township_table(conn: duckdb.DuckDBPyConnection, warnings: pl.DataFrame) -> p
     """summary.csv: per township × warning type, households/persons checked and warned, sums."""
     checked = query(
         conn,
-        """
-        SELECT township, count(DISTINCT household_id) AS households_checked, count(DISTINCT coalesce(id_norm, name_simp || household_id)) AS persons_checked
+        f"""
+        SELECT township, count(DISTINCT {_HOUSEHOLD}) AS households_checked, count(DISTINCT coalesce(id_norm, name_simp || household_id)) AS persons_checked
         FROM roll_m GROUP BY township
         """,
     )
@@ -70,7 +75,7 @@ def township_table(conn: duckdb.DuckDBPyConnection, warnings: pl.DataFrame) -> p
         warnings.with_columns(pl.coalesce("id_number", "name").alias("_person"))
         .group_by("township", "code")
         .agg(
-            pl.col("household_id").n_unique().alias("households_warned"),
+            _WARNED_HOUSEHOLD.n_unique().alias("households_warned"),
             pl.col("_person").n_unique().alias("persons_warned"),
             pl.len().alias("warnings"),
             pl.col("overpayment").fill_null(0).sum().round(2).alias("overpayment"),

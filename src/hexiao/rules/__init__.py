@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hexiao.rules.age_invalid import AgeInvalidRule
 from hexiao.rules.age_out import AgeOutRule
+from hexiao.rules.bad_household import BadHouseholdRule
 from hexiao.rules.bad_id import BadIdRule
 from hexiao.rules.base import Rule
 from hexiao.rules.business import BusinessRule
@@ -26,6 +27,7 @@ REGISTRY: tuple[Rule, ...] = (
     OmissionRule(),
     AgeInvalidRule(),
     BadIdRule(),
+    BadHouseholdRule(),
 )
 
 LABELS = {rule.code: rule.label for rule in REGISTRY}

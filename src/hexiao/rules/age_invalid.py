@@ -9,7 +9,7 @@ from hexiao.config import AgeInvalidParams
 from hexiao.frames import conform
 from hexiao.rules.base import ACTION_CORRECT, RISK_MEDIUM, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
 from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any
-from hexiao.store import query
+from hexiao.store import query, source_sql
 
 
 def _conditions(params: AgeInvalidParams) -> str:
@@ -42,7 +42,7 @@ class AgeInvalidRule:
             ), hits AS (SELECT r.*, {_conditions(params)} AS broken FROM aged r)
             SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_MEDIUM}' AS risk, {ROLL_COLUMNS_SQL},
                    NULL AS match_method, NULL::DOUBLE AS match_score,
-                   r.source_file || ' 第' || r.source_row || '行' AS source,
+                   {source_sql("r")} AS source,
                    '出生日期 ' || strftime(r.id_birth, '%Y-%m-%d') || '（取自身份证号），本月末 ' || r.age || ' 周岁；'
                        || r.broken AS evidence,
                    '{ACTION_CORRECT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,

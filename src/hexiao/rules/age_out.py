@@ -20,7 +20,7 @@ from hexiao.rules.base import (
     RuleContext,
 )
 from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, overpayment_ctes
-from hexiao.store import query
+from hexiao.store import query, source_sql
 
 
 class AgeOutRule:
@@ -52,7 +52,7 @@ class AgeOutRule:
             SELECT '{self.code}' AS code, '{self.label}' AS label,
                    CASE WHEN r.effective <= ?::DATE THEN '{RISK_MEDIUM}' ELSE '{RISK_LOW}' END AS risk,
                    {ROLL_COLUMNS_SQL}, NULL AS match_method, NULL::DOUBLE AS match_score,
-                   r.source_file || ' 第' || r.source_row || '行' AS source,
+                   {source_sql("r")} AS source,
                    concat_ws('；',
                        '出生日期 ' || strftime(r.id_birth, '%Y-%m-%d') || '（取自身份证号），'
                            || strftime(r.adult_on, '%Y-%m-%d') || ' 年满 {age} 周岁',

@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from hexiao.config import Config
+from hexiao.store import source_sql
 
 # Output of a rule: one row per warning, English names of contract.md §4's columns, plus
 # `person_key` and `evidence_key`, from which the stable 预警编号 is derived.
@@ -44,7 +45,8 @@ ACTION_NOTIFY, ACTION_INCLUDE, ACTION_CORRECT = "提前告知", "纳入排查", 
 class RuleContext:
     """A match run's view of the store.
 
-    `roll_m` is a temp table of this month's roll with `roll_key` and `household_size`.
+    `roll_m` is a temp table of this month's roll with `roll_key`, `household_key` (township and
+    户编号; null where a damaged 户编号 left the household unknown) and `household_size` (null then).
     """
 
     conn: duckdb.DuckDBPyConnection
@@ -66,5 +68,5 @@ def empty_output() -> pl.DataFrame:
     return pl.DataFrame(schema=RULE_OUTPUT_SCHEMA)
 
 
-ROLL_SOURCE_SQL = "r.source_file || ' 第' || r.source_row || '行'"
+ROLL_SOURCE_SQL = source_sql("r")
 ROLL_PERSON_KEY_SQL = "coalesce(r.id_norm, r.name_simp || '@' || r.household_id)"

@@ -17,7 +17,7 @@ from hexiao.rules.base import (
     RuleContext,
 )
 from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, extract_table, linked, match_note_sql
-from hexiao.store import query
+from hexiao.store import query, source_sql
 
 # 个体工商户 carry a unified social credit code starting 92 (GB 32100-2015: 9 = 工商, 2 = 个体).
 SOLE_TRADER_CODE_PREFIX = "92"
@@ -40,7 +40,7 @@ class BusinessRule:
             f"""
             WITH roles AS (
                 SELECT l.roll_key, l.method, l.score, {match_note_sql()} AS match_note,
-                       e.source_file || ' 第' || e.source_row || '行' AS source, e.source_file AS src_file, e.source_row AS src_row,
+                       {source_sql("e")} AS source, e.source_file AS src_file, e.source_row AS src_row, coalesce(e.sheet_no, 0) AS src_sheet,
                        CASE WHEN {enterprise_role} AND NOT {sole_code} THEN 2
                             WHEN {sole_role} OR {sole_code} THEN 1 ELSE 0 END AS weight,
                        coalesce(e.enterprise, '（未填名称）') || '（' || concat_ws('，',
@@ -50,7 +50,7 @@ class BusinessRule:
                 WHERE {active}
             ), per_person AS (
                 SELECT roll_key, max(weight) AS weight, arg_max(method, score) AS method, max(score) AS score,
-                       string_agg(item, '；' ORDER BY item_key) AS items, string_agg(source, '、' ORDER BY src_file, src_row) AS source,
+                       string_agg(item, '；' ORDER BY item_key) AS items, string_agg(source, '、' ORDER BY src_file, src_sheet, src_row) AS source,
                        string_agg(DISTINCT match_note, '；' ORDER BY match_note) AS match_note,
                        string_agg(item_key, ',' ORDER BY item_key) AS item_keys
                 FROM roles WHERE weight > 0 GROUP BY roll_key

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from hexiao.io.fields import CREMATION_KIND
 from hexiao.matching.linker import link
 from hexiao.rules.base import RuleContext
-from hexiao.store import LINKED_PERSON_COLUMNS, fetch_one, insert_frame, person_rows, temp_table
+from hexiao.store import LINKED_PERSON_COLUMNS, ROW_KEY_SQL, fetch_one, insert_frame, person_rows, temp_table
 from hexiao.timing import timed
 
 
@@ -37,10 +37,6 @@ def in_force(ctx: RuleContext, kind: str) -> str:
             where = "FALSE" if newest is None else f"month = '{str(newest).replace(chr(39), chr(39) * 2)}'"
         ctx.cache[key] = where
     return ctx.cache[key]
-
-
-# A record's key: its input file and row. Stable, unique, and computed without sorting anything.
-ROW_KEY_SQL = "input_id * 1000000000 + source_row"
 
 
 _LINK_COLUMNS = "roll_key, ext_key, method, score, name_tier, note"

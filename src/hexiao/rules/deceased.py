@@ -2,7 +2,8 @@
 
 Effective month = the month after death (`death_stop_offset_months`). A decisive match (same
 normalised ID) recommends 停发 for a one-person household and 减发 otherwise; every weaker match
-recommends 入户核查. Overpayment counts the months already paid from the effective month up to
+recommends 入户核查, and so does a death in a household of unknown size (a damaged 户编号 and no
+sound head ID: `ingest.households`), whose evidence says why. Overpayment counts the months already paid from the effective month up to
 the month before this one, from stored roll snapshots or, for months without a snapshot, from
 保障起始年月.
 """
@@ -13,6 +14,7 @@ import polars as pl
 
 from hexiao.config import DeceasedParams
 from hexiao.frames import conform
+from hexiao.ingest.households import household_note_sql
 from hexiao.io.fields import CREMATION_KIND
 from hexiao.matching import methods
 from hexiao.rules.base import (
@@ -26,8 +28,9 @@ from hexiao.rules.base import (
     RuleContext,
 )
 from hexiao.rules.common import extract_table, linked, overpayment_ctes
-from hexiao.store import query, raw_id_sql
+from hexiao.store import query, raw_id_sql, source_sql
 
+UNKNOWN_SIZE = "家庭人数无法确定，需入户核实"
 _DECISIVE = ", ".join(f"'{x}'" for x in methods.DECISIVE)
 
 
@@ -47,7 +50,7 @@ class DeceasedRule:
             WITH hits AS (
                 SELECT l.*, r.* EXCLUDE (roll_key), e.name AS e_name, {raw_id_sql("e")} AS e_id_raw, e.death_date, e.cremation_date,
                        e.funeral_home, coalesce(e.death_date, e.cremation_date) AS died_by,
-                       e.source_file AS e_file, e.source_row AS e_row,
+                       {source_sql("e")} AS e_source,
                        e.id_norm AS e_id_norm,
                        date_trunc('month', coalesce(e.death_date, e.cremation_date)) + to_months(?::INTEGER) AS effective
                 FROM {links} l
@@ -63,7 +66,7 @@ class DeceasedRule:
                    r.township, r.village, r.household_id, r.head_name, r.name,
                    coalesce(r.id_norm, r.id_raw) AS id_number, r.program,
                    r.method AS match_method, r.score AS match_score,
-                   r.e_file || ' 第' || r.e_row || '行' AS source,
+                   r.e_source AS source,
                    concat_ws('；',
                        '火化记录：' || coalesce(r.e_name, '（无姓名）') || '，身份证号 ' || coalesce(r.e_id_raw, '（空）'),
                        CASE WHEN r.death_date IS NOT NULL THEN '死亡日期 ' || strftime(r.death_date, '%Y-%m-%d')
@@ -73,12 +76,14 @@ class DeceasedRule:
                        '匹配：' || r.note || '，姓名' || r.name_tier || '（花名册 ' || coalesce(r.name, '') || '）',
                        '花名册：' || {ROLL_SOURCE_SQL},
                        CASE WHEN r.is_head AND r.household_size > 1 THEN '死者为户主，家庭需变更户主并重新登记' END,
-                       CASE WHEN r.household_size > 1 THEN '家庭在册 ' || r.household_size || ' 人' ELSE '单人户' END,
+                       {household_note_sql("r")},
+                       CASE WHEN r.household_size IS NULL THEN '{UNKNOWN_SIZE}'
+                            WHEN r.household_size > 1 THEN '家庭在册 ' || r.household_size || ' 人' ELSE '单人户' END,
                        CASE WHEN p.months_paid > 0 THEN '死亡后已发放 ' || p.months_paid || ' 个月'
                             WHEN r.effective >= ?::DATE THEN '本月花名册尚未发放，可直接停止' END,
                        CASE WHEN r.monthly_amount IS NULL THEN '月保障金额未知，应追回金额无法计算' END
                    ) AS evidence,
-                   CASE WHEN r.method NOT IN ({_DECISIVE}) THEN '{ACTION_VISIT}'
+                   CASE WHEN r.method NOT IN ({_DECISIVE}) OR r.household_size IS NULL THEN '{ACTION_VISIT}'
                         WHEN r.household_size = 1 THEN '{ACTION_STOP}' ELSE '{ACTION_REDUCE}' END AS action,
                    strftime(r.effective, '%Y-%m') AS effective_month,
                    CASE WHEN r.monthly_amount IS NULL THEN NULL ELSE round(coalesce(p.overpayment, 0), 2) END

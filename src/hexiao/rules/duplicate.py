@@ -1,6 +1,7 @@
 """DUPLICATE 重复享受: the same person on two roll rows of the month — in two households, two
 townships, or two programmes that exclude each other (domain.md rule 6). Both rows are warned,
-each naming the other."""
+each naming the other. A household is its township and 户编号; where a damaged 户编号 leaves one
+side's household unknown, two rows of one programme in one township are warned as such."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hexiao.frames import conform
 from hexiao.normalize import ids
 from hexiao.rules.base import ACTION_VISIT, RISK_HIGH, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
 from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any
-from hexiao.store import query
+from hexiao.store import query, source_sql
 
 # IDs that identify one person: an Excel numeric cell (…000) may be shared by two people.
 _IDENTIFYING = ", ".join(f"'{s}'" for s in (ids.VALID, ids.BAD_CHECK, ids.BAD_DATE, ids.BAD_REGION))
@@ -44,11 +45,13 @@ class DuplicateRule:
             pairs AS (
                 SELECT a.roll_key, b.roll_key AS other_key,
                        concat_ws('、',
-                           CASE WHEN a.household_id <> b.household_id THEN '不同家庭' END,
+                           CASE WHEN a.household_key <> b.household_key THEN '不同家庭'
+                                WHEN (a.household_key IS NULL OR b.household_key IS NULL) AND a.township = b.township
+                                     AND a.program = b.program THEN '户编号损坏，无法确定是否同一家庭' END,
                            CASE WHEN a.township <> b.township THEN '不同乡镇' END,
                            CASE WHEN {exclusive_sql(params)} THEN '互斥项目 ' || a.program || '×' || b.program END
                        ) AS why,
-                       b.source_file || ' 第' || b.source_row || '行（' || concat_ws('，', b.township, b.village,
+                       {source_sql("b")} || '（' || concat_ws('，', b.township, b.village,
                            '户编号 ' || b.household_id, b.program, b.name) || '）' AS other,
                        b.household_id || '/' || b.program AS other_key_text
                 FROM people a JOIN people b ON a.id_norm = b.id_norm AND a.roll_key <> b.roll_key
@@ -59,7 +62,7 @@ class DuplicateRule:
             )
             SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_HIGH}' AS risk, {ROLL_COLUMNS_SQL},
                    '身份证精确' AS match_method, 100.0 AS match_score,
-                   r.source_file || ' 第' || r.source_row || '行' AS source,
+                   {source_sql("r")} AS source,
                    '同一身份证号本月另见于 ' || p.others AS evidence,
                    '{ACTION_VISIT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
                    {ROLL_PERSON_KEY_SQL} || '/' || r.household_id || '/' || r.program AS person_key,

@@ -11,7 +11,7 @@ from hexiao.frames import conform
 from hexiao.io.fields import POVERTY_KIND
 from hexiao.rules.base import ACTION_INCLUDE, RISK_MEDIUM, RULE_OUTPUT_SCHEMA, RuleContext
 from hexiao.rules.common import contains_any, extract_table, linked
-from hexiao.store import query
+from hexiao.store import query, source_sql
 
 
 class OmissionRule:
@@ -31,7 +31,7 @@ class OmissionRule:
                    e.township, e.village, e.head_id_norm AS household_id, NULL AS head_name, e.name,
                    coalesce(e.id_norm, e.id_raw) AS id_number, NULL AS program,
                    NULL AS match_method, NULL::DOUBLE AS match_score,
-                   e.source_file || ' 第' || e.source_row || '行' AS source,
+                   {source_sql("e")} AS source,
                    '防返贫监测对象：' || concat_ws('，', e.monitor_category, '风险是否消除 ' || coalesce(e.risk_cleared, '未填'))
                        || '；本月各保障花名册均未找到此人' AS evidence,
                    '{ACTION_INCLUDE}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,

@@ -8,7 +8,7 @@ from hexiao.frames import conform
 from hexiao.io.fields import EMPLOYEE_KIND
 from hexiao.rules.base import ACTION_VISIT, RISK_HIGH, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
 from hexiao.rules.common import ROLL_COLUMNS_SQL, extract_table, linked, match_note_sql
-from hexiao.store import query
+from hexiao.store import query, source_sql
 
 
 class PublicEmployeeRule:
@@ -23,7 +23,7 @@ class PublicEmployeeRule:
             f"""
             WITH listed AS (
                 SELECT l.roll_key, arg_max(l.method, l.score) AS method, max(l.score) AS score,
-                       string_agg(e.source_file || ' 第' || e.source_row || '行', '、' ORDER BY e.source_file, e.source_row) AS source,
+                       string_agg({source_sql("e")}, '、' ORDER BY e.source_file, e.sheet_no, e.source_row) AS source,
                        string_agg(DISTINCT coalesce(e.employer, '（未填单位）') || coalesce('（' || e.staff_category || '）', ''), '；'
                                   ORDER BY coalesce(e.employer, '（未填单位）') || coalesce('（' || e.staff_category || '）', ''))
                            AS items,

@@ -9,7 +9,7 @@ from hexiao.frames import conform
 from hexiao.io.fields import VEHICLE_KIND
 from hexiao.rules.base import ACTION_VISIT, RISK_MEDIUM, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
 from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, extract_table, linked, match_note_sql
-from hexiao.store import query
+from hexiao.store import query, source_sql
 
 
 class VehicleRule:
@@ -28,7 +28,7 @@ class VehicleRule:
             f"""
             WITH owned AS (
                 SELECT l.roll_key, l.method, l.score, {match_note_sql()} AS match_note,
-                       e.source_file || ' 第' || e.source_row || '行' AS source, e.source_file AS src_file, e.source_row AS src_row, coalesce(e.plate, '（无号牌）') AS plate,
+                       {source_sql("e")} AS source, e.source_file AS src_file, e.source_row AS src_row, coalesce(e.sheet_no, 0) AS src_sheet, coalesce(e.plate, '（无号牌）') AS plate,
                        '号牌 ' || coalesce(e.plate, '（无号牌）') || '（' || concat_ws('，', e.vehicle_type, e.use_nature,
                            e.vehicle_status, '初次登记 ' || strftime(e.registered_on, '%Y-%m-%d')) || '）'
                            || CASE WHEN {livelihood} THEN '，可能为谋生工具' ELSE '' END AS item
@@ -36,7 +36,7 @@ class VehicleRule:
                 WHERE NOT {inactive} AND NOT {exempt}
             ), per_person AS (
                 SELECT roll_key, arg_max(method, score) AS method, max(score) AS score,
-                       string_agg(item, '；' ORDER BY plate) AS items, string_agg(source, '、' ORDER BY src_file, src_row) AS source,
+                       string_agg(item, '；' ORDER BY plate) AS items, string_agg(source, '、' ORDER BY src_file, src_sheet, src_row) AS source,
                        string_agg(DISTINCT match_note, '；' ORDER BY match_note) AS match_note, count(*) AS vehicles,
                        string_agg(plate, ',' ORDER BY plate) AS plates
                 FROM owned GROUP BY roll_key

@@ -1,0 +1,81 @@
+"""BAD_HOUSEHOLD 户编号异常: a household number a spreadsheet damaged (contract §2).
+
+A 户编号 stored as a number has lost its digits beyond the 15th, so it is no household key
+(`ingest.households`): the household was built from the head's ID instead, or is unknown. One
+warning per affected household — the built household, or, where none could be built, the rows of
+one township sharing the damaged value — on its head (else its first row by file, sheet and row),
+showing the value as written and how the household was built, so the township corrects the roll.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from hexiao.frames import conform
+from hexiao.ingest.households import BASIS_HEAD_ID, BASIS_HEAD_ID_DAMAGED
+from hexiao.rules.base import (
+    ACTION_CORRECT,
+    RISK_LOW,
+    ROLL_PERSON_KEY_SQL,
+    RULE_OUTPUT_SCHEMA,
+    RuleContext,
+)
+from hexiao.rules.common import ROLL_COLUMNS_SQL
+from hexiao.store import query, source_sql
+
+# Rows named in the evidence per sheet; a damaged number shared by a whole township is summed up
+# after them.
+LISTED_ROWS = 10
+
+
+class BadHouseholdRule:
+    code = "BAD_HOUSEHOLD"
+    label = "户编号异常"
+    linked_kinds: tuple[str, ...] = ()
+
+    def run(self, ctx: RuleContext) -> pl.DataFrame:
+        frame = query(
+            ctx.conn,
+            f"""
+            WITH damaged AS (
+                SELECT roll_key, coalesce(is_head, FALSE) AS is_head, household_basis, household_raw,
+                       coalesce(id_norm, name_simp) AS person, source_file, sheet, sheet_no, source_row,
+                       -- a built household is one; without one, a township's rows sharing the value
+                       coalesce(household_key, township || chr(31) || household_basis || chr(31) || household_raw) AS grp
+                FROM roll_m WHERE household_basis IS NOT NULL
+            ), per_sheet AS (  -- `花名册.xlsx 工作表“城关镇” 第4、5、6行`: each file and sheet named once
+                SELECT grp, min(roll_key) AS first_key, count(*) AS row_count,
+                       source_file || coalesce(' 工作表“' || sheet || '”', '') || ' 第'
+                           || array_to_string(list(source_row ORDER BY source_row)[1:{LISTED_ROWS}], '、') || '行'
+                           || CASE WHEN count(*) > {LISTED_ROWS} THEN ' 等 ' || count(*) || ' 行' ELSE '' END AS rows
+                FROM damaged GROUP BY grp, source_file, sheet, sheet_no
+            ), households AS (
+                SELECT first(roll_key ORDER BY is_head DESC, roll_key) AS roll_key, any_value(household_basis) AS basis,
+                       string_agg(DISTINCT '“' || household_raw || '”', '、' ORDER BY '“' || household_raw || '”') AS raws,
+                       count(*) AS row_count, count(DISTINCT person) AS persons, grp
+                FROM damaged GROUP BY grp
+            ), households_rows AS (
+                SELECT h.*, string_agg(s.rows, '；' ORDER BY s.first_key) AS rows
+                FROM households h JOIN per_sheet s USING (grp) GROUP BY ALL
+            )
+            SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_LOW}' AS risk, {ROLL_COLUMNS_SQL},
+                   NULL AS match_method, NULL::DOUBLE AS match_score, {source_sql("r")} AS source,
+                   CASE h.basis
+                       WHEN '{BASIS_HEAD_ID_DAMAGED}' THEN '未填户编号，户主身份证号' || h.raws
+                           || '被 Excel 损坏，不能用来分户：共 ' || h.row_count || ' 行（' || h.rows
+                           || '）；各成员仍逐人核对，家庭人数无法确定；请填写户编号或按原始证件更正户主身份证号'
+                       ELSE '户编号' || h.raws || '被 Excel 当作数字保存，已丢失位数，不能作为家庭编号；'
+                           || CASE h.basis
+                               WHEN '{BASIS_HEAD_ID}' THEN '本户按户主身份证号认定：户主 ' || coalesce(r.head_name, r.name)
+                                   || '，在册 ' || h.persons || ' 人（' || h.rows || '）'
+                               ELSE '且无有效户主身份证号，无法分户：本乡镇该户编号共 ' || h.row_count || ' 行（'
+                                   || h.rows || '）；各成员仍逐人核对，家庭人数无法确定'
+                               END
+                           || '；请将户编号列设为文本格式，按原始档案重新录入'
+                   END AS evidence,
+                   '{ACTION_CORRECT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
+                   {ROLL_PERSON_KEY_SQL} AS person_key, h.basis || ':' || h.raws AS evidence_key
+            FROM households_rows h JOIN roll_m r USING (roll_key)
+            """,
+        )
+        return frame.select(conform(RULE_OUTPUT_SCHEMA))
