@@ -27,8 +27,9 @@ HEAD_C, WIFE_C = make_id("19450707", "042"), make_id("19470808", "053")  # one h
 HEAD_D, WIFE_D = make_id("19330303", "061"), make_id("19350505", "072")  # damaged number, no head ID
 TOWN_X, TOWN_Y = make_id("19280808", "091"), make_id("19270707", "102")  # H1 in two townships
 
-# Numbers as an XLSX numeric cell holds them: above 1e15 only 15 significant digits are shown.
-MERGED_A, MERGED_B = 3412220123456781, 3412220123456782  # both "3.41222012345678e+15"
+# Numbers as Excel stores them in a numeric cell: 15 significant digits, the rest zeros. Two
+# households typed as 3412220123456781 and 3412220123456782 are both 3412220123456780.
+MERGED_A = MERGED_B = 3412220123456780  # "3.41222012345678e+15"
 SPLIT_C = 3412220123456790  # "3.41222012345679e+15" on the head's row; "3.41222E+15" on the wife's
 UNKNOWN_D = 3412220123456800
 
@@ -118,7 +119,7 @@ def test_a_head_whose_household_excel_split_is_reduced_not_stopped(warnings: pl.
 def test_without_a_sound_key_a_death_is_visited_and_the_evidence_says_why(warnings: pl.DataFrame) -> None:
     row = _one(warnings, "DECEASED", "钱秀英")
     assert row["action"] == "入户核查" and row["match_method"] == "身份证精确"
-    assert "户编号“3.4122201234568e+15”被 Excel 当作数字保存，已丢失位数，且无有效户主身份证号" in row["evidence"]
+    assert "户编号“3.41222012345680e+15”被 Excel 当作数字保存，已丢失位数，且无有效户主身份证号" in row["evidence"]
     assert "家庭人数无法确定，需入户核实" in row["evidence"] and "单人户" not in row["evidence"]
 
 
