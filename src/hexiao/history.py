@@ -25,6 +25,7 @@ WARNING_COLUMNS = [
     "warning_id", "month", "code", "label", "risk", "township", "village", "household_id", "head_name",
     "name", "id_number", "program", "match_method", "match_score", "source", "evidence", "action",
     "effective_month", "overpayment", "first_month", "status", "review_result", "review_note",
+    "feedback_month",
 ]  # fmt: skip
 
 
@@ -62,7 +63,8 @@ def finalise(conn: duckdb.DuckDBPyConnection, month: str, raw: pl.DataFrame) -> 
         )
         SELECT n.* EXCLUDE (person_key, evidence_key), ? AS month, coalesce(h.first_month, ?) AS first_month,
                CASE WHEN h.first_month IS NULL THEN ? ELSE ? END AS status,
-               NULL::VARCHAR AS review_result, NULL::VARCHAR AS review_note, r.reply, r.reply_note
+               NULL::VARCHAR AS review_result, NULL::VARCHAR AS review_note, NULL::VARCHAR AS feedback_month,
+               r.reply, r.reply_note
         FROM numbered n LEFT JOIN history h USING (warning_id) LEFT JOIN replies r USING (warning_id)
         QUALIFY row_number() OVER (
             PARTITION BY warning_id

@@ -91,7 +91,8 @@ CREATE TABLE IF NOT EXISTS warnings (
     township VARCHAR, village VARCHAR, household_id VARCHAR, head_name VARCHAR, name VARCHAR,
     id_number VARCHAR, program VARCHAR, match_method VARCHAR, match_score DOUBLE,
     source VARCHAR, evidence VARCHAR, action VARCHAR, effective_month VARCHAR,
-    overpayment DOUBLE, first_month VARCHAR, status VARCHAR, review_result VARCHAR, review_note VARCHAR
+    overpayment DOUBLE, first_month VARCHAR, status VARCHAR, review_result VARCHAR, review_note VARCHAR,
+    feedback_month VARCHAR
 );
 """
 
@@ -107,7 +108,9 @@ _ID_KEY_SQL = """CASE WHEN regexp_full_match(id_norm, '[0-9]{17}[0-9X]')
 # too, for a new workspace; an older one gets them, null, when it is upgraded (`_migrate`). A
 # column that identifies a warning must read null as the earlier version's behaviour, so that an
 # upgraded workspace keeps every 预警编号.
-ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = ()
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("warnings", "feedback_month", "VARCHAR"),  # 反馈月份: the month of the reply a report showed
+)
 
 
 def _migrate(conn: duckdb.DuckDBPyConnection) -> None:
