@@ -21,6 +21,7 @@ from hexiao.ingest.households import household_key_sql
 from hexiao.ingest.values import month_start
 from hexiao.load import InputSummary, begin_batch, end_batch, load_planned, reading_ahead
 from hexiao.log import get_logger
+from hexiao.replies import with_replies
 from hexiao.report.summary import build_summary, township_table
 from hexiao.report.writer import discard_reports, publish_reports, stage_reports
 from hexiao.rules import REGISTRY
@@ -112,14 +113,16 @@ def stage_month(
 
 
 def report(*, month: str, db: Path, out: Path, formats: ReportFormat) -> Path:
-    """Write a month's reports again from what the last match stored, without matching again."""
+    """Write a month's reports again from what the last match stored, without matching again; each
+    warning shows its latest reply (`replies.with_replies`), recorded since or not."""
     with workspace_lock(db), opened(db) as conn:
         rows = conn.execute("SELECT summary FROM month_summaries WHERE month = ?", [month]).fetchall()
         if not rows:
             raise StateError(f"{month} 月还没有比对结果：先运行 hexiao match --month {month}")
         prepare_month(conn, month)
         stored = query(conn, f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ?", [month])
-        warnings = in_report_order(stored)  # as the match wrote them, however the rows were stored
+        # As the match wrote them, however the rows were stored, with the replies recorded since.
+        warnings = in_report_order(with_replies(conn, month, stored))
         staging = stage_month(conn, out, month, warnings, json.loads(rows[0][0]), formats)
         return publish_reports(staging, month)
 

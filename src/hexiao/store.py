@@ -95,7 +95,8 @@ CREATE TABLE IF NOT EXISTS warnings (
     township VARCHAR, village VARCHAR, household_id VARCHAR, head_name VARCHAR, name VARCHAR,
     id_number VARCHAR, program VARCHAR, match_method VARCHAR, match_score DOUBLE,
     source VARCHAR, evidence VARCHAR, action VARCHAR, effective_month VARCHAR,
-    overpayment DOUBLE, first_month VARCHAR, status VARCHAR, review_result VARCHAR, review_note VARCHAR
+    overpayment DOUBLE, first_month VARCHAR, status VARCHAR, review_result VARCHAR, review_note VARCHAR,
+    feedback_month VARCHAR
 );
 """
 
@@ -136,6 +137,7 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     # (`ingest.households`): null reads as a sound 户编号, as before.
     ("roll", "household_raw", "VARCHAR"),
     ("roll", "household_basis", "VARCHAR"),
+    ("warnings", "feedback_month", "VARCHAR"),  # 反馈月份: the month of the reply a report showed
 )
 
 

@@ -12,7 +12,9 @@ from hexiao.feedback import feedback as record_feedback
 
 HELP = (
     "录入乡镇核查反馈：读取乡镇填好“核查结果”（属实/不属实/已处理）和“核查备注”后交回的预警名单"
-    "（CSV 或 XLSX，Excel/WPS 另存过也可）。不属实的预警以后不再提示；属实但仍在保的会提高风险等级再次提示。"
+    "（CSV 或 XLSX，Excel/WPS 另存过也可）。反馈记在该行“月份”所指的月份下（没有该列时记在该预警最近一次发出的月份），"
+    "此后写出的每份报告都在“核查结果”“核查备注”“反馈月份”中显示最新反馈。不属实的预警以后不再提示；"
+    "属实或已处理但仍在册的会提高风险等级再次提示。同一文件中同一预警编号内容矛盾的几行都不录入。"
 )
 
 
@@ -35,10 +37,17 @@ def feedback(
                 {
                     "batch_id": result.batch_id,
                     "by_result": result.by_result,
+                    "unanswered": result.unanswered,
+                    "invalid": result.invalid,
+                    "contradictory": result.contradictory,
                     "problems": result.problems,
                     "inputs": [vars(i) for i in result.inputs],
                 }
             )
         elif not session.quiet:
             counts = "，".join(f"{k} {v}" for k, v in sorted(result.by_result.items())) or "无"
-            session.out.print(f"已录入核查结果：{counts}；未录入 {len(result.problems)} 行（见上）")
+            session.out.print(
+                f"已录入核查结果：{counts}；未填写核查结果 {result.unanswered} 行（乡镇尚未答复，未录入）；"
+                f"核查结果无效 {result.invalid} 行；内容矛盾的预警编号 {result.contradictory} 个；"
+                f"未录入的问题行共 {len(result.problems)} 行（见上）"
+            )

@@ -228,23 +228,39 @@ def prepare_poverty(fields: pl.DataFrame, program: str | None) -> Prepared:
 REVIEW_RESULTS = ("不属实", "属实", "已处理")
 
 
+def _reply_month(expr: pl.Expr) -> pl.Expr:
+    """The reply's 月份, the report's own column (`2026-11`), as Excel may have re-saved it:
+    `2026/11/1`, `2026年11月`, a date, or a date cell's serial number (`46327`). Five digits are a
+    serial, never a month: `parse_month` would read `46327` as the year 4632."""
+    text = blank_to_null(expr)
+    serial = parse_date(text).dt.truncate("1mo")
+    return pl.when(text.str.contains(r"^[0-9]{5}$")).then(serial).otherwise(parse_month(text))
+
+
 def prepare_feedback(fields: pl.DataFrame, program: str | None) -> Prepared:
+    """A reply row is kept whether or not its 核查结果 is filled in and valid: `hexiao feedback`
+    counts the unanswered (`review_written` null) and the invalid (`review_result` null) apart, and
+    a row can only be told contradictory beside the other rows of its 预警编号 in the file."""
     warning_id = blank_to_null(pl.col("warning_id").str.replace_all(r"[\s'\"]", ""))
     written = blank_to_null(pl.col("review_result").str.replace_all(r"\s", ""))
     result = pl.coalesce(*[pl.when(written.str.starts_with(value)).then(pl.lit(value)) for value in REVIEW_RESULTS])
+    reply_month = _reply_month(pl.col("month"))
+    bad_month, bad_month_reason = _bad_value("month", "月份", reply_month)
     checks: list[tuple[pl.Expr, str | pl.Expr]] = [
         (pl.col("_blank"), "空行"),
         (pl.col("_repeated_header"), "重复的表头行"),
         (warning_id.is_null(), "预警编号为空"),
-        (written.is_null(), "核查结果未填写"),
-        (result.is_null(), pl.format("核查结果“{}”无效（应为 属实、不属实 或 已处理）", written)),
+        (written.is_not_null() & bad_month, bad_month_reason),  # an unanswered row's month does not matter
     ]
     kept, rejected = _split(fields, checks)
     loaded = kept.select(
         pl.col(ROW_COLUMN).alias("source_row"),
         warning_id.alias("warning_id"),
         result.alias("review_result"),
+        written.alias("review_written"),
         blank_to_null(pl.col("review_note")).alias("review_note"),
+        reply_month.dt.strftime("%Y-%m").alias("reply_month"),
+        raw_json(kept).alias("raw"),
     )
     return Prepared(loaded, rejected)
 

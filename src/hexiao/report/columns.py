@@ -28,6 +28,7 @@ REPORT_HEADERS = {
     "status": "状态",
     "review_result": "核查结果",
     "review_note": "核查备注",
+    "feedback_month": "反馈月份",
 }
 
 # Written with a leading tab so Excel and WPS keep them as text instead of `3.40421E+17`.

@@ -1,0 +1,44 @@
+"""The townships' replies as a month's reports see them.
+
+A reply belongs to a month (`feedback.warning_month`, 反馈月份): the month of the report it answers.
+Month M's reports show, for each warning, its latest reply belonging to M or an earlier month —
+whenever that reply arrived, so a rewrite of M (`hexiao report`) or a new run of M shows replies
+recorded since. The latest is the one of the latest month, then the last to arrive: a reply to a
+later report answers a more recent visit than a late reply to an earlier one.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from hexiao.store import query
+
+# The reply columns of a warning row (history.WARNING_COLUMNS), as every report shows them.
+REPLY_COLUMNS = ("review_result", "review_note", "feedback_month")
+
+
+def latest_replies(conn: duckdb.DuckDBPyConnection, month: str, *, before: bool = False) -> pl.DataFrame:
+    """warning_id and its latest reply (`REPLY_COLUMNS`) among those belonging to `month` or an
+    earlier one; with `before`, to an earlier month only (what a run acts on: a reply answers the
+    report of its own month, and changes what the next months report)."""
+    months = "warning_month < ?" if before else "warning_month <= ?"
+    return query(
+        conn,
+        f"""
+        SELECT warning_id, review_result, review_note, warning_month AS feedback_month
+        FROM feedback WHERE {months}
+        QUALIFY row_number() OVER (
+            PARTITION BY warning_id ORDER BY warning_month DESC, received_at DESC, input_id DESC, source_row DESC
+        ) = 1
+        """,
+        [month],
+    )
+
+
+def with_replies(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.DataFrame) -> pl.DataFrame:
+    """Month `month`'s warnings, columns and order kept, their reply columns (`REPLY_COLUMNS`)
+    holding the latest reply of each (see the module)."""
+    replies = latest_replies(conn, month)
+    joined = warnings.drop(REPLY_COLUMNS).join(replies, on="warning_id", how="left", maintain_order="left")
+    return joined.select(warnings.columns)
