@@ -1,4 +1,5 @@
-"""Nothing of the user's is touched: hexiao never deletes or overwrites a file it did not create."""
+"""Nothing of the user's is touched: hexiao never deletes or overwrites a file it did not create, and
+a command that only reads a workspace never creates one (nor its lock file, nor its log)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typer.testing import CliRunner
 from conftest import ROLL_HEADER, write_text
 from hexiao.cli.app import app
 from hexiao.demo import DEMO_MARKER, prepare_demo_workspace
-from hexiao.errors import ConfigError
+from hexiao.errors import ConfigError, StateError, failure_detail
+from hexiao.load import begin_batch, end_batch
+from hexiao.store import opened
 
 runner = CliRunner()
 ROLL_ROW = "城关镇,东街村,H001,张三,11010519491231002X,张三,11010519491231002X,本人,农村低保,A,500,2020-01"
@@ -93,3 +96,111 @@ def test_demo_keeps_its_data_and_database_where_clearing_cannot_harm(workspace: 
     with pytest.raises(ConfigError, match="--db"):
         prepare_demo_workspace(demo, data=workspace / "sample", db=workspace / "hexiao.duckdb")
     assert not demo.exists()
+
+
+# --- read-only commands ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status"],
+        ["status", "--month", "2026-11", "--json"],
+        ["report", "--month", "2026-11"],
+        ["status", "--db", "sub/hexiao.duckdb"],
+        ["report", "--month", "2026-11", "--db", "sub/hexiao.duckdb"],
+    ],
+)
+def test_reading_where_there_is_no_workspace_creates_nothing(workspace: Path, command: list[str]) -> None:
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1
+    line = one_error_line(result.stderr)
+    assert "没有 hexiao 工作区" in line and "hexiao match" in line and "--db" in line
+    assert listing(workspace) == {}  # no database, no lock file, no log, no folder
+
+
+def test_config_commands_create_nothing(workspace: Path) -> None:
+    for command in (["config", "show"], ["config", "validate"]):
+        assert runner.invoke(app, command).exit_code == 0
+    assert listing(workspace) == {}
+
+
+def test_status_of_a_workspace_creates_no_log(workspace: Path) -> None:
+    with opened(workspace / "hexiao.duckdb"):
+        pass
+    before = set(listing(workspace))
+    assert runner.invoke(app, ["status"]).exit_code == 0
+    assert set(listing(workspace)) - before <= {".hexiao.duckdb.lock"}
+
+
+def test_status_leaves_an_earlier_versions_workspace_as_it_is(workspace: Path) -> None:
+    """Reading is not upgrading: the next command that writes upgrades the workspace, status does not."""
+    with opened(workspace / "hexiao.duckdb") as conn:
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    before = (workspace / "hexiao.duckdb").read_bytes()
+    assert runner.invoke(app, ["status"]).exit_code == 0
+    assert (workspace / "hexiao.duckdb").read_bytes() == before
+
+
+# --- the ledger speaks ----------------------------------------------------------------------------
+
+
+def test_status_shows_what_stopped_a_run_not_its_class_name(workspace: Path) -> None:
+    write_text(workspace / "bad.csv", "乡镇,姓名,身份证号\n城关镇,张三,11010519491231002X\n")
+    assert runner.invoke(app, ["load", "roll", "bad.csv", "--month", "2026-11"]).exit_code == 1
+    assert runner.invoke(app, ["match", "--month", "2026-11"]).exit_code == 1
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 0, result.output
+    load_line, match_line = result.stdout.strip().splitlines()
+    assert "失败" in load_line and "原因：bad.csv" in load_line and "保障类别" in load_line
+    assert "原因：没有 2026-11 月的花名册" in match_line
+    assert "Error" not in result.stdout
+
+
+def test_the_ledger_keeps_one_masked_line() -> None:
+    assert failure_detail(StateError("身份证号 11010519491231002X\n重复")) == "身份证号 110105********002X 重复"
+    internal = failure_detail(ValueError("第一行\n第二行"))
+    assert internal.startswith("内部错误 ValueError：第一行 第二行") and "\n" not in internal
+
+
+def test_status_reads_rows_an_earlier_version_wrote(workspace: Path) -> None:
+    with opened(workspace / "hexiao.duckdb") as conn:
+        failed = begin_batch(conn, "load roll", "2026-11")
+        end_batch(conn, failed, "失败", "InputError")
+        replies = begin_batch(conn, "feedback", "")
+        end_batch(conn, replies, "完成", '{"不属实": 1, "属实": 3, "已处理": 2}')
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 0, result.output
+    assert "原因：输入文件有问题（该版本未记下详细原因）" in result.stdout
+    assert "属实 3，不属实 1，已处理 2" in result.stdout and "{" not in result.stdout
+
+
+# --- --out ----------------------------------------------------------------------------------------
+
+
+def test_out_pointing_at_a_file_stops_before_any_work(workspace: Path) -> None:
+    write_text(workspace / "城关镇花名册.csv", f"{ROLL_HEADER}\n{ROLL_ROW}\n")
+    assert runner.invoke(app, ["load", "roll", "城关镇花名册.csv", "--month", "2026-11"]).exit_code == 0
+    (workspace / "报告.xlsx").write_bytes(b"the officer's own workbook")
+    before = listing(workspace)
+    for out in ("报告.xlsx", "报告.xlsx/sub"):
+        for command in (["match", "--month", "2026-11"], ["report", "--month", "2026-11"]):
+            result = runner.invoke(app, [*command, "--out", out])
+            assert result.exit_code == 1, result.output
+            line = one_error_line(result.stderr)
+            assert "报告.xlsx 是文件" in line and "--out" in line
+    after = listing(workspace)
+    assert after.pop("hexiao.log").startswith(before.pop("hexiao.log"))  # the refusals are logged, nothing else
+    assert after == before
+    ledger = runner.invoke(app, ["status"]).stdout
+    assert "match" not in ledger  # refused before the run began
+
+
+def test_out_whose_month_folder_is_a_file_is_refused(workspace: Path) -> None:
+    (workspace / "out").mkdir()
+    (workspace / "out" / "2026-11").write_bytes(b"someone's file")
+    result = runner.invoke(app, ["match", "--month", "2026-11"])
+    assert result.exit_code == 1
+    assert "是文件" in one_error_line(result.stderr)
+    assert (workspace / "out" / "2026-11").read_bytes() == b"someone's file"
+    assert not (workspace / "hexiao.duckdb").exists()

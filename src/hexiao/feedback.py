@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from hexiao.errors import StateError
+from hexiao.errors import StateError, failure_detail
 from hexiao.io.fields import FEEDBACK_KIND
 from hexiao.load import InputSummary, PlannedFile, begin_batch, end_batch, read_files, store_inputs
 from hexiao.log import get_logger
@@ -41,7 +41,7 @@ def feedback(paths: list[Path], *, db: Path, config_hash: str = "") -> FeedbackR
         try:
             result = _record(conn, batch_id, planned)
         except BaseException as exc:
-            end_batch(conn, batch_id, "失败", type(exc).__name__)
+            end_batch(conn, batch_id, "失败", failure_detail(exc))
             raise
         end_batch(conn, batch_id, "完成", json.dumps(result.by_result, ensure_ascii=False))
     return result

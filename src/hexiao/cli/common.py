@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 
 from hexiao.config import Config, find_config, load_config
-from hexiao.errors import ExitCode, HexiaoError, exit_code_for
+from hexiao.errors import ExitCode, HexiaoError, exit_code_for, underlying_error
 from hexiao.io.fields import KIND_LABELS
 from hexiao.load import InputSummary
 from hexiao.log import attach_log_file, get_logger, mask_ids_in_text
@@ -86,7 +86,11 @@ def check_month(month: str | None) -> str:
     return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
 
 
-def open_session(db: Path | None, config: Path | None, quiet: bool, as_json: bool) -> Session:
+def open_session(
+    db: Path | None, config: Path | None, quiet: bool, as_json: bool, *, read_only: bool = False
+) -> Session:
+    """The common options resolved. A `read_only` command (one that changes no workspace: status,
+    report, config) creates no log file: it logs only to one that is already there."""
     # Every file hexiao writes holds names and ID numbers: owner-only, including the files DuckDB
     # creates later on its own (its write-ahead log).
     os.umask(0o077)
@@ -100,7 +104,7 @@ def open_session(db: Path | None, config: Path | None, quiet: bool, as_json: boo
         out=Console(file=sys.stdout, no_color=not sys.stdout.isatty(), highlight=False, soft_wrap=True),
         err=Console(file=sys.stderr, no_color=not tty, highlight=False, soft_wrap=True),
     )
-    attach_log_file(db_path)
+    attach_log_file(db_path, create=not read_only)
     return session
 
 
@@ -121,7 +125,7 @@ def handled() -> Iterator[None]:
         sys.stderr.write("hexiao: error: 已中断，数据库保持运行前的状态\n")
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
     except Exception as exc:
-        failure = _underlying(exc)
+        failure = underlying_error(exc)
         logger = get_logger()
         logger.error("内部错误：%s", mask_ids_in_text(f"{type(failure).__name__}: {failure}"))
         logger.log(logging.ERROR, mask_ids_in_text(_traceback_text(exc)))
@@ -139,14 +143,6 @@ def handled() -> Iterator[None]:
 # What the machine, not hexiao, ran out of or refused: a full disk, too little memory, a file that
 # cannot be written. Still exit 4, but the officer is told what to look at.
 _ENVIRONMENT_FAILURES = (OSError, duckdb.IOException, duckdb.OutOfMemoryException)
-
-
-def _underlying(exc: BaseException) -> BaseException:
-    """The error that stopped the run. DuckDB's Python layer reports a statement that fails inside
-    a transaction as "transaction is aborted", raised while handling the statement's own error."""
-    while isinstance(exc, duckdb.TransactionException) and isinstance(exc.__context__, duckdb.Error):
-        exc = exc.__context__
-    return exc
 
 
 def _traceback_text(exc: BaseException) -> str:

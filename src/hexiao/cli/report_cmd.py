@@ -32,7 +32,7 @@ def report(
 ) -> None:
     with handled():
         formats = report_format_of(encoding, report_format)
-        session = open_session(db, config, quiet, as_json)
+        session = open_session(db, config, quiet, as_json, read_only=True)
         out_dir = write_report(month=check_month(month), db=session.db, out=out, formats=formats)
         session.step(f"报告已写入 {out_dir}")
         if session.json:
