@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from conftest import ROLL_HEADER, write_text
 from hexiao.cli.app import app
+from hexiao.cli.match_cmd import households_and_persons
 from hexiao.store import insert_frame, workspace_lock
 from test_deceased import CREMATION, ROLL
 
@@ -99,12 +100,30 @@ def test_db_from_environment(files: tuple[Path, Path], monkeypatch: pytest.Monke
 
 def test_every_command_has_help_and_is_in_readme() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    for command in app.registered_commands:
-        name = command.name or ""
-        result = runner.invoke(app, [name, "--help"])
+    commands = [([c.name or ""], c.help) for c in app.registered_commands]
+    for group in app.registered_groups:  # `hexiao config show|validate`
+        assert group.help and group.typer_instance, group.name
+        commands += [([group.name or "", c.name or ""], c.help) for c in group.typer_instance.registered_commands]
+    assert len(commands) == 8
+    for words, help_text in commands:
+        name = " ".join(words)
+        result = runner.invoke(app, [*words, "--help"])
         assert result.exit_code == 0
-        assert command.help, name
+        shown = "".join(result.stdout.split())  # Typer wraps the help text to the terminal's width
+        assert help_text and "".join(help_text.split("。")[0].split()) in shown, name
         assert f"hexiao {name}" in readme, name
+
+
+def test_match_summary_shows_money_and_households_against_persons(files: tuple[Path, Path]) -> None:
+    roll, cremation = files
+    for kind, path in (("roll", roll), ("cremation", cremation)):
+        assert runner.invoke(app, ["load", kind, str(path), "--month", "2026-11"]).exit_code == 0
+    result = runner.invoke(app, ["match", "--month", "2026-11"])
+    assert result.exit_code == 0, result.output
+    assert "在保 7 户 / 7 人，应追回金额合计 9,450.00 元" in result.stdout
+    assert "预警 7 户 / 7 人；" in result.stderr  # equal counts need no explaining
+    assert households_and_persons(120, 150) == "120 户 / 150 人（一户可有多人预警；重复享受的一人计入其所在的每一户）"
+    assert households_and_persons(90, 89).endswith("（一户可有多人预警；重复享受的一人计入其所在的每一户）")
 
 
 def test_config_validate_reports_every_problem_with_lines(workspace: Path) -> None:
