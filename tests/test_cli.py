@@ -61,13 +61,13 @@ def test_console_and_log_never_show_a_full_id(files: tuple[Path, Path]) -> None:
     assert not FULL_ID.search(Path("hexiao.log").read_text(encoding="utf-8"))
 
 
-def test_bad_input_exits_1_with_one_line(workspace: Path) -> None:
+def test_bad_input_exits_1_with_one_line_per_problem(workspace: Path) -> None:
     bad = write_text(workspace / "bad.csv", "乡镇,姓名,身份证号\n城关镇,张三,11010519491231002X\n")
     result = runner.invoke(app, ["load", "roll", str(bad), "--month", "2026-11"])
     assert result.exit_code == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("hexiao: error: ") and "bad.csv" in lines[0]
-    assert "保障类别" in lines[0]
+    program, head = result.stderr.strip().splitlines()
+    assert program.startswith(f"hexiao: error: {bad}: ") and "保障类别" in program and "户主身份证号" not in program
+    assert head.startswith(f"hexiao: error: {bad}: ") and "户主身份证号" in head
 
 
 def test_missing_file_and_unknown_kind(workspace: Path) -> None:
@@ -133,8 +133,9 @@ def test_config_validate_reports_every_problem_with_lines(workspace: Path) -> No
     )
     result = runner.invoke(app, ["config", "validate", "--config", "bad.toml"])
     assert result.exit_code == 1
-    assert "bad.toml:3: rules.vehicle.bogus" in result.stderr
-    assert "bad.toml:6: rules.property.max_residential_units" in result.stderr
+    bogus, units = result.stderr.strip().splitlines()  # one problem per line
+    assert bogus.startswith("hexiao: error: bad.toml:3: rules.vehicle.bogus：")
+    assert units.startswith("hexiao: error: bad.toml:6: rules.property.max_residential_units：")
 
 
 def test_config_show_names_the_origin(workspace: Path) -> None:

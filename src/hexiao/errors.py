@@ -24,6 +24,10 @@ class HexiaoError(Exception):
 
     exit_code = ExitCode.INTERNAL
 
+    def lines(self) -> list[str]:
+        """The message as the user reads it: one problem per line."""
+        return [str(self)]
+
 
 class InputError(HexiaoError):
     """A file the user gave cannot be used (encoding, header, missing column, empty …).
@@ -39,11 +43,22 @@ class InputError(HexiaoError):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         super().__init__(f"{file}: " + "；".join(self.problems))
 
+    def lines(self) -> list[str]:
+        return [f"{self.file}: {problem}" for problem in self.problems]
+
 
 class ConfigError(HexiaoError):
-    """hexiao.toml or a command-line option is invalid."""
+    """hexiao.toml or a command-line option is invalid: every problem found, each naming the file,
+    line and key where it has them."""
 
     exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("；".join(self.problems))
+
+    def lines(self) -> list[str]:
+        return list(self.problems)
 
 
 class StateError(HexiaoError):

@@ -117,9 +117,10 @@ def handled() -> Iterator[None]:
         # Usage errors (exit 2) and explicit exits are for Typer to report.
         raise
     except HexiaoError as exc:
-        message = mask_ids_in_text(str(exc))
-        get_logger().error(message)
-        sys.stderr.write(f"hexiao: error: {message}\n")
+        for line in exc.lines():  # one problem per line, so an officer fixes them in one pass
+            message = mask_ids_in_text(line)
+            get_logger().error(message)
+            sys.stderr.write(f"hexiao: error: {message}\n")
         raise typer.Exit(int(exit_code_for(exc))) from None
     except KeyboardInterrupt:
         sys.stderr.write("hexiao: error: 已中断，数据库保持运行前的状态\n")
