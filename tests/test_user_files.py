@@ -13,6 +13,7 @@ from hexiao.cli.app import app
 from hexiao.demo import DEMO_MARKER, prepare_demo_workspace
 from hexiao.errors import ConfigError, StateError, failure_detail
 from hexiao.load import begin_batch, end_batch
+from hexiao.log import get_logger
 from hexiao.store import opened
 
 runner = CliRunner()
@@ -140,6 +141,23 @@ def test_status_leaves_an_earlier_versions_workspace_as_it_is(workspace: Path) -
     before = (workspace / "hexiao.duckdb").read_bytes()
     assert runner.invoke(app, ["status"]).exit_code == 0
     assert (workspace / "hexiao.duckdb").read_bytes() == before
+
+
+def test_a_defect_in_a_reading_command_does_not_point_at_a_log_it_never_wrote(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with opened(workspace / "hexiao.duckdb"):
+        pass
+    monkeypatch.setattr(get_logger(), "handlers", [])  # no log file attached by an earlier test
+
+    def defect(**_: object) -> None:
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr("hexiao.cli.status_cmd.read_ledger", defect)
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 4
+    assert "此命令只读，没有建立日志" in result.stderr and "详情见日志" not in result.stderr
+    assert not (workspace / "hexiao.log").exists()
 
 
 # --- the ledger speaks ----------------------------------------------------------------------------

@@ -130,13 +130,13 @@ def handled() -> Iterator[None]:
         logger = get_logger()
         logger.error("内部错误：%s", mask_ids_in_text(f"{type(failure).__name__}: {failure}"))
         logger.log(logging.ERROR, mask_ids_in_text(_traceback_text(exc)))
-        log_file = next((h.baseFilename for h in logger.handlers if isinstance(h, logging.FileHandler)), "hexiao.log")
+        log_file = next((h.baseFilename for h in logger.handlers if isinstance(h, logging.FileHandler)), None)
+        # A command that only reads writes no log where there is none (`open_session`).
+        details = f"详情见日志 {log_file}" if log_file else "此命令只读，没有建立日志"
         if isinstance(failure, _ENVIRONMENT_FAILURES):
-            what = (
-                f"磁盘空间、内存或文件读写出错：{mask_ids_in_text(str(failure))}（不是输入问题；详情见日志 {log_file}）"
-            )
+            what = f"磁盘空间、内存或文件读写出错：{mask_ids_in_text(str(failure))}（不是输入问题；{details}）"
         else:
-            what = f"{type(failure).__name__}（这是 hexiao 的缺陷，不是输入问题；详情见日志 {log_file}）"
+            what = f"{type(failure).__name__}（这是 hexiao 的缺陷，不是输入问题；{details}）"
         sys.stderr.write(f"hexiao: internal error: {what}\n")
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
 

@@ -13,7 +13,10 @@ from hexiao.demo import prepare_demo_workspace
 from hexiao.errors import InputError
 from hexiao.match import match as run_match
 
-HELP = "演示：在独立的演示工作区里，对自带的 sample_data 完整跑一遍每月比对（载入 → 比对 → 报告）。"
+HELP = (
+    "演示：在演示自己建立并标记的工作区里，对自带的 sample_data 完整跑一遍每月比对（载入 → 比对 → 报告）。"
+    "不会使用或清空不是它建立的非空目录。"
+)
 
 SAMPLE_MONTH = "2026-11"  # the month the bundled sample data describes
 

@@ -17,7 +17,10 @@ from hexiao.cli.common import (
 from hexiao.cli.match_cmd import EncodingOption, FormatOption, OutOption, report_format_of
 from hexiao.match import report as write_report
 
-HELP = "重新生成某月的报告（不重新比对）：例如改用 GB18030 编码，或另要每个乡镇一个 Excel 工作簿。"
+HELP = (
+    "重新生成某月的报告（不重新比对）：例如改用 GB18030 编码，或另要每个乡镇一个 Excel 工作簿。"
+    "只用已有的工作区，不会新建数据库。"
+)
 
 
 def report(

@@ -18,7 +18,10 @@ from hexiao.cli.common import (
 from hexiao.status import readable_detail
 from hexiao.status import status as read_ledger
 
-HELP = "运行台账：每次载入和比对的开始、结束、结果、版本、配置指纹，每个输入文件的 SHA-256 和行数，各类预警数。"
+HELP = (
+    "运行台账：每次载入和比对的开始、结束、结果（失败时的原因）、版本、配置指纹，每个输入文件的 SHA-256 和行数，"
+    "各类预警数。只读：不建立任何文件；没有工作区时会说明。"
+)
 
 
 def status(
