@@ -222,3 +222,13 @@ def test_out_whose_month_folder_is_a_file_is_refused(workspace: Path) -> None:
     assert "是文件" in one_error_line(result.stderr)
     assert (workspace / "out" / "2026-11").read_bytes() == b"someone's file"
     assert not (workspace / "hexiao.duckdb").exists()
+
+
+def test_out_where_hexiao_may_not_write_stops_before_any_work(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (workspace / "shared").mkdir()
+    # The tests may run as root, whom no permission stops: the folder is reported as not writable.
+    monkeypatch.setattr("hexiao.match.os.access", lambda path, mode: Path(path).name != "shared")
+    result = runner.invoke(app, ["match", "--month", "2026-11", "--out", "shared/报告"])
+    assert result.exit_code == 1
+    assert "没有写入 shared 的权限" in one_error_line(result.stderr)
+    assert set(listing(workspace)) == {"shared", "hexiao.log"}  # no workspace, no report folder
