@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from conftest import ROLL_HEADER, write_text
 from hexiao.cli.app import app
+from hexiao.cli.match_cmd import households_and_persons
 from hexiao.store import insert_frame, workspace_lock
 from test_deceased import CREMATION, ROLL
 
@@ -60,13 +61,13 @@ def test_console_and_log_never_show_a_full_id(files: tuple[Path, Path]) -> None:
     assert not FULL_ID.search(Path("hexiao.log").read_text(encoding="utf-8"))
 
 
-def test_bad_input_exits_1_with_one_line(workspace: Path) -> None:
+def test_bad_input_exits_1_with_one_line_per_problem(workspace: Path) -> None:
     bad = write_text(workspace / "bad.csv", "乡镇,姓名,身份证号\n城关镇,张三,11010519491231002X\n")
     result = runner.invoke(app, ["load", "roll", str(bad), "--month", "2026-11"])
     assert result.exit_code == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("hexiao: error: ") and "bad.csv" in lines[0]
-    assert "保障类别" in lines[0]
+    program, head = result.stderr.strip().splitlines()
+    assert program.startswith(f"hexiao: error: {bad}: ") and "保障类别" in program and "户主身份证号" not in program
+    assert head.startswith(f"hexiao: error: {bad}: ") and "户主身份证号" in head
 
 
 def test_missing_file_and_unknown_kind(workspace: Path) -> None:
@@ -99,12 +100,30 @@ def test_db_from_environment(files: tuple[Path, Path], monkeypatch: pytest.Monke
 
 def test_every_command_has_help_and_is_in_readme() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    for command in app.registered_commands:
-        name = command.name or ""
-        result = runner.invoke(app, [name, "--help"])
+    commands = [([c.name or ""], c.help) for c in app.registered_commands]
+    for group in app.registered_groups:  # `hexiao config show|validate`
+        assert group.help and group.typer_instance, group.name
+        commands += [([group.name or "", c.name or ""], c.help) for c in group.typer_instance.registered_commands]
+    assert len(commands) == 8
+    for words, help_text in commands:
+        name = " ".join(words)
+        result = runner.invoke(app, [*words, "--help"])
         assert result.exit_code == 0
-        assert command.help, name
+        shown = "".join(result.stdout.split())  # Typer wraps the help text to the terminal's width
+        assert help_text and "".join(help_text.split("。")[0].split()) in shown, name
         assert f"hexiao {name}" in readme, name
+
+
+def test_match_summary_shows_money_and_households_against_persons(files: tuple[Path, Path]) -> None:
+    roll, cremation = files
+    for kind, path in (("roll", roll), ("cremation", cremation)):
+        assert runner.invoke(app, ["load", kind, str(path), "--month", "2026-11"]).exit_code == 0
+    result = runner.invoke(app, ["match", "--month", "2026-11"])
+    assert result.exit_code == 0, result.output
+    assert "在保 7 户 / 7 人，应追回金额合计 9,450.00 元" in result.stdout
+    assert "预警 7 户 / 7 人；" in result.stderr  # equal counts need no explaining
+    assert households_and_persons(120, 150) == "120 户 / 150 人（一户可有多人预警；重复享受的一人计入其所在的每一户）"
+    assert households_and_persons(90, 89).endswith("（一户可有多人预警；重复享受的一人计入其所在的每一户）")
 
 
 def test_config_validate_reports_every_problem_with_lines(workspace: Path) -> None:
@@ -114,8 +133,9 @@ def test_config_validate_reports_every_problem_with_lines(workspace: Path) -> No
     )
     result = runner.invoke(app, ["config", "validate", "--config", "bad.toml"])
     assert result.exit_code == 1
-    assert "bad.toml:3: rules.vehicle.bogus" in result.stderr
-    assert "bad.toml:6: rules.property.max_residential_units" in result.stderr
+    bogus, units = result.stderr.strip().splitlines()  # one problem per line
+    assert bogus.startswith("hexiao: error: bad.toml:3: rules.vehicle.bogus：")
+    assert units.startswith("hexiao: error: bad.toml:6: rules.property.max_residential_units：")
 
 
 def test_config_show_names_the_origin(workspace: Path) -> None:

@@ -306,7 +306,7 @@ def load_config(path: Path | None) -> Config:
     _check_header_targets(headers, problems)
     _check_rule_codes(disabled, problems)
     if problems.items:
-        raise ConfigError("；".join(problems.items))
+        raise ConfigError(problems.items)
     return Config(
         rules=RulesConfig(**sections),
         disabled_rules=tuple(d.upper() for d in disabled),

@@ -18,11 +18,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from hexiao.errors import StateError
+from hexiao.errors import StateError, failure_detail
 from hexiao.io.fields import FEEDBACK_KIND
 from hexiao.load import InputSummary, PlannedFile, begin_batch, end_batch, read_files, store_inputs
 from hexiao.log import get_logger
-from hexiao.store import opened, query, transaction, workspace_lock
+from hexiao.store import opened, query, require_workspace, transaction, workspace_lock
 
 log = get_logger()
 UNKNOWN_WARNING = "未知的预警编号（不是 hexiao 发出的预警，或数据库不同）"
@@ -45,12 +45,13 @@ class FeedbackResult:
 def feedback(paths: list[Path], *, db: Path, config_hash: str = "") -> FeedbackResult:
     """Read township replies and record them; all files commit together or not at all."""
     planned = [PlannedFile(path, FEEDBACK_KIND) for path in paths]
+    require_workspace(db)  # replies belong to warnings a workspace holds: never create an empty one
     with workspace_lock(db), opened(db) as conn:
         batch_id = begin_batch(conn, "feedback", "", config_hash)
         try:
             result = _record(conn, batch_id, planned)
         except BaseException as exc:
-            end_batch(conn, batch_id, "失败", type(exc).__name__)
+            end_batch(conn, batch_id, "失败", failure_detail(exc))
             raise
         end_batch(conn, batch_id, "完成", json.dumps(result.by_result, ensure_ascii=False))
     return result

@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from hexiao import __version__
-from hexiao.errors import HexiaoError, InputError
+from hexiao.errors import HexiaoError, InputError, failure_detail
 from hexiao.ingest.prepare import REASON, prepare
 from hexiao.io.fields import FIELDS, KIND_LABELS
 from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
@@ -524,6 +524,6 @@ def load(
                 inputs = load_planned(conn, batch_id, month, reading, replace=replace)
                 end_batch(conn, batch_id, "完成")  # with the rows: the ledger says 完成 only if they are in
         except BaseException as exc:
-            end_batch(conn, batch_id, "失败", type(exc).__name__)
+            end_batch(conn, batch_id, "失败", failure_detail(exc))
             raise
     return LoadResult(kind, month, batch_id, inputs)

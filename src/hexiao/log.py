@@ -57,13 +57,16 @@ def get_logger() -> logging.Logger:
     return logger
 
 
-def attach_log_file(db_path: Path) -> Path:
-    """Log to `<db dir>/hexiao.log` (owner-only), once per process and file."""
+def attach_log_file(db_path: Path, *, create: bool = True) -> Path | None:
+    """Log to `<db dir>/hexiao.log` (owner-only), once per process and file. Without `create` (a
+    command that only reads) only to a log that is already there: None where there is none."""
     logger = get_logger()
     log_path = db_path.resolve().parent / "hexiao.log"
     for handler in logger.handlers:
         if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == log_path:
             return log_path
+    if not create and not log_path.is_file():
+        return None
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.touch(mode=0o600, exist_ok=True)
     handler = logging.FileHandler(log_path, encoding="utf-8")

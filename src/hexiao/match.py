@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ import duckdb
 import polars as pl
 
 from hexiao.config import Config
-from hexiao.errors import ConfigError, StateError
+from hexiao.errors import ConfigError, StateError, failure_detail
 from hexiao.frames import conform
 from hexiao.history import WARNING_COLUMNS, finalise, in_report_order
 from hexiao.inbox import plan_inbox
@@ -27,7 +28,17 @@ from hexiao.report.writer import discard_reports, publish_reports, stage_reports
 from hexiao.rules import REGISTRY
 from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext, empty_output
 from hexiao.rules.common import link_extracts
-from hexiao.store import ROW_KEY_SQL, fetch_one, insert_frame, opened, person_rows, query, transaction, workspace_lock
+from hexiao.store import (
+    ROW_KEY_SQL,
+    fetch_one,
+    insert_frame,
+    opened,
+    person_rows,
+    query,
+    require_workspace,
+    transaction,
+    workspace_lock,
+)
 from hexiao.timing import timed
 
 log = get_logger()
@@ -112,9 +123,26 @@ def stage_month(
     )
 
 
+def check_out_dir(out: Path, month: str) -> None:
+    """Refuse, before any work, a place the reports cannot go: `out` or its month's folder an
+    existing file (publishing would replace it), or a folder hexiao may not write in. The reports
+    are staged in `out` and renamed into place there, so `out`, or the folder it will be made in,
+    must be writable."""
+    for path in (*reversed(out.parents), out, out / month):
+        if path.exists() and not path.is_dir():
+            raise ConfigError(
+                f"报告目录 {out} 无法使用：{path} 是文件，不是目录；请用 --out 指定一个目录（不存在时自动建立）"
+            )
+    writable = next((path for path in (out, *out.parents) if path.exists()), Path.cwd())
+    if not os.access(writable, os.W_OK | os.X_OK):
+        raise ConfigError(f"报告目录 {out} 无法使用：没有写入 {writable} 的权限；请用 --out 指定可写入的目录")
+
+
 def report(*, month: str, db: Path, out: Path, formats: ReportFormat) -> Path:
     """Write a month's reports again from what the last match stored, without matching again; each
     warning shows its latest reply (`replies.with_replies`), recorded since or not."""
+    check_out_dir(out, month)
+    require_workspace(db)
     with workspace_lock(db), opened(db) as conn:
         rows = conn.execute("SELECT summary FROM month_summaries WHERE month = ?", [month]).fetchall()
         if not rows:
@@ -147,6 +175,7 @@ def match(
     config = config or Config()
     if not MONTH_PATTERN.fullmatch(month):
         raise ConfigError(f"月份应为 YYYY-MM，收到 {month!r}")
+    check_out_dir(out, month)
     started = time.perf_counter()
     default_inbox = DEFAULT_INBOX / month
     inbox_dir = inbox if inbox is not None else (default_inbox if default_inbox.is_dir() else None)
@@ -163,7 +192,7 @@ def match(
         except BaseException as exc:
             if staging is not None:
                 discard_reports(staging)
-            end_batch(conn, batch_id, "失败", type(exc).__name__)
+            end_batch(conn, batch_id, "失败", failure_detail(exc))
             raise
         result.loaded = loaded
         try:

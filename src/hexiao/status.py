@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from hexiao.store import opened, query, workspace_lock
+from hexiao.store import opened, query, require_workspace, workspace_lock
 
 
 @dataclass
@@ -18,8 +19,10 @@ class Ledger:
 
 
 def status(*, db: Path, month: str | None = None) -> Ledger:
-    """Read the ledger; with `month`, only that month's batches and warnings."""
-    with workspace_lock(db), opened(db) as conn:
+    """Read the ledger; with `month`, only that month's batches and warnings. Where there is no
+    workspace it creates none: it says so."""
+    require_workspace(db)  # before the lock: where there is no workspace, not even its lock file appears
+    with workspace_lock(db), opened(db, read_only=True) as conn:
         where, params = ("WHERE month = ?", [month]) if month else ("", [])
         batches = query(conn, f"SELECT * FROM batches {where} ORDER BY batch_id", list(params))
         inputs = query(
@@ -34,3 +37,42 @@ def status(*, db: Path, month: str | None = None) -> Ledger:
             list(params),
         )
     return Ledger(batches, inputs, warnings)
+
+
+# Before the ledger kept a failed run's message, it kept only the exception's class name.
+_EARLIER_FAILURES = {
+    "InputError": "输入文件有问题",
+    "ConfigError": "配置或选项有问题",
+    "StateError": "工作区中缺少所需数据",
+    "LockedError": "另一个 hexiao 进程正在使用工作区",
+    "KeyboardInterrupt": "已中断",
+}
+REVIEW_RESULT_ORDER = ("属实", "不属实", "已处理")
+
+
+def readable_detail(command: str, outcome: str, detail: str | None) -> str:
+    """A batch's detail as an officer reads it: a failure's message, a feedback run's counts per
+    result (`属实 3，不属实 1`). Rows written by earlier versions read the same way."""
+    if not detail:
+        return ""
+    if outcome == "失败":
+        if detail.isascii() and detail.isidentifier():  # an earlier version's class name
+            what = _EARLIER_FAILURES.get(detail, f"内部错误 {detail}")
+            return f"原因：{what}（该版本未记下详细原因）"
+        return f"原因：{detail}"
+    if command == "feedback":
+        try:
+            counts = json.loads(detail)
+        except json.JSONDecodeError:
+            return detail
+        return review_counts_text(counts) if isinstance(counts, dict) else detail
+    return detail
+
+
+def review_counts_text(counts: dict[str, int]) -> str:
+    """`{"不属实": 1, "属实": 3}` → `属实 3，不属实 1`: the contract's results first, in its order."""
+    if not counts:
+        return "未录入任何核查结果"
+    known = [result for result in REVIEW_RESULT_ORDER if result in counts]
+    rest = sorted(result for result in counts if result not in REVIEW_RESULT_ORDER)
+    return "，".join(f"{result} {counts[result]}" for result in (*known, *rest))

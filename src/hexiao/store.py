@@ -207,12 +207,23 @@ def raw_id_sql(alias: str) -> str:
     return f"coalesce({alias}.id_raw, {alias}.id_norm)"
 
 
+def require_workspace(db_path: Path) -> None:
+    """For a command that only reads a workspace: refuse, before creating anything (the database,
+    its lock file, its folder), where there is none."""
+    if not db_path.is_file():
+        raise StateError(
+            f"这里没有 hexiao 工作区：找不到数据库 {db_path.resolve()}；请在工作区目录中运行，"
+            "或用 --db 指向工作区的数据库（新工作区由 hexiao load 或 hexiao match 建立）"
+        )
+
+
 @contextlib.contextmanager
 def opened(db_path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """The workspace database (created with owner-only permissions), open until the block ends.
-    It is then detached, which checkpoints it and closes its file for the next run."""
-    if read_only and not db_path.exists():
-        raise StateError(f"数据库 {db_path} 不存在；先运行 hexiao load 或 hexiao match")
+    It is then detached, which checkpoints it and closes its file for the next run. Read-only, it
+    creates nothing: a missing database is refused (`require_workspace`)."""
+    if read_only:
+        require_workspace(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     existed = db_path.exists()
     # The workspace is attached to an instance of its own in memory, so the spill directory is

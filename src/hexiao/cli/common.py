@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 
 from hexiao.config import Config, find_config, load_config
-from hexiao.errors import ExitCode, HexiaoError, exit_code_for
+from hexiao.errors import ExitCode, HexiaoError, exit_code_for, underlying_error
 from hexiao.io.fields import KIND_LABELS
 from hexiao.load import InputSummary
 from hexiao.log import attach_log_file, get_logger, mask_ids_in_text
@@ -86,7 +86,11 @@ def check_month(month: str | None) -> str:
     return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
 
 
-def open_session(db: Path | None, config: Path | None, quiet: bool, as_json: bool) -> Session:
+def open_session(
+    db: Path | None, config: Path | None, quiet: bool, as_json: bool, *, read_only: bool = False
+) -> Session:
+    """The common options resolved. A `read_only` command (one that changes no workspace: status,
+    report, config) creates no log file: it logs only to one that is already there."""
     # Every file hexiao writes holds names and ID numbers: owner-only, including the files DuckDB
     # creates later on its own (its write-ahead log).
     os.umask(0o077)
@@ -100,7 +104,7 @@ def open_session(db: Path | None, config: Path | None, quiet: bool, as_json: boo
         out=Console(file=sys.stdout, no_color=not sys.stdout.isatty(), highlight=False, soft_wrap=True),
         err=Console(file=sys.stderr, no_color=not tty, highlight=False, soft_wrap=True),
     )
-    attach_log_file(db_path)
+    attach_log_file(db_path, create=not read_only)
     return session
 
 
@@ -113,25 +117,26 @@ def handled() -> Iterator[None]:
         # Usage errors (exit 2) and explicit exits are for Typer to report.
         raise
     except HexiaoError as exc:
-        message = mask_ids_in_text(str(exc))
-        get_logger().error(message)
-        sys.stderr.write(f"hexiao: error: {message}\n")
+        for line in exc.lines():  # one problem per line, so an officer fixes them in one pass
+            message = mask_ids_in_text(line)
+            get_logger().error(message)
+            sys.stderr.write(f"hexiao: error: {message}\n")
         raise typer.Exit(int(exit_code_for(exc))) from None
     except KeyboardInterrupt:
         sys.stderr.write("hexiao: error: 已中断，数据库保持运行前的状态\n")
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
     except Exception as exc:
-        failure = _underlying(exc)
+        failure = underlying_error(exc)
         logger = get_logger()
         logger.error("内部错误：%s", mask_ids_in_text(f"{type(failure).__name__}: {failure}"))
         logger.log(logging.ERROR, mask_ids_in_text(_traceback_text(exc)))
-        log_file = next((h.baseFilename for h in logger.handlers if isinstance(h, logging.FileHandler)), "hexiao.log")
+        log_file = next((h.baseFilename for h in logger.handlers if isinstance(h, logging.FileHandler)), None)
+        # A command that only reads writes no log where there is none (`open_session`).
+        details = f"详情见日志 {log_file}" if log_file else "此命令只读，没有建立日志"
         if isinstance(failure, _ENVIRONMENT_FAILURES):
-            what = (
-                f"磁盘空间、内存或文件读写出错：{mask_ids_in_text(str(failure))}（不是输入问题；详情见日志 {log_file}）"
-            )
+            what = f"磁盘空间、内存或文件读写出错：{mask_ids_in_text(str(failure))}（不是输入问题；{details}）"
         else:
-            what = f"{type(failure).__name__}（这是 hexiao 的缺陷，不是输入问题；详情见日志 {log_file}）"
+            what = f"{type(failure).__name__}（这是 hexiao 的缺陷，不是输入问题；{details}）"
         sys.stderr.write(f"hexiao: internal error: {what}\n")
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
@@ -139,14 +144,6 @@ def handled() -> Iterator[None]:
 # What the machine, not hexiao, ran out of or refused: a full disk, too little memory, a file that
 # cannot be written. Still exit 4, but the officer is told what to look at.
 _ENVIRONMENT_FAILURES = (OSError, duckdb.IOException, duckdb.OutOfMemoryException)
-
-
-def _underlying(exc: BaseException) -> BaseException:
-    """The error that stopped the run. DuckDB's Python layer reports a statement that fails inside
-    a transaction as "transaction is aborted", raised while handling the statement's own error."""
-    while isinstance(exc, duckdb.TransactionException) and isinstance(exc.__context__, duckdb.Error):
-        exc = exc.__context__
-    return exc
 
 
 def _traceback_text(exc: BaseException) -> str:

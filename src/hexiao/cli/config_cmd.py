@@ -18,7 +18,7 @@ def show(
     db: DbOption = None, config: ConfigOption = None, quiet: QuietOption = False, as_json: JsonOption = False
 ) -> None:
     with handled():
-        session = open_session(db, config, quiet=quiet, as_json=as_json)
+        session = open_session(db, config, quiet, as_json, read_only=True)
         rows = session.config.effective()
         if session.json:
             session.emit_json(
@@ -39,7 +39,7 @@ def validate(
     db: DbOption = None, config: ConfigOption = None, quiet: QuietOption = False, as_json: JsonOption = False
 ) -> None:
     with handled():
-        session = open_session(db, config, quiet, as_json)
+        session = open_session(db, config, quiet, as_json, read_only=True)
         if session.json:
             session.emit_json({"valid": True, "source": session.config.source})
         elif not session.quiet:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from hexiao.cli.common import ConfigOption, DbOption, JsonOption, QuietOption, handled, open_session
+from hexiao.cli.common import ConfigOption, JsonOption, QuietOption, handled, open_session
 from hexiao.cli.match_cmd import report
+from hexiao.demo import prepare_demo_workspace
 from hexiao.errors import InputError
 from hexiao.match import match as run_match
 
-HELP = "演示：在独立的演示工作区里，对自带的 sample_data 完整跑一遍每月比对（载入 → 比对 → 报告）。"
+HELP = (
+    "演示：在演示自己建立并标记的工作区里，对自带的 sample_data 完整跑一遍每月比对（载入 → 比对 → 报告）。"
+    "不会使用或清空不是它建立的非空目录。"
+)
 
 SAMPLE_MONTH = "2026-11"  # the month the bundled sample data describes
 
@@ -29,19 +32,26 @@ def find_sample_data() -> Path:
 def demo(
     data: Annotated[Path | None, typer.Option("--data", help="示例数据目录（默认项目的 sample_data/）。")] = None,
     workspace: Annotated[
-        Path, typer.Option("--workspace", help="演示工作区：数据库和报告都放在这里，每次重建。")
+        Path,
+        typer.Option(
+            "--workspace",
+            help="演示工作区：数据库和报告都放在这里。由演示自己建立（或用一个空目录）并留下标记文件 .hexiao-demo，"
+            "每次运行清空重建；不是空目录又没有这个标记的目录一律拒绝使用。",
+        ),
     ] = Path("hexiao-demo"),
-    db: DbOption = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="演示数据库（默认 <workspace>/hexiao.duckdb，须在演示工作区内；不读 HEXIAO_DB）。"),
+    ] = None,
     config: ConfigOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
     with handled():
         source = data or find_sample_data()
-        if workspace.exists():
-            shutil.rmtree(workspace)
-        workspace.mkdir(parents=True)
-        session = open_session(db or workspace / "hexiao.duckdb", config, quiet, as_json)
+        demo_db = db or workspace / "hexiao.duckdb"
+        prepare_demo_workspace(workspace, data=source, db=demo_db)
+        session = open_session(demo_db, config, quiet, as_json)
         # The sample data is an inbox: the same path `hexiao match --inbox` takes every month.
         outcome = run_match(
             month=SAMPLE_MONTH, db=session.db, out=workspace / "out", config=session.config, inbox=source

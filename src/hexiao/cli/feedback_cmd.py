@@ -9,6 +9,7 @@ import typer
 
 from hexiao.cli.common import ConfigOption, DbOption, JsonOption, QuietOption, describe_inputs, handled, open_session
 from hexiao.feedback import feedback as record_feedback
+from hexiao.status import review_counts_text
 
 HELP = (
     "录入乡镇核查反馈：读取乡镇填好“核查结果”（属实/不属实/已处理）和“核查备注”后交回的预警名单"
@@ -45,7 +46,7 @@ def feedback(
                 }
             )
         elif not session.quiet:
-            counts = "，".join(f"{k} {v}" for k, v in sorted(result.by_result.items())) or "无"
+            counts = review_counts_text(result.by_result)
             session.out.print(
                 f"已录入核查结果：{counts}；未填写核查结果 {result.unanswered} 行（乡镇尚未答复，未录入）；"
                 f"核查结果无效 {result.invalid} 行；内容矛盾的预警编号 {result.contradictory} 个；"

@@ -72,13 +72,26 @@ def match(
         report(session, result)
 
 
+def households_and_persons(households: int, persons: int) -> str:
+    """`120 户 / 150 人（…）`: where the counts differ, the officer is told why."""
+    if households == persons:
+        return f"{households} 户 / {persons} 人"
+    return f"{households} 户 / {persons} 人（一户可有多人预警；重复享受的一人计入其所在的每一户）"
+
+
+def money(yuan: float) -> str:
+    """`12345.5` → `12,345.50`: yuan as a payment list writes them."""
+    return f"{yuan:,.2f}"
+
+
 def report(session: Session, result: MatchResult) -> None:
     for line in describe_inputs(result.loaded):
         session.step(line)
     s = result.summary
+    warned = households_and_persons(s["households_warned"], s["persons_warned"])
     session.step(
         f"比对 {s['month']}：核对 {s['households_checked']} 户 {s['persons_checked']} 人，"
-        f"预警 {s['households_warned']} 户 {s['persons_warned']} 人；报告在 {result.out_dir}"
+        f"预警 {warned}；报告在 {result.out_dir}"
     )
     if session.json:
         session.emit_json(s)
@@ -96,10 +109,7 @@ def report(session: Session, result: MatchResult) -> None:
             f"  {KIND_LABELS.get(item['kind'], item['kind'])} {item['file']}："
             f"读取 {item['rows_read']} = 载入 {item['rows_loaded']} + 拒绝 {item['rows_rejected']}"
         )
-    out.print(
-        f"  预警：在保 {s['households_warned']} 户 {s['persons_warned']} 人，应追回金额合计 {s['overpayment_total']} 元；"
-        f"疑似漏保 {s['omissions']} 人"
-    )
+    out.print(f"  预警：在保 {warned}，应追回金额合计 {money(s['overpayment_total'])} 元；疑似漏保 {s['omissions']} 人")
     for code, persons in s["by_code"].items():
         out.print(f"    {code:<16} {LABELS.get(code, '')}：{persons} 人")
     if s["suppressed"] or s["resolved"]:

@@ -17,7 +17,10 @@ from hexiao.cli.common import (
 from hexiao.cli.match_cmd import EncodingOption, FormatOption, OutOption, report_format_of
 from hexiao.match import report as write_report
 
-HELP = "重新生成某月的报告（不重新比对）：例如改用 GB18030 编码，或另要每个乡镇一个 Excel 工作簿。"
+HELP = (
+    "重新生成某月的报告（不重新比对）：例如改用 GB18030 编码，或另要每个乡镇一个 Excel 工作簿。"
+    "只用已有的工作区，不会新建数据库。"
+)
 
 
 def report(
@@ -32,7 +35,7 @@ def report(
 ) -> None:
     with handled():
         formats = report_format_of(encoding, report_format)
-        session = open_session(db, config, quiet, as_json)
+        session = open_session(db, config, quiet, as_json, read_only=True)
         out_dir = write_report(month=check_month(month), db=session.db, out=out, formats=formats)
         session.step(f"报告已写入 {out_dir}")
         if session.json:

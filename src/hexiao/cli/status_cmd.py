@@ -15,9 +15,13 @@ from hexiao.cli.common import (
     handled,
     open_session,
 )
+from hexiao.status import readable_detail
 from hexiao.status import status as read_ledger
 
-HELP = "运行台账：每次载入和比对的开始、结束、结果、版本、配置指纹，每个输入文件的 SHA-256 和行数，各类预警数。"
+HELP = (
+    "运行台账：每次载入和比对的开始、结束、结果（失败时的原因）、版本、配置指纹，每个输入文件的 SHA-256 和行数，"
+    "各类预警数。只读：不建立任何文件；没有工作区时会说明。"
+)
 
 
 def status(
@@ -30,7 +34,7 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     with handled():
-        session = open_session(db, config, quiet, as_json)
+        session = open_session(db, config, quiet, as_json, read_only=True)
         ledger = read_ledger(db=session.db, month=check_month(month) if month else None)
         if session.json:
             session.emit_json(
@@ -44,10 +48,11 @@ def status(
         out = session.out
         for batch in ledger.batches.iter_rows(named=True):
             finished = batch["finished_at"] or "—"
+            detail = readable_detail(batch["command"], batch["outcome"], batch["detail"])
             out.print(
                 f"#{batch['batch_id']} {batch['month']} {batch['command']:<15} {batch['outcome']}  "
                 f"{batch['started_at']:%Y-%m-%d %H:%M:%S} → {finished if finished == '—' else f'{finished:%H:%M:%S}'}  "
-                f"v{batch['version']} 配置 {batch['config_hash'] or '—'}  {batch['detail'] or ''}"
+                f"v{batch['version']} 配置 {batch['config_hash'] or '—'}  {detail}"
             )
             for item in ledger.inputs.filter(ledger.inputs["batch_id"] == batch["batch_id"]).iter_rows(named=True):
                 out.print(
