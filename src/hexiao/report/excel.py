@@ -48,8 +48,9 @@ WIDTHS = {
 }
 SHORT_HEADER = 8  # four Chinese characters
 # Wrapped rows are made as tall as their lines; spreadsheet programs do not do it on opening.
-# 16 points a line: a Chinese font's line at 11 points, with its leading.
+# 16 points a line: a Chinese font's line at 11 points, with its leading; and the cell's own margin.
 LINE_HEIGHT = 16.0
+CELL_MARGIN = 3.0
 MAX_LINES = 25  # Excel's limit is 409 points
 # Text cells (format `@`), so what the township types there stays text too: Excel would read a
 # new ID as a number and `2026-12` as a date.
@@ -131,7 +132,7 @@ def _write_table(book: xlsxwriter.Workbook, formats: _Formats, name: str, title:
     wrapped = [column for column, cell_format in cell_formats.items() if cell_format is formats.wrapped]
     widths = _widths(frame)
     sheet.write_row(0, 0, frame.columns, formats.header)
-    sheet.set_row(0, LINE_HEIGHT * max(_lines(_header_width(c), widths[c]) for c in frame.columns))
+    sheet.set_row(0, _row_height(max(_lines(_header_width(c), widths[c]) for c in frame.columns)))
     for index, (column, cell_format) in enumerate(cell_formats.items()):
         # An ID typed in below the table stays text too.
         column_format = formats.text_column if cell_format is formats.text_cell else None
@@ -139,7 +140,7 @@ def _write_table(book: xlsxwriter.Workbook, formats: _Formats, name: str, title:
         sheet.write_column(1, index, frame[column].to_list(), cell_format)
     for row, lines in enumerate(_row_lines(frame, wrapped, widths), start=1):
         if lines > 1:
-            sheet.set_row(row, LINE_HEIGHT * lines)
+            sheet.set_row(row, _row_height(lines))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(frame.height, 1), max(frame.width - 1, 0))
     _page_setup(sheet, title)
@@ -161,6 +162,10 @@ def _widths(frame: pl.DataFrame) -> dict[str, float]:
 
 def _header_width(header: str) -> int:
     return 2 * len(header)  # the headers are Chinese
+
+
+def _row_height(lines: int) -> float:
+    return LINE_HEIGHT * lines + CELL_MARGIN
 
 
 def _lines(width: float, column_width: float) -> int:
