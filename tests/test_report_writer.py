@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 from python_calamine import CalamineWorkbook
 
 import hexiao.report.writer as writer
-from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS, safe_file_part
+from hexiao.report.columns import MONEY_TYPE, REJECTED_HEADERS, REPORT_HEADERS, safe_file_part
+from hexiao.report.summary import SUMMARY_HEADERS, township_table
 from hexiao.report.writer import LINE, stage_reports, to_report, with_csv_lines
+from hexiao.rules import LABELS
 
 TOWNSHIPS = ["城关镇", "河口乡", "东风街道"]
 
@@ -40,11 +43,25 @@ def _warnings(evidence_of_last: str) -> pl.DataFrame:
     ).select(list(REPORT_HEADERS))
 
 
+def summary_table(townships: list[str]) -> pl.DataFrame:
+    """summary.csv's shape, one row per township."""
+    rows = {"township": townships, "code": "VEHICLE", "label": "车辆", "overpayment": 0}
+    counts = {k: 1 for k in list(SUMMARY_HEADERS)[3:-1]}
+    frame = pl.DataFrame(rows | counts).with_columns(pl.col("overpayment").cast(MONEY_TYPE))
+    return frame.select(pl.col(k).alias(v) for k, v in SUMMARY_HEADERS.items())
+
+
 def _stage(tmp_path: Path, warnings: pl.DataFrame, encoding: str) -> Path:
     rejected = pl.DataFrame(schema={k: pl.String for k in REJECTED_HEADERS})
-    summary_table = pl.DataFrame({"乡镇（街道）": TOWNSHIPS})
     return stage_reports(
-        tmp_path, "2026-11", warnings, rejected, {}, summary_table, [*TOWNSHIPS, "无预警乡"], encoding=encoding
+        tmp_path,
+        "2026-11",
+        warnings,
+        rejected,
+        {},
+        summary_table(TOWNSHIPS),
+        [*TOWNSHIPS, "无预警乡"],
+        encoding=encoding,
     )
 
 
@@ -90,8 +107,8 @@ def test_townships_whose_names_make_the_same_file_name_each_get_a_file(tmp_path:
         pl.when(pl.col("township") == "城关镇").then(pl.lit("甲/乙")).otherwise(pl.lit("甲:乙")).alias("township")
     )
     rejected = pl.DataFrame(schema={k: pl.String for k in REJECTED_HEADERS})
-    summary_table = pl.DataFrame({"乡镇（街道）": ["甲:乙", "甲/乙"]})
-    staging = stage_reports(tmp_path, "2026-11", warnings, rejected, {}, summary_table, ["甲/乙", "甲:乙"], excel=True)
+    table = summary_table(["甲:乙", "甲/乙"])
+    staging = stage_reports(tmp_path, "2026-11", warnings, rejected, {}, table, ["甲/乙", "甲:乙"], excel=True)
     report = to_report(warnings)
     for name, stem in (("甲/乙", "预警名单_甲_乙"), ("甲:乙", "预警名单_甲_乙_2")):
         rows = report.filter(pl.col("乡镇（街道）") == name)
@@ -99,4 +116,52 @@ def test_townships_whose_names_make_the_same_file_name_each_get_a_file(tmp_path:
         header, *rows_of_sheet = (
             CalamineWorkbook.from_path(str(staging / f"{stem}.xlsx")).get_sheet_by_name("汇总").to_python()
         )
-        assert [row[header.index("乡镇（街道）")] for row in rows_of_sheet] == [name]
+        table_rows = rows_of_sheet[:-2]  # then a blank row and the note on the totals row
+        assert [row[header.index("乡镇（街道）")] for row in table_rows] == [name, name]
+
+
+def test_amounts_are_money_and_scores_integers_in_csv_and_parquet(tmp_path: Path) -> None:
+    """`560.00` and `1040.50`, empty where unknown; scores whole (87.5 → 88); Parquet DECIMAL(12,2)
+    and an integer type, under the English names."""
+    amounts, scores = [560.0, 1040.5, 0.1 + 0.2, None], [87.5, 100.0, 33.3, None]
+    warnings = (
+        _warnings("证据 39")
+        .head(4)
+        .with_columns(
+            pl.Series("overpayment", amounts), pl.Series("match_score", scores), pl.lit("城关镇").alias("township")
+        )
+    )
+    staging = _stage(tmp_path, warnings, "utf-8-sig")
+    written = pl.read_csv(staging / "预警名单_城关镇.csv", infer_schema=False)
+    assert written["应追回金额"].to_list() == ["560.00", "1040.50", "0.30", None]
+    assert written["匹配得分"].to_list() == ["88", "100", "33", None]
+    parquet = pl.read_parquet(staging / "warnings.parquet")
+    assert parquet.columns == list(REPORT_HEADERS)
+    assert parquet.schema["overpayment"] == pl.Decimal(12, 2)
+    assert parquet.schema["match_score"].is_integer()
+    assert parquet["match_score"].to_list() == [88, 100, 33, None]
+
+
+def test_a_township_only_the_monitoring_list_names_has_its_summary_rows() -> None:
+    """OMISSION rows carry the poverty list's township, which may be on no roll: summary.csv (and the
+    township's 汇总 sheet) still has its rows, nobody checked there, its warnings counted."""
+    conn = duckdb.connect()
+    conn.execute(
+        "CREATE TEMP TABLE roll_m AS SELECT * FROM (VALUES (1, '城关镇', 'H1', '城关镇/H1', '340421195001010134', '张三')) "
+        "t(roll_key, township, household_id, household_key, id_norm, name_simp)"
+    )
+    warnings = (
+        _warnings("证据 39")
+        .head(1)
+        .with_columns(
+            pl.lit("桂集镇").alias("township"),
+            pl.lit("OMISSION").alias("code"),
+            pl.lit(None, pl.Float64).alias("overpayment"),
+        )
+    )
+    table = township_table(conn, warnings)
+    omission = table.filter((pl.col("乡镇（街道）") == "桂集镇") & (pl.col("预警代码") == "OMISSION")).row(
+        0, named=True
+    )
+    assert (omission["核对人数"], omission["预警人数"], str(omission["应追回金额合计"])) == (0, 1, "0.00")
+    assert table.filter(pl.col("乡镇（街道）") == "城关镇").height == len(LABELS)

@@ -1,8 +1,11 @@
-"""The contract's warning columns: English store names → Chinese report headers, in order."""
+"""The contract's warning columns: English store names → Chinese report headers, in order, and how
+their values are presented in every report file."""
 
 from __future__ import annotations
 
 import re
+
+import polars as pl
 
 REPORT_HEADERS = {
     "warning_id": "预警编号",
@@ -33,6 +36,28 @@ REPORT_HEADERS = {
 
 # Written with a leading tab so Excel and WPS keep them as text instead of `3.40421E+17`.
 TEXT_ID_COLUMNS = ("household_id", "id_number")
+
+# Amounts are yuan and fen: `560.00` in CSV text, DECIMAL(12,2) in Parquet — a float would print
+# `560.0` or `0.30000000000000004`. Empty where unknown or not applicable, never 0.
+MONEY_COLUMNS = ("overpayment",)
+MONEY_TYPE = pl.Decimal(12, 2)
+# Scores are whole points 0–100; the linker's half points round up, as a person reading them would.
+SCORE_COLUMNS = ("match_score",)
+SCORE_TYPE = pl.Int32
+
+
+def money(column: str) -> pl.Expr:
+    """A float amount as DECIMAL(12,2), rounded to the fen half away from zero, as a cashier would."""
+    return pl.col(column).round(2, mode="half_away_from_zero").cast(MONEY_TYPE)
+
+
+def presented(frame: pl.DataFrame) -> pl.DataFrame:
+    """Warnings with amounts as money and scores as integers: what every report file holds."""
+    return frame.with_columns(
+        *(money(c) for c in MONEY_COLUMNS if c in frame.columns),
+        *(pl.col(c).round(0, mode="half_away_from_zero").cast(SCORE_TYPE) for c in SCORE_COLUMNS if c in frame.columns),
+    )
+
 
 REJECTED_HEADERS = {
     "file": "文件",

@@ -7,6 +7,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from hexiao.report.columns import money
 from hexiao.rules import LABELS
 from hexiao.store import fetch_one, query
 
@@ -60,8 +61,36 @@ def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.Data
     }
 
 
+def warned_counts() -> list[pl.Expr]:
+    """预警户数, 预警人数, 预警条数 and the amount to recover of a group of warnings: a household or
+    person warned for two reasons counts once."""
+    return [
+        _WARNED_HOUSEHOLD.n_unique().alias("households_warned"),  # households are numbered per township
+        pl.coalesce("id_number", "name").n_unique().alias("persons_warned"),
+        pl.len().alias("warnings"),
+        pl.col("overpayment").fill_null(0).sum().alias("overpayment"),
+    ]
+
+
+SUMMARY_HEADERS = {
+    "township": "乡镇（街道）",
+    "code": "预警代码",
+    "label": "预警类型",
+    "households_checked": "核对户数",
+    "persons_checked": "核对人数",
+    "households_warned": "预警户数",
+    "persons_warned": "预警人数",
+    "warnings": "预警条数",
+    "overpayment": "应追回金额合计",
+}
+TOTALS_LABEL = "合计"
+
+
 def township_table(conn: duckdb.DuckDBPyConnection, warnings: pl.DataFrame) -> pl.DataFrame:
-    """summary.csv: per township × warning type, households/persons checked and warned, sums."""
+    """summary.csv: per township × warning type, households/persons checked and warned, sums.
+
+    Every township on the roll, and every township warnings name (the poverty-monitoring list's
+    own, with nobody checked on the roll), has a row for every warning type."""
     checked = query(
         conn,
         f"""
@@ -69,30 +98,34 @@ def township_table(conn: duckdb.DuckDBPyConnection, warnings: pl.DataFrame) -> p
         FROM roll_m GROUP BY township
         """,
     )
+    townships = pl.concat([checked.select("township"), warnings.select("township")]).unique()
+    checked = townships.join(checked, on="township", how="left", nulls_equal=True)
     codes = pl.DataFrame({"code": list(LABELS), "label": list(LABELS.values())})
     grid = checked.join(codes, how="cross")
-    warned = (
-        warnings.with_columns(pl.coalesce("id_number", "name").alias("_person"))
-        .group_by("township", "code")
-        .agg(
-            _WARNED_HOUSEHOLD.n_unique().alias("households_warned"),
-            pl.col("_person").n_unique().alias("persons_warned"),
-            pl.len().alias("warnings"),
-            pl.col("overpayment").fill_null(0).sum().round(2).alias("overpayment"),
-        )
+    warned = warnings.group_by("township", "code").agg(warned_counts())
+    table = grid.join(warned, on=["township", "code"], how="left", nulls_equal=True).with_columns(
+        pl.col("households_checked", "persons_checked", "households_warned", "persons_warned", "warnings")
+        .fill_null(0)
+        .cast(pl.Int64),
+        money("overpayment").fill_null(0),
     )
-    table = grid.join(warned, on=["township", "code"], how="left").with_columns(
-        pl.col("households_warned", "persons_warned", "warnings").fill_null(0),
-        pl.col("overpayment").fill_null(0.0),
+    return table.sort("township", "code", nulls_last=True).select(
+        pl.col(k).alias(v) for k, v in SUMMARY_HEADERS.items()
     )
-    return table.sort("township", "code").select(
-        pl.col("township").alias("乡镇（街道）"),
-        pl.col("code").alias("预警代码"),
-        pl.col("label").alias("预警类型"),
-        pl.col("households_checked").alias("核对户数"),
-        pl.col("persons_checked").alias("核对人数"),
-        pl.col("households_warned").alias("预警户数"),
-        pl.col("persons_warned").alias("预警人数"),
-        pl.col("warnings").alias("预警条数"),
-        pl.col("overpayment").alias("应追回金额合计"),
-    )
+
+
+def totals_row(township: str | None, table: pl.DataFrame, warnings: pl.DataFrame) -> pl.DataFrame:
+    """The 合计 row under a township's rows of `township_table`: households and persons checked as in
+    each of its rows; those warned counted once however many types warn them (`warnings`: the
+    township's, English names)."""
+    counts = warnings.select(warned_counts()).with_columns(money("overpayment")).row(0, named=True)
+    checked = table.row(0, named=True) if table.height else {}
+    row = {
+        "乡镇（街道）": township,
+        "预警代码": None,
+        "预警类型": TOTALS_LABEL,
+        "核对户数": checked.get("核对户数", 0),
+        "核对人数": checked.get("核对人数", 0),
+        **{SUMMARY_HEADERS[k]: v for k, v in counts.items()},
+    }
+    return pl.DataFrame([row], schema=table.schema)

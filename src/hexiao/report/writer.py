@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS, TEXT_ID_COLUMNS, township_file_stems
+from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS, TEXT_ID_COLUMNS, presented, township_file_stems
 
 EXIT_ACTIONS = ("停发", "减发")
 OMISSION_CODE = "OMISSION"  # rows from the poverty-monitoring list, also in 疑似漏保.csv
@@ -31,8 +31,9 @@ def excel_safe(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def to_report(frame: pl.DataFrame) -> pl.DataFrame:
-    """English store columns → the contract's Chinese headers, IDs made Excel-safe."""
-    return excel_safe(frame).select([pl.col(k).alias(v) for k, v in REPORT_HEADERS.items()])
+    """English store columns → the contract's Chinese headers, IDs made Excel-safe, amounts as
+    money (`560.00`) and scores as integers."""
+    return excel_safe(presented(frame)).select([pl.col(k).alias(v) for k, v in REPORT_HEADERS.items()])
 
 
 def write_csv(content: pl.DataFrame | str, path: Path, encoding: str) -> None:
@@ -130,7 +131,7 @@ def stage_reports(
         shutil.rmtree(staging)
     staging.mkdir(mode=0o700)
     try:
-        _write_all(staging, warnings, rejected, summary, summary_table, townships, encoding, excel)
+        _write_all(staging, month, warnings, rejected, summary, summary_table, townships, encoding, excel)
     except BaseException:
         discard_reports(staging)  # a half-written month is never left behind
         raise
@@ -139,6 +140,7 @@ def stage_reports(
 
 def _write_all(
     staging: Path,
+    month: str,
     warnings: pl.DataFrame,
     rejected: pl.DataFrame,
     summary: dict[str, Any],
@@ -152,7 +154,8 @@ def _write_all(
     # Every township on the roll gets its file, empty or not: a missing file reads as a failure.
     by_township = csv_parts(report, "乡镇（街道）")
     empty = csv_content(report.clear())
-    for township, stem in township_file_stems("预警名单", _in_file_order([*townships, *by_township])).items():
+    stems = township_file_stems("预警名单", _in_file_order([*townships, *by_township]))
+    for township, stem in stems.items():
         files.append((by_township.get(township, empty), staging / f"{stem}.csv"))
     files.append((csv_content(report.filter(pl.col("建议措施").is_in(EXIT_ACTIONS))), staging / "退出建议.csv"))
     omissions = report.filter(pl.col("预警代码") == OMISSION_CODE)
@@ -168,8 +171,8 @@ def _write_all(
     if excel:
         from hexiao.report.excel import write_township_workbooks  # xlsxwriter only when asked for
 
-        write_township_workbooks(staging, warnings, summary_table)
-    warnings.write_parquet(staging / "warnings.parquet")
+        write_township_workbooks(staging, month, warnings, summary_table, stems)  # each beside its CSV file
+    presented(warnings).select(list(REPORT_HEADERS)).write_parquet(staging / "warnings.parquet")
     os.chmod(staging / "warnings.parquet", 0o600)
 
 
