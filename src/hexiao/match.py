@@ -16,7 +16,7 @@ from hexiao.config import Config
 from hexiao.errors import ConfigError, StateError
 from hexiao.frames import conform
 from hexiao.history import WARNING_COLUMNS, finalise, in_report_order
-from hexiao.inbox import plan_inbox
+from hexiao.inbox import InboxPlan, survey_inbox
 from hexiao.ingest.values import month_start
 from hexiao.load import InputSummary, begin_batch, end_batch, load_planned, reading_ahead
 from hexiao.log import get_logger
@@ -39,6 +39,7 @@ class MatchResult:
     warnings: pl.DataFrame  # English column names, contract order
     summary: dict[str, Any]
     loaded: list[InputSummary] = field(default_factory=list)  # files loaded from the inbox
+    ignored: list[str] = field(default_factory=list)  # the inbox's litter, passed over (`kinds.is_litter`)
 
 
 def prepare_month(conn: duckdb.DuckDBPyConnection, month: str) -> int:
@@ -144,13 +145,15 @@ def match(
     started = time.perf_counter()
     default_inbox = DEFAULT_INBOX / month
     inbox_dir = inbox if inbox is not None else (default_inbox if default_inbox.is_dir() else None)
-    planned = plan_inbox(inbox_dir) if inbox_dir is not None else []
+    plan = survey_inbox(inbox_dir) if inbox_dir is not None else None
+    planned = plan.files if plan is not None else []
     with workspace_lock(db), reading_ahead(planned, config.headers) as reading, opened(db) as conn:
         batch_id = begin_batch(conn, "match", month, config.digest())
         staging: Path | None = None
         try:
             with transaction(conn):
                 loaded = load_planned(conn, batch_id, month, reading)
+                _check_not_empty(conn, plan, month)
                 result, staging = _match_in_batch(
                     conn, batch_id, month, out, config, ReportFormat(encoding, excel), started
                 )
@@ -160,6 +163,7 @@ def match(
             end_batch(conn, batch_id, "失败", type(exc).__name__)
             raise
         result.loaded = loaded
+        result.ignored = plan.ignored if plan is not None else []
         try:
             publish_reports(staging, month)
         except OSError as exc:  # committed: the warnings are stored, the files are not in place
@@ -170,6 +174,14 @@ def match(
             ) from None
         end_batch(conn, batch_id, "完成", f"{result.warnings.height} 条预警")
     return result
+
+
+def _check_not_empty(conn: duckdb.DuckDBPyConnection, plan: InboxPlan | None, month: str) -> None:
+    """An inbox with no data file, and no roll of the month stored before: say the inbox is empty."""
+    if plan is None or plan.files:
+        return
+    if fetch_one(conn, "SELECT count(*) FROM (SELECT 1 FROM roll WHERE month = ? LIMIT 1)", [month])[0] == 0:
+        raise StateError(plan.empty_message(month))
 
 
 def _match_in_batch(
