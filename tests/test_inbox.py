@@ -106,6 +106,7 @@ def test_litter_is_ignored_and_listed_while_the_real_files_load(inbox: Path) -> 
     assert result.exit_code == 0, result.output
     assert "已忽略：.DS_Store、.hidden.csv、Thumbs.db、desktop.ini" in result.stderr
     assert "载入 火化/殡葬数据 export_0931.csv" in result.stderr
+    assert "已忽略（不是数据）：.DS_Store" in Path("hexiao.log").read_text(encoding="utf-8")  # cron reads the log
     as_json = runner.invoke(app, ["match", "--month", "2026-11", "--json"])
     assert '"ignored_files": [' in as_json.stdout and '"Thumbs.db"' in as_json.stdout
 

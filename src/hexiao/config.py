@@ -220,11 +220,14 @@ class _Problems:
         self.path, self.lines, self.items = path, _key_lines(text), list[str]()
 
     def where(self, key: str) -> str:
-        """`file:line` of the line that sets `key`, or of the nearest table around it."""
+        """`file:line` of the line that sets `key` (or, for a table only written as its sub-tables,
+        the first of them), else of the nearest table around it."""
         parts = key.split(".")
         while parts:
-            if (number := self.lines.get(".".join(parts))) is not None:
-                return f"{self.path}:{number}"
+            prefix = ".".join(parts)
+            inside = [n for k, n in self.lines.items() if k == prefix or k.startswith(f"{prefix}.")]
+            if inside:
+                return f"{self.path}:{min(inside)}"
             parts.pop()
         return str(self.path)
 
