@@ -141,3 +141,9 @@ def test_an_empty_inbox_is_called_empty(workspace: Path) -> None:
     line = result.stderr.strip()
     assert "收件目录" in line and "是空的" in line and "Thumbs.db" in line
     assert "hexiao load roll" in line and "放进该目录" in line
+
+
+def test_no_inbox_and_no_roll_says_where_the_files_go(workspace: Path) -> None:
+    result = runner.invoke(app, ["match", "--month", "2026-11"])
+    assert result.exit_code == 1
+    assert "也没有收件目录 inbox/2026-11" in result.stderr and "放进该目录" in result.stderr

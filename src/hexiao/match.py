@@ -155,7 +155,7 @@ def match(
         try:
             with transaction(conn):
                 loaded = load_planned(conn, batch_id, month, reading)
-                _check_not_empty(conn, plan, month)
+                _check_something_to_match(conn, plan, month)
                 result, staging = _match_in_batch(
                     conn, batch_id, month, out, config, ReportFormat(encoding, excel), started
                 )
@@ -178,12 +178,19 @@ def match(
     return result
 
 
-def _check_not_empty(conn: duckdb.DuckDBPyConnection, plan: InboxPlan | None, month: str) -> None:
-    """An inbox with no data file, and no roll of the month stored before: say the inbox is empty."""
-    if plan is None or plan.files:
+def _check_something_to_match(conn: duckdb.DuckDBPyConnection, plan: InboxPlan | None, month: str) -> None:
+    """No data file in the inbox (or no inbox) and no roll of the month stored before: say which,
+    and where the month's files go."""
+    if plan is not None and plan.files:
         return
-    if fetch_one(conn, "SELECT count(*) FROM (SELECT 1 FROM roll WHERE month = ? LIMIT 1)", [month])[0] == 0:
+    if fetch_one(conn, "SELECT count(*) FROM (SELECT 1 FROM roll WHERE month = ? LIMIT 1)", [month])[0]:
+        return
+    if plan is not None:
         raise StateError(plan.empty_message(month))
+    raise StateError(
+        f"没有 {month} 月的花名册，也没有收件目录 {DEFAULT_INBOX / month}：把本月花名册和比对数据放进该目录后"
+        f"运行 hexiao match --month {month}，或先运行 hexiao load roll 文件 --month {month}"
+    )
 
 
 def _match_in_batch(
