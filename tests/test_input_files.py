@@ -123,3 +123,10 @@ def test_a_header_with_two_columns_of_one_field_is_still_placed(tmp_path: Path) 
     assert kind_from_header(path) == "cremation"
     with pytest.raises(InputError, match="都对应“身份证号”"):
         read_input(path, "cremation")
+
+
+def test_a_column_absent_from_the_file_is_not_given_a_made_up_header(tmp_path: Path) -> None:
+    path = write_text(tmp_path / "机动车.csv", "机动车所有人,号牌号码,车辆类型\n张三,皖D1,小型轿车\n")
+    with pytest.raises(InputError) as caught:
+        read_input(path, "vehicle")
+    assert "表中没有其他列可对应该字段：请补上这一列" in str(caught.value) and "[headers." not in str(caught.value)

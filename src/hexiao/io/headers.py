@@ -110,14 +110,16 @@ def mapping_hint(kind: str, missing: Field, match: HeaderMatch) -> str:
     characters with its names), and the file's other unrecognised headers."""
     mapped = set(match.columns.values())
     unknown = [label for cell, label in match.raw_names.items() if cell not in mapped and label != cell]
+    if not unknown:
+        return "表中没有其他列可对应该字段：请补上这一列"
     names = set("".join((missing.header, *missing.synonyms)))
     ranked = sorted(unknown, key=lambda label: -len(set(label) & names))
-    likely = [label for label in ranked if set(label) & names]
-    header = likely[0] if likely else "表头"
-    hint = f'如果该列用了别的名称，在 hexiao.toml 中加入：[headers.{kind}] "{header}" = "{missing.name}"'
-    if unknown:
-        hint += f"（表中未识别的列：{'、'.join(ranked[:5])}{' 等' if len(ranked) > 5 else ''}）"
-    return hint
+    header = ranked[0] if set(ranked[0]) & names else "<表中该列的表头>"
+    listed = "、".join(ranked[:5]) + (" 等" if len(ranked) > 5 else "")
+    return (
+        f'如果该列用了别的名称，在 hexiao.toml 中加入：[headers.{kind}] "{header}" = "{missing.name}"'
+        f"（表中未识别的列：{listed}）"
+    )
 
 
 CELL_PREFIX = "_cell:"
