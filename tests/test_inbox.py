@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 from conftest import ROLL_HEADER, write_text
 from hexiao.cli.app import app
 from hexiao.errors import InputError
-from hexiao.inbox import plan_inbox
+from hexiao.inbox import plan_inbox, survey_inbox
 from hexiao.store import opened, transaction
-from test_deceased import CREMATION, ROLL
+from test_deceased import CREMATION, HEAD, ROLL
 
 runner = CliRunner()
 
@@ -85,3 +85,64 @@ def test_report_writes_the_matchs_order_however_the_warnings_are_stored(workspac
     assert len(stored) > 2 and stored != sorted(stored)
     assert runner.invoke(app, ["report", "--month", "2026-11"]).exit_code == 0
     assert Path("out/2026-11/预警名单.csv").read_text(encoding="utf-8-sig") == before
+
+
+def test_litter_is_ignored_and_listed_while_the_real_files_load(inbox: Path) -> None:
+    for name in ("Thumbs.db", "desktop.ini", ".DS_Store", "~$城关镇花名册.xlsx", ".hidden.csv"):
+        (inbox / name).write_bytes(b"\x00\x01 not data")
+    (inbox / "火化数据（待补）.csv").write_bytes(b"")  # an empty file, even with a kind's name
+    plan = survey_inbox(inbox)
+    assert [p.path.name for p in plan.files] == ["export_0931.csv", "城关镇花名册.csv"]
+    assert plan.ignored == [
+        ".DS_Store",
+        ".hidden.csv",
+        "Thumbs.db",
+        "desktop.ini",
+        "~$城关镇花名册.xlsx",
+        "火化数据（待补）.csv",
+    ]
+    result = runner.invoke(app, ["match", "--month", "2026-11"])
+    assert result.exit_code == 0, result.output
+    assert "已忽略：.DS_Store、.hidden.csv、Thumbs.db、desktop.ini" in result.stderr
+    assert "载入 火化/殡葬数据 export_0931.csv" in result.stderr
+    assert "已忽略（不是数据）：.DS_Store" in Path("hexiao.log").read_text(encoding="utf-8")  # cron reads the log
+    as_json = runner.invoke(app, ["match", "--month", "2026-11", "--json"])
+    assert '"ignored_files": [' in as_json.stdout and '"Thumbs.db"' in as_json.stdout
+
+
+def test_an_empty_file_named_on_the_command_line_is_an_error(workspace: Path) -> None:
+    empty = workspace / "火化数据.csv"
+    empty.write_bytes(b"")
+    result = runner.invoke(app, ["load", "cremation", str(empty), "--month", "2026-11"])
+    assert result.exit_code == 1
+    assert "火化数据.csv" in result.stderr and "文件为空" in result.stderr
+
+
+def test_a_police_export_in_the_inbox_is_known_by_name_and_by_header(inbox: Path) -> None:
+    header = "机动车所有人,身份证明名称,身份证明号码,号牌种类,号牌号码,车辆类型,使用性质,机动车状态,初次登记日期"
+    row = f"张三,居民身份证,{HEAD},小型汽车,皖D12345,小型轿车,非营运,正常,2020-05-01"
+    write_text(inbox / "机动车登记信息.csv", f"{header}\n{row}\n")
+    write_text(inbox / "jdc_export.csv", f"{header}\n{row.replace('皖D12345', '皖D54321')}\n")
+    kinds = {p.path.name: p.kind for p in plan_inbox(inbox)}
+    assert kinds["机动车登记信息.csv"] == "vehicle" and kinds["jdc_export.csv"] == "vehicle"
+    result = runner.invoke(app, ["match", "--month", "2026-11"])
+    assert result.exit_code == 0, result.output
+    warned = Path("out/2026-11/预警名单.csv").read_text(encoding="utf-8-sig")
+    assert "皖D12345" in warned
+
+
+def test_an_empty_inbox_is_called_empty(workspace: Path) -> None:
+    folder = workspace / "inbox" / "2026-11"
+    folder.mkdir(parents=True)
+    (folder / "Thumbs.db").write_bytes(b"\x00")
+    result = runner.invoke(app, ["match", "--month", "2026-11"])
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert "收件目录" in line and "是空的" in line and "Thumbs.db" in line
+    assert "hexiao load roll" in line and "放进该目录" in line
+
+
+def test_no_inbox_and_no_roll_says_where_the_files_go(workspace: Path) -> None:
+    result = runner.invoke(app, ["match", "--month", "2026-11"])
+    assert result.exit_code == 1
+    assert "也没有收件目录 inbox/2026-11" in result.stderr and "放进该目录" in result.stderr

@@ -111,7 +111,7 @@ def test_cremation_dates(tmp_path: Path) -> None:
         ("乡镇,姓名,身份证号\n城关镇,张三,11010519491231002X\n".encode(), "缺少必需的列“保障类别”"),
         (b"\x00\x01\x02binary", "不是文本表格"),
         ("乡镇,姓名,身份证号,保障类别,户编号\n".encode(), "表头下没有数据行"),
-        ("乡镇,姓名,成员姓名,身份证号,保障类别,户编号\n城关镇,张三,张三,1,低保,H1\n".encode(), "都对应同一字段"),
+        ("乡镇,姓名,成员姓名,身份证号,保障类别,户编号\n城关镇,张三,张三,1,低保,H1\n".encode(), "(C列)都对应“姓名”"),
     ],
 )
 def test_bad_files_name_the_problem(tmp_path: Path, content: bytes, message: str) -> None:

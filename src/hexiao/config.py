@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import typing
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -196,17 +197,44 @@ def find_config(explicit: Path | None) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+_TOML_TABLE = re.compile(r"^\s*\[\[?([^\]]+)\]\]?\s*(#.*)?$")
+_TOML_KEY_PART = r"(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)"
+_TOML_KEY = re.compile(rf"^\s*({_TOML_KEY_PART}(?:\s*\.\s*{_TOML_KEY_PART})*)\s*=")
+
+
+def _key_parts(dotted: str) -> list[str]:
+    """`headers."车主 证件号"` → ["headers", "车主 证件号"]."""
+    return [next(g for g in m if g) for m in re.findall(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_-]+)", dotted)]
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Full dotted key → the line that sets it: every [table] and every key inside one, with
+    quoted keys unquoted (`"车主证件号" = …` under [headers.vehicle] is headers.vehicle.车主证件号)."""
+    lines: dict[str, int] = {}
+    table: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if header := _TOML_TABLE.match(line):
+            table = _key_parts(header.group(1))
+            lines.setdefault(".".join(table), number)
+        elif key := _TOML_KEY.match(line):
+            lines.setdefault(".".join([*table, *_key_parts(key.group(1))]), number)
+    return lines
+
+
 class _Problems:
     def __init__(self, path: Path, text: str) -> None:
-        self.path, self.lines, self.items = path, text.splitlines(), list[str]()
+        self.path, self.lines, self.items = path, _key_lines(text), list[str]()
 
     def where(self, key: str) -> str:
-        """`file:line` of the line that sets `key` (a bare key, a quoted key or a [section])."""
-        leaf = key.split(".")[-1]
-        for number, line in enumerate(self.lines, start=1):
-            stripped = line.strip()
-            if stripped.startswith((f"{leaf} ", f"{leaf}=", f'"{leaf}"')) or stripped in (f"[{key}]", f"[{leaf}]"):
-                return f"{self.path}:{number}"
+        """`file:line` of the line that sets `key` (or, for a table only written as its sub-tables,
+        the first of them), else of the nearest table around it."""
+        parts = key.split(".")
+        while parts:
+            prefix = ".".join(parts)
+            inside = [n for k, n in self.lines.items() if k == prefix or k.startswith(f"{prefix}.")]
+            if inside:
+                return f"{self.path}:{min(inside)}"
+            parts.pop()
         return str(self.path)
 
     def add(self, key: str, message: str) -> None:
@@ -327,7 +355,7 @@ def _check_header_targets(headers: dict[str, Any], problems: _Problems) -> None:
         for header, target in mapping.items():
             if target not in names:
                 problems.add(
-                    f"headers.{kind}", f"“{header}”映射到未知字段 {target}（可用：{'、'.join(sorted(names))}）"
+                    f"headers.{kind}.{header}", f"“{header}”映射到未知字段 {target}（可用：{'、'.join(sorted(names))}）"
                 )
 
 

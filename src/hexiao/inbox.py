@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hexiao.errors import InputError
 from hexiao.io.fields import FIELDS
 from hexiao.io.grid import read_grid
 from hexiao.io.headers import find_header, missing_required
-from hexiao.io.kinds import inbox_files, kind_from_name, program_from_name
+from hexiao.io.kinds import kind_from_name, program_from_name, sort_inbox
 from hexiao.load import PlannedFile
 
-__all__ = ["kind_from_header", "kind_from_name", "plan_inbox", "program_from_name"]
+__all__ = ["InboxPlan", "kind_from_header", "kind_from_name", "plan_inbox", "program_from_name", "survey_inbox"]
+
+
+@dataclass(frozen=True)
+class InboxPlan:
+    """What an inbox holds: the files to load, each with its kind, and the litter passed over."""
+
+    directory: Path
+    files: list[PlannedFile]
+    ignored: list[str] = field(default_factory=list)  # file names (`kinds.is_litter`)
+
+    def empty_message(self, month: str) -> str:
+        """Why there is nothing to match, and what to do: said when the inbox holds no data file
+        and no roll of the month is stored."""
+        passed_over = f"（只有已忽略的 {'、'.join(self.ignored)}）" if self.ignored else ""
+        return (
+            f"收件目录 {self.directory} 是空的{passed_over}，也还没有载入 {month} 月的花名册："
+            f"请把本月花名册和比对数据放进该目录后再运行，或先运行 hexiao load roll 文件 --month {month}"
+        )
 
 
 def kind_from_header(path: Path) -> str | None:
@@ -24,7 +43,8 @@ def kind_from_header(path: Path) -> str | None:
     scores: dict[str, int] = {}
     for kind in FIELDS:
         for sheet in grid.sheets:
-            match = find_header(sheet, kind, str(path))
+            # Two columns of one field stop a load, not the guess: the load names both.
+            match = find_header(sheet, kind, str(path), strict=False)
             if match and not missing_required(kind, match, {"program"} if kind == "roll" else set()):
                 scores[kind] = max(scores.get(kind, 0), len(match.columns))
     if not scores:
@@ -35,10 +55,16 @@ def kind_from_header(path: Path) -> str | None:
 
 
 def plan_inbox(directory: Path) -> list[PlannedFile]:
-    """Every file in the inbox with its kind; a file that fits no kind stops everything."""
+    """The inbox's files to load with their kinds (`survey_inbox` also lists what it passed over)."""
+    return survey_inbox(directory).files
+
+
+def survey_inbox(directory: Path) -> InboxPlan:
+    """Every data file in the inbox with its kind, and the litter ignored; a data file that fits no
+    kind stops everything."""
     if not directory.is_dir():
         raise InputError(str(directory), "收件目录不存在")
-    files = inbox_files(directory)
+    files, litter = sort_inbox(directory)
     planned: list[PlannedFile] = []
     unknown: list[str] = []
     for path in files:
@@ -51,9 +77,9 @@ def plan_inbox(directory: Path) -> list[PlannedFile]:
         raise InputError(
             str(directory),
             [
-                f"无法判断“{name}”是哪类数据（文件名不含 花名册/火化/车辆/不动产/工商/财政供养/监测 等，表头也不能唯一识别）；"
-                "请改名或移出收件目录，本次未载入任何文件"
+                f"无法判断“{name}”是哪类数据（文件名不含 花名册/火化/车辆/机动车/不动产/工商/财政供养/监测 等，"
+                "表头也不能唯一识别）；请改名或移出收件目录，本次未载入任何文件"
                 for name in unknown
             ],
         )
-    return planned
+    return InboxPlan(directory, planned, [path.name for path in litter])

@@ -18,7 +18,7 @@ from hexiao.errors import HexiaoError, InputError, failure_detail
 from hexiao.ingest.prepare import REASON, prepare
 from hexiao.io.fields import FIELDS, KIND_LABELS
 from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
-from hexiao.io.headers import find_header, missing_required, select_fields
+from hexiao.io.headers import find_header, mapping_hint, missing_required, select_fields
 from hexiao.io.sheets import sheet_fills
 from hexiao.log import get_logger
 from hexiao.prefetch import Prefetched, prefetched
@@ -138,7 +138,8 @@ def _open_input(
             problems.append(
                 f"前 30 行中找不到{KIND_LABELS[kind]}的表头（应含 "
                 + "、".join(f.header for f in FIELDS[kind] if f.required)
-                + "）"
+                + f"）；表头用了别的名称时，在 hexiao.toml 的 [headers.{kind}] 中写明，如 "
+                + '"证件号" = "id_number"'
             )
             continue
         if len(grid.sheets) > 1 and not {"name", "id_number"} & set(match.columns):
@@ -149,7 +150,8 @@ def _open_input(
         missing = missing_required(kind, match, provided | set(fills))
         if missing:
             problems.extend(
-                f"{label}第 {match.row} 行表头缺少必需的列“{f.header}”（也可写作 {'、'.join(f.synonyms) or '—'}）"
+                f"{label}第 {match.row} 行表头缺少必需的列“{f.header}”（也可写作 {'、'.join(f.synonyms) or '—'}）；"
+                + mapping_hint(kind, f, match)
                 for f in missing
             )
             continue

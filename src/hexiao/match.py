@@ -17,7 +17,7 @@ from hexiao.config import Config
 from hexiao.errors import ConfigError, StateError, failure_detail
 from hexiao.frames import conform
 from hexiao.history import WARNING_COLUMNS, finalise, in_report_order
-from hexiao.inbox import plan_inbox
+from hexiao.inbox import InboxPlan, survey_inbox
 from hexiao.ingest.households import household_key_sql
 from hexiao.ingest.values import month_start
 from hexiao.load import InputSummary, begin_batch, end_batch, load_planned, reading_ahead
@@ -52,6 +52,7 @@ class MatchResult:
     warnings: pl.DataFrame  # English column names, contract order
     summary: dict[str, Any]
     loaded: list[InputSummary] = field(default_factory=list)  # files loaded from the inbox
+    ignored: list[str] = field(default_factory=list)  # the inbox's litter, passed over (`kinds.is_litter`)
 
 
 def prepare_month(conn: duckdb.DuckDBPyConnection, month: str) -> int:
@@ -179,13 +180,17 @@ def match(
     started = time.perf_counter()
     default_inbox = DEFAULT_INBOX / month
     inbox_dir = inbox if inbox is not None else (default_inbox if default_inbox.is_dir() else None)
-    planned = plan_inbox(inbox_dir) if inbox_dir is not None else []
+    plan = survey_inbox(inbox_dir) if inbox_dir is not None else None
+    planned = plan.files if plan is not None else []
+    if plan is not None and plan.ignored:
+        log.info("收件目录 %s 已忽略（不是数据）：%s", plan.directory, "、".join(plan.ignored))
     with workspace_lock(db), reading_ahead(planned, config.headers) as reading, opened(db) as conn:
         batch_id = begin_batch(conn, "match", month, config.digest())
         staging: Path | None = None
         try:
             with transaction(conn):
                 loaded = load_planned(conn, batch_id, month, reading)
+                _check_something_to_match(conn, plan, month)
                 result, staging = _match_in_batch(
                     conn, batch_id, month, out, config, ReportFormat(encoding, excel), started
                 )
@@ -195,6 +200,7 @@ def match(
             end_batch(conn, batch_id, "失败", failure_detail(exc))
             raise
         result.loaded = loaded
+        result.ignored = plan.ignored if plan is not None else []
         try:
             publish_reports(staging, month)
         except OSError as exc:  # committed: the warnings are stored, the files are not in place
@@ -205,6 +211,21 @@ def match(
             ) from None
         end_batch(conn, batch_id, "完成", f"{result.warnings.height} 条预警")
     return result
+
+
+def _check_something_to_match(conn: duckdb.DuckDBPyConnection, plan: InboxPlan | None, month: str) -> None:
+    """No data file in the inbox (or no inbox) and no roll of the month stored before: say which,
+    and where the month's files go."""
+    if plan is not None and plan.files:
+        return
+    if fetch_one(conn, "SELECT count(*) FROM (SELECT 1 FROM roll WHERE month = ? LIMIT 1)", [month])[0]:
+        return
+    if plan is not None:
+        raise StateError(plan.empty_message(month))
+    raise StateError(
+        f"没有 {month} 月的花名册，也没有收件目录 {DEFAULT_INBOX / month}：把本月花名册和比对数据放进该目录后"
+        f"运行 hexiao match --month {month}，或先运行 hexiao load roll 文件 --month {month}"
+    )
 
 
 def _match_in_batch(

@@ -85,6 +85,8 @@ def money(yuan: float) -> str:
 
 
 def report(session: Session, result: MatchResult) -> None:
+    if result.ignored:
+        session.step(f"已忽略：{'、'.join(result.ignored)}（隐藏、系统、锁定或空文件，不是数据）")
     for line in describe_inputs(result.loaded):
         session.step(line)
     s = result.summary
@@ -94,7 +96,7 @@ def report(session: Session, result: MatchResult) -> None:
         f"预警 {warned}；报告在 {result.out_dir}"
     )
     if session.json:
-        session.emit_json(s)
+        session.emit_json(s | {"ignored_files": result.ignored})
         return
     if session.quiet:
         return

@@ -183,7 +183,8 @@ def prepare_property(fields: pl.DataFrame, program: str | None) -> Prepared:
     kept, rejected = _split(fields, [*_common_checks(), _bad_value("floor_area", "建筑面积", area)])
     loaded = add_person_columns(kept).select(
         pl.col(ROW_COLUMN).alias("source_row"),
-        *_text_fields("certificate", "location", "planned_use"),
+        pl.coalesce(blank_to_null(pl.col("certificate")), blank_to_null(pl.col("unit_number"))).alias("certificate"),
+        *_text_fields("location", "planned_use"),
         area.alias("floor_area"),
         pl.col("_registered").alias("registered_on"),
         *_person_output(),
@@ -195,7 +196,16 @@ def prepare_business(fields: pl.DataFrame, program: str | None) -> Prepared:
     kept, rejected = _split(fields, _common_checks())
     loaded = add_person_columns(kept).select(
         pl.col(ROW_COLUMN).alias("source_row"),
-        *_text_fields("enterprise", "credit_code", "role", "business_status"),
+        *_text_fields("enterprise", "credit_code"),
+        # 人员类型 and 职务 together: the rule looks for 法定代表人/股东/经营者 … in either.
+        pl.concat_str(
+            [blank_to_null(pl.col("role")), blank_to_null(pl.col("position"))], separator="/", ignore_nulls=True
+        )
+        .replace("", None)
+        .alias("role"),
+        pl.coalesce(blank_to_null(pl.col("business_status")), blank_to_null(pl.col("operating_status"))).alias(
+            "business_status"
+        ),
         *_person_output(),
     )
     return Prepared(loaded, rejected)

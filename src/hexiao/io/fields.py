@@ -26,7 +26,7 @@ _ID_SYNONYMS = ("身份证号码", "公民身份号码", "证件号码", "成员
 _EXTRACT_NAME = Field(
     "name",
     "姓名",
-    ("所有人", "机动车所有人", "权利人", "不动产权利人", "逝者姓名", "死者姓名", "人员姓名"),
+    ("所有人", "机动车所有人", "权利人", "权利人名称", "不动产权利人", "逝者姓名", "死者姓名", "人员姓名"),
     True,
 )
 _EXTRACT_ID = Field(
@@ -35,10 +35,13 @@ _EXTRACT_ID = Field(
     (
         *_ID_SYNONYMS,
         "所有人身份证号",
+        "身份证明号码",  # traffic-police export; its 身份证明名称 (the document's kind) is not an ID
         "权利人证件号码",
+        "权利人证件号",
         "逝者身份证号",
         "死者身份证号",
         "逝者身份证号码",
+        "逝者证件号码",
         "死者身份证号码",
     ),
     True,
@@ -70,6 +73,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _EXTRACT_NAME,
         _EXTRACT_ID,
         Field("plate", "号牌号码", ("车牌号", "车牌号码", "号牌")),
+        # Known so a police export is recognised, not stored: 车辆类型 already says 摩托/低速货车.
+        Field("plate_kind", "号牌种类", ()),
+        Field("id_document", "身份证明名称", ()),  # 居民身份证, 护照 …: the document's kind, not its number
         Field("vehicle_type", "车辆类型", ("车型",)),
         Field("use_nature", "使用性质", ()),
         Field("vehicle_status", "机动车状态", ("状态", "车辆状态")),
@@ -78,19 +84,25 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     PROPERTY_KIND: (
         _EXTRACT_NAME,
         _EXTRACT_ID,
-        Field("certificate", "不动产权证号", ("权证号", "不动产单元号", "产权证号")),
+        Field("certificate", "不动产权证号", ("权证号", "产权证号", "不动产权证书号")),
+        # An export has both: the unit number stands in for a certificate only where none is given.
+        Field("unit_number", "不动产单元号", ()),
         Field("location", "坐落", ("房屋坐落", "坐落地址")),
         Field("floor_area", "建筑面积", ("面积", "建筑面积(㎡)", "建筑面积(平方米)")),
         Field("planned_use", "规划用途", ("用途", "房屋用途")),
-        Field("registered_on", "登记日期", ("登簿日期",)),
+        Field("registered_on", "登记日期", ("登簿日期", "登簿时间")),
     ),
     BUSINESS_KIND: (
         _EXTRACT_NAME,
         _EXTRACT_ID,
-        Field("enterprise", "企业名称", ("市场主体名称", "名称", "字号名称")),
+        Field("enterprise", "企业名称", ("市场主体名称", "名称", "字号名称", "主体名称", "企业(机构)名称")),
         Field("credit_code", "统一社会信用代码", ("信用代码", "注册号")),
-        Field("role", "人员身份", ("职务", "身份")),
-        Field("business_status", "登记状态", ("经营状态", "企业状态")),
+        # A 市场监管 export has both 人员类型 (法定代表人/股东 …) and 职务 (执行董事 …): both are read
+        # as the person's role (`prepare_business`).
+        Field("role", "人员身份", ("身份", "人员类型")),
+        Field("position", "职务", ()),
+        Field("business_status", "登记状态", ("企业状态",)),
+        Field("operating_status", "经营状态", ()),  # stands in for 登记状态 where that is absent
     ),
     EMPLOYEE_KIND: (
         _EXTRACT_NAME,

@@ -240,8 +240,8 @@ def _fill_merged(rows: list[list[Any]], ranges: list[tuple[tuple[int, int], tupl
 def _read_excel(path: Path) -> Grid:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several private types for broken files
-        raise InputError(str(path), f"无法作为 Excel 文件打开（{type(exc).__name__}）") from None
+    except Exception:  # calamine raises several private types for broken files
+        raise InputError(str(path), _not_a_workbook(path)) from None
     sheets: list[Sheet] = []
     for position, sheet_name in enumerate(workbook.sheet_names, start=1):
         sheet = workbook.get_sheet_by_name(sheet_name)
@@ -256,3 +256,24 @@ def _read_excel(path: Path) -> Grid:
     if not sheets:
         raise InputError(str(path), "工作簿中没有任何数据")
     return Grid(path, sheets, "Excel")
+
+
+SNIFF_BYTES = 2048
+SAVE_AS_XLSX = "请在 Excel/WPS 中打开，另存为 .xlsx 后放回"
+
+
+def _not_a_workbook(path: Path) -> str:
+    """What a file with a workbook's extension that calamine cannot open really is, from its first
+    bytes: many systems "export to Excel" by writing a web page or text under a .xls name."""
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if not head:
+        return "文件为空"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html")) or b"<table" in text or b"<html" in text:
+        return f"这是网页(HTML)文件，不是 Excel 工作簿；{SAVE_AS_XLSX}"
+    if text.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return f"这是 Excel 2003 XML 表格，不是 Excel 工作簿；{SAVE_AS_XLSX}"
+    if b"\x00" not in head:
+        return f"这是文本文件，不是 Excel 工作簿；若是 CSV 请把扩展名改为 .csv，否则{SAVE_AS_XLSX}"
+    return f"不是可读取的 Excel 工作簿（文件损坏、加了密码或不是表格）；{SAVE_AS_XLSX}"

@@ -40,8 +40,20 @@ class HeaderMatch:
     raw_names: dict[str, str]  # grid column → unique header label, for rejected rows' raw values
 
 
-def find_header(sheet: Sheet, kind: str, source: str, extra: dict[str, str] | None = None) -> HeaderMatch | None:
-    """The row among the first rows that names the most known fields (at least two)."""
+def column_letter(cell: str) -> str:
+    """Grid column `c0`, `c27` → `A`, `AB`: the column as a spreadsheet shows it."""
+    index, letters = int(cell[1:]) + 1, ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def find_header(
+    sheet: Sheet, kind: str, source: str, extra: dict[str, str] | None = None, *, strict: bool = True
+) -> HeaderMatch | None:
+    """The row among the first rows that names the most known fields (at least two). Two columns
+    of one field are an error naming both (`strict`); otherwise the first is taken."""
     table = synonym_table(kind, extra)
     cells = [c for c in sheet.frame.columns if c != ROW_COLUMN]
     best: tuple[int, int] | None = None  # (matches, index)
@@ -62,17 +74,26 @@ def find_header(sheet: Sheet, kind: str, source: str, extra: dict[str, str] | No
             continue
         field_name = table[header_key(text)]
         if field_name in columns:
-            duplicates.append(f"“{headers[field_name]}”和“{text.strip()}”都对应同一字段 {field_name}")
+            first = columns[field_name]
+            duplicates.append(
+                f"“{headers[field_name]}”({column_letter(first)}列)和“{text.strip()}”({column_letter(cell)}列)"
+                f"都对应“{_field_header(kind, field_name)}”；请删除或改名其中不用的一列"
+            )
             continue
         columns[field_name] = cell
         headers[field_name] = text.strip()
-    if duplicates:
-        raise InputError(source, [f"第 {row[ROW_COLUMN]} 行表头：{d}" for d in duplicates])
+    if duplicates and strict:
+        where = f"工作表“{sheet.name}”" if sheet.name else ""
+        raise InputError(source, [f"{where}第 {row[ROW_COLUMN]} 行表头：{d}" for d in duplicates])
     raw_names: dict[str, str] = {}
     for cell in cells:
         label = (row[cell] or "").strip() or cell
         raw_names[cell] = label if label not in raw_names.values() else f"{label}_{cell}"
     return HeaderMatch(int(row[ROW_COLUMN]), columns, headers, raw_names)
+
+
+def _field_header(kind: str, field_name: str) -> str:
+    return next((f.header for f in FIELDS[kind] if f.name == field_name), field_name)
 
 
 def missing_required(kind: str, match: HeaderMatch, provided: set[str]) -> list[Field]:
@@ -81,6 +102,24 @@ def missing_required(kind: str, match: HeaderMatch, provided: set[str]) -> list[
     if kind == "roll" and "household_id" not in match.columns and "head_id" not in match.columns:
         missing.append(next(f for f in FIELDS[kind] if f.name == "head_id"))
     return missing
+
+
+def mapping_hint(kind: str, missing: Field, match: HeaderMatch) -> str:
+    """How to map a column hexiao does not know to a required field: a line to paste into
+    hexiao.toml, with the header of the file that most resembles the field (shares the most
+    characters with its names), and the file's other unrecognised headers."""
+    mapped = set(match.columns.values())
+    unknown = [label for cell, label in match.raw_names.items() if cell not in mapped and label != cell]
+    if not unknown:
+        return "表中没有其他列可对应该字段：请补上这一列"
+    names = set("".join((missing.header, *missing.synonyms)))
+    ranked = sorted(unknown, key=lambda label: -len(set(label) & names))
+    header = ranked[0] if set(ranked[0]) & names else "<表中该列的表头>"
+    listed = "、".join(ranked[:5]) + (" 等" if len(ranked) > 5 else "")
+    return (
+        f'如果该列用了别的名称，在 hexiao.toml 中加入：[headers.{kind}] "{header}" = "{missing.name}"'
+        f"（表中未识别的列：{listed}）"
+    )
 
 
 CELL_PREFIX = "_cell:"

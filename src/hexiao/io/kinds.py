@@ -8,9 +8,9 @@ from pathlib import Path
 # Checked in order: a 火化 file named "…花名册比对…" is still a cremation extract.
 NAME_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cremation", ("火化", "殡葬")),
-    ("vehicle", ("车辆",)),
+    ("vehicle", ("车辆", "机动车")),  # 机动车登记信息: the traffic police's own name
     ("property", ("不动产", "房产")),
-    ("business", ("工商", "市场主体")),
+    ("business", ("工商", "市场主体", "市场监管")),
     ("employee", ("财政供养",)),
     ("poverty", ("监测", "脱贫", "乡村振兴")),
     ("roll", ("低保", "特困", "孤儿", "花名册", "高龄津贴")),
@@ -28,6 +28,8 @@ PROGRAMS_IN_NAMES = (
 
 # hexiao's own files, should the database live beside the inbox: never inputs.
 HEXIAO_OWN_SUFFIXES = (".log", ".duckdb", ".wal", ".lock", ".tmp")
+# What Windows Explorer, macOS Finder and desktop search leave in a shared folder.
+SYSTEM_FILE_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"})
 
 
 def kind_from_name(path: Path) -> str | None:
@@ -41,11 +43,22 @@ def program_from_name(path: Path) -> str | None:
     return next((program for word, program in PROGRAMS_IN_NAMES if word in path.name), None)
 
 
+def is_litter(path: Path) -> bool:
+    """Not data, whatever it is called: a hidden file, a system file, an Office lock file (~$…), an
+    empty file (a copy that never finished, a placeholder). Only in an inbox: a file named on the
+    command line is read, and an empty one is an error there."""
+    name = path.name
+    return name.startswith((".", "~$")) or name.lower() in SYSTEM_FILE_NAMES or path.stat().st_size == 0
+
+
+def sort_inbox(directory: Path) -> tuple[list[Path], list[Path]]:
+    """The inbox's data files and its litter (`is_litter`), each sorted by name. hexiao's own files
+    and sub-directories are neither."""
+    files = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() not in HEXIAO_OWN_SUFFIXES)
+    litter = {p for p in files if is_litter(p)}
+    return [p for p in files if p not in litter], sorted(litter)
+
+
 def inbox_files(directory: Path) -> list[Path]:
-    """The files of an inbox directory a match reads, by name: not hidden files, Excel's lock
-    files or hexiao's own."""
-    return sorted(
-        p
-        for p in directory.iterdir()
-        if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() not in HEXIAO_OWN_SUFFIXES
-    )
+    """The files of an inbox directory a match reads: not litter or hexiao's own."""
+    return sort_inbox(directory)[0]
