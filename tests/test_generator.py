@@ -527,6 +527,20 @@ def test_every_code_has_positives_and_negatives(files: GeneratedFiles) -> None:
     assert any("notice window" in r["why"] for r in negatives if r["code"] == "AGE_OUT")
 
 
+def test_zero_filled_ids_that_are_somebody_elses(files: GeneratedFiles) -> None:
+    """Excel's zero-fill that spells another member's real ID: on the roll (a numeric cell), and in
+    the cremation data (a death recorded under it while that member lives)."""
+    roll = _all_roll_rows(files)
+    real = {r.id_number: r for r in roll if not r.id_damaged}
+    on_roll = [r for r in roll if r.id_damaged and r.id_number in real]
+    assert on_roll and all(is_valid_id(r.id_number) and real[r.id_number].name != r.name for r in on_roll)
+    deaths = [r for r in _read_csv(files.truth_deceased, "utf-8") if r["form"] == "excel_numeric"]
+    dead = {r["id_number"] for r in deaths}
+    living = [real[z] for z in (r["id_number"][:15] + "000" for r in deaths) if z in real]
+    assert living and not {r.id_number for r in living} & dead
+    assert all(is_valid_id(r.id_number) for r in living)
+
+
 def test_co_owned_units_share_a_certificate(files: GeneratedFiles) -> None:
     rows = _xlsx_rows(files.property_files[0], 0)
     holders: dict[str, set[str]] = defaultdict(set)

@@ -72,6 +72,7 @@ from hexiao.sample.rolls import (
     write_tekun_csv,
 )
 from hexiao.sample.truth import write_deceased_truth
+from hexiao.sample.twins import plant_roll_twins
 
 __all__ = [
     "COMMON_NAMES",
@@ -118,6 +119,7 @@ def _build_world(households: int, month: int, seed: int) -> tuple[World, list[De
     damage_household_ids(w)
     assign_special_names(w)
     assign_roll_ids(w)
+    plant_roll_twins(w)
     assign_roll_names(w)
     deaths = plant_deaths(w)
     decoys = plant_decoys(w, deaths)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from hexiao.sample.dates import month_text, ym_label
-from hexiao.sample.ids import check_digit, excel_numeric, excel_sci, to_legacy15
+from hexiao.sample.ids import excel_numeric, excel_sci, to_legacy15, zero_fill_passes_check
 from hexiao.sample.names import COMMON_NAMES, MINORITY_NAMES, ODD_DOTS, RARE_CHARS
 from hexiao.sample.people import (
     CITY,
@@ -125,11 +125,6 @@ def damage_household_ids(w: World) -> None:
             hh.hid_damage = NUMERIC_CELL
 
 
-def _zeroed_passes_check(p: Person) -> bool:
-    """Whether the ID Excel zero-filled (first 15 digits + 000) passes the check digit by chance (1 in 11)."""
-    return check_digit(p.id18[:15] + "00") == "0"
-
-
 def assign_roll_ids(w: World) -> None:
     """Decide, per person, how the roll writes the ID; each person gets at most one kind of mess."""
     n = len(w.persons)
@@ -149,10 +144,8 @@ def assign_roll_ids(w: World) -> None:
         (
             "xlsx_numeric",
             quota(n_rural, 0.002, 2),
-            lambda p: (
-                not p.common and p.household.program == RURAL and not p.id18.endswith("000") and _zeroed_passes_check(p)
-            ),
-        ),  # fmt: skip
+            lambda p: not p.common and p.household.program == RURAL and zero_fill_passes_check(p.id18),
+        ),
         ("roll_typo", quota(n, 0.002, 3), lambda p: not p.common),
         ("sci", quota(n, 0.001, 1), lambda p: not p.common and p.household.program != RURAL),
         ("xlsx_numeric", quota(n_rural, 0.003, 1), lambda p: not p.common and p.household.program == RURAL),
