@@ -22,6 +22,10 @@ Truth semantics:
   ID is sound; ``无`` where the head's ID is damaged too — the household's size is then unknown and
   ``expected_action`` is 入户核查 whatever the match.
 
+Two pairs of roll members show Excel's zero-fill spelling somebody's real ID (``twins``): one
+member's numeric-cell ID is another's real ID (two people: no DUPLICATE), and one death is recorded
+under the zeroed ID that is a living member's real ID (the dead one is the match, not the living).
+
 The files are shaped as offices send them: the 农村低保 workbook has a 说明 sheet without a header
 and one sheet per township under a merged title, some IDs are numeric cells (a few of which pass
 the check digit after Excel's zero-fill), and the cremation CSV is GBK under a title row. With
@@ -35,8 +39,9 @@ iterated, and the workbooks carry a fixed creation date.
 
 This module is the entry point (``generate``, ``main``) and the public API; the work is done next
 door: ``ids``, ``dates``, ``names`` and ``people`` build the roll population, ``rolls`` writes the
-main rolls, ``deaths`` and ``cremation`` the cremation extracts, ``truth`` the truth files, and
-``writing`` holds the file primitives they share.
+main rolls, ``twins`` the zero-filled IDs that are somebody else's, ``deaths`` and ``cremation`` the
+cremation extracts, ``litter`` a shared folder's litter, ``truth`` the truth files, and ``writing``
+holds the file primitives they share.
 """
 
 from __future__ import annotations
