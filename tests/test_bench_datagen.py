@@ -185,3 +185,22 @@ def test_paired_ratio_compares_runs_of_the_same_round() -> None:
     floor = [{"wall_s": 1.0}, {"wall_s": 1.4}, {"wall_s": 1.0}]
     # The rounds' ratios are 3.0, 2.0 and 4.4; fastest against fastest would be 2.8.
     assert paired_ratio(hexiao, floor) == 3.0
+
+
+def test_the_monthly_job_is_timed_through_the_hexiao_command(tmp_path: Path) -> None:
+    """Both paths run the console script, one process per command, each with its own peak memory."""
+    from hexiao.bench.commands import LOAD_ORDER, hexiao_script, monthly_job, run_command
+
+    files = generate_bench(tmp_path / "data", households=100)
+    assert hexiao_script().exists()
+    explicit = monthly_job("explicit", files.directory, tmp_path / "explicit", "2026-11")
+    assert [c.label for c in explicit] == [f"load {kind}" for kind in LOAD_ORDER for _ in
+                                           [n for n in FILES if kind_from_name(Path(n)) == kind]] + ["match"]  # fmt: skip
+    assert {c.file for c in explicit[:-1]} == set(FILES)
+    assert all(c.wall_s > 0 and c.peak_mb > 20 for c in explicit)
+    inbox = monthly_job("inbox", files.directory, tmp_path / "inbox", "2026-11")
+    assert [c.label for c in inbox] == ["match --inbox"]
+    for work in ("explicit", "inbox"):
+        assert pl.read_parquet(tmp_path / work / "out" / "2026-11" / "warnings.parquet").height > 0
+    with pytest.raises(RuntimeError, match="exited 2"):
+        run_command("match", ["match", "--month", "2026-13"], tmp_path)

@@ -1,9 +1,8 @@
-"""One measured run in a fresh process, so each has its own peak memory: prints JSON on stdout.
+"""DECEASED alone, measured in a fresh process: prints JSON on stdout.
 
-python -m hexiao.bench.child inbox|explicit DATA_DIR WORK_DIR MONTH
-python -m hexiao.bench.child deceased DATA_DIR WORK_DIR MONTH
+python -m hexiao.bench.child deceased WORK_DIR MONTH
 
-`deceased` times the DECEASED rule alone in a workspace the explicit run has loaded: the roll
+It times the DECEASED rule alone in a workspace the explicit run has loaded: the roll
 linked to the cremation extract only, then the rule, rolled back — the work the Splink peer does.
 A monthly run links every extract in one pass, so its own figures cannot separate this.
 """
@@ -16,43 +15,13 @@ import time
 from pathlib import Path
 
 from hexiao.config import Config
-from hexiao.inbox import plan_inbox
 from hexiao.ingest.values import month_start
-from hexiao.load import load
-from hexiao.match import match, prepare_month
+from hexiao.match import prepare_month
 from hexiao.normalize.names import compare_names
 from hexiao.process import leave_memory_to_the_system
 from hexiao.rules.base import RuleContext
 from hexiao.rules.deceased import DeceasedRule
 from hexiao.store import opened
-from hexiao.timing import RECORDER, peak_rss_mb
-
-LOAD_ORDER = ("roll", "cremation", "vehicle", "property", "business", "employee", "poverty")
-
-
-def run(mode: str, data: Path, work: Path, month: str) -> dict[str, object]:
-    work.mkdir(parents=True, exist_ok=True)
-    db, out = work / "hexiao.duckdb", work / "out"
-    RECORDER.enabled = True
-    RECORDER.reset()
-    started = time.perf_counter()
-    if mode == "inbox":
-        result = match(month=month, db=db, out=out, inbox=data)
-    else:
-        planned = plan_inbox(data)
-        for kind in LOAD_ORDER:  # `hexiao load KIND FILE --program P` for each file, as an officer would
-            for item in (p for p in planned if p.kind == kind):
-                load(kind, [item.path], month=month, db=db, program=item.program)
-        result = match(month=month, db=db, out=out, inbox=None)
-    total = time.perf_counter() - started
-    return {
-        "mode": mode,
-        "total_s": round(total, 2),
-        "peak_mb": round(peak_rss_mb(), 1),
-        "steps": {name: vars(step) for name, step in RECORDER.steps.items()},
-        "warnings": result.warnings.height,
-        "warnings_parquet": str(result.out_dir / "warnings.parquet"),
-    }
 
 
 def deceased_alone(work: Path, month: str) -> dict[str, object]:
@@ -69,8 +38,10 @@ def deceased_alone(work: Path, month: str) -> dict[str, object]:
 
 
 def main() -> int:
-    mode, data, work, month = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
-    result = deceased_alone(work, month) if mode == "deceased" else run(mode, data, work, month)
+    mode, work, month = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+    if mode != "deceased":
+        raise SystemExit(f"unknown mode {mode!r}: the monthly job is timed through the hexiao command")
+    result = deceased_alone(work, month)
     sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     leave_memory_to_the_system()  # as the command line does: the bench counts until the process ends
     return 0

@@ -42,7 +42,14 @@ ACTIVE_STATES, INACTIVE_STATES = ("正常", "逾期未检验"), ("注销", "报�
 RESIDENTIAL = ("住宅", "成套住宅")
 NON_RESIDENTIAL = ("商业", "商服", "办公", "车库", "车位", "工业")
 
-VEHICLE_HEADER = ("机动车所有人", "身份证号码", "号牌号码", "车辆类型", "使用性质", "机动车状态", "初次登记日期")
+# The traffic police's export (车管所): 身份证明号码 for the ID, 号牌种类 before the plate.
+POLICE_VEHICLE_HEADER = ("机动车所有人", "身份证明号码", "号牌种类", "号牌号码", "车辆类型", "使用性质", "机动车状态",
+                         "初次登记日期")  # fmt: skip
+# The same columns under the contract's own headers.
+VEHICLE_HEADER = ("机动车所有人", "身份证号码", *POLICE_VEHICLE_HEADER[2:])
+POLICE_VEHICLE_FILE = "机动车登记信息.csv"
+_PLATE_KINDS = {"重型半挂牵引车": "大型汽车", "普通二轮摩托车": "普通摩托车", "三轮汽车": "低速车", "低速货车": "低速车",
+                "拖拉机": "拖拉机"}  # fmt: skip
 PROPERTY_HEADER = ("权利人", "权利人证件号码", "不动产权证号", "坐落", "建筑面积", "规划用途", "登记日期")
 
 _VEHICLE_TYPES = COUNTED_VEHICLES + EXEMPT_VEHICLES
@@ -74,7 +81,8 @@ def _vehicle(c: Ctx, name: str, id_text: str, owner: dt.date, vtype: str, state:
         use = "非营运"
     plate = f"皖D{fast_choice(rng, _PLATE_LETTERS)}{int(rng.random() * 10000):04d}"
     lo = max(_FIRST_PLATE, owner.toordinal() + 6575)  # registered after 2005 and after the 18th birthday
-    return [name, id_text, plate, vtype, use, state, fast_date_text(rng, day_since(c, lo))]
+    kind = _PLATE_KINDS.get(vtype, "小型汽车")
+    return [name, id_text, kind, plate, vtype, use, state, fast_date_text(rng, day_since(c, lo))]
 
 
 def plant_vehicles(c: Ctx) -> list[list[str]]:
@@ -115,10 +123,11 @@ def plant_vehicles(c: Ctx) -> list[list[str]]:
     return rows
 
 
-def write_vehicles(c: Ctx, rows: list[list[str]], path: Path) -> None:
-    """GB18030, a bare title line above the header, a blank row."""
+def write_vehicles(c: Ctx, rows: list[list[str]], path: Path, police_headers: bool) -> None:
+    """GB18030, a bare title line above the header, a blank row; the police export's headers or the contract's."""
     title = [f"{COUNTY_NAME}机动车登记信息（截至{ym_label(c.w.month)}）"]
-    path.write_bytes(csv_bytes([title, list(VEHICLE_HEADER), *with_blank(rows, 0.4)], "gb18030"))
+    header = POLICE_VEHICLE_HEADER if police_headers else VEHICLE_HEADER
+    path.write_bytes(csv_bytes([title, list(header), *with_blank(rows, 0.4)], "gb18030"))
 
 
 def _location(c: Ctx, use: str) -> str:

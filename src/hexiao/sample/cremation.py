@@ -1,4 +1,4 @@
-"""Cremation rows and the two cremation extracts (a GB18030 CSV and a workbook), including the junk
+"""Cremation rows and the two cremation extracts (a GBK CSV and a workbook), including the junk
 rows a loader must reject.
 """
 
@@ -83,14 +83,23 @@ def _crem_csv_values(rng: random.Random, row: CremRow) -> list[str]:
     return [row.name, row.id_raw, sex, death, crem, row.home, row.address]
 
 
+def route_to_workbook(rows: list[CremRow]) -> None:
+    """A GBK file cannot hold a name outside GBK (rare characters): such rows go to the workbook."""
+    for row in rows:
+        try:
+            (row.name + row.address).encode("gbk")
+        except UnicodeEncodeError:
+            row.to_xlsx = True
+
+
 def write_cremation_csv(w: World, rows: list[CremRow], junk: list[CremRow], path: Path) -> None:
-    """GB18030, a bare title line (no padding commas) above the header, and three junk rows."""
+    """GBK, a bare title line (no padding commas) above the header, and three junk rows."""
     body: list[list[str]] = [_crem_csv_values(w.rng, row) for row in rows]
     body.insert(len(body) // 3, [])
     body.insert(len(body) // 2, _crem_csv_values(w.rng, junk[0]))
     body.insert(2 * len(body) // 3, _crem_csv_values(w.rng, junk[1]))
     title = [f"{COUNTY_NAME}殡仪馆火化信息"]
-    path.write_bytes(csv_bytes([title, list(CREMATION_HEADER), *body], "gb18030"))
+    path.write_bytes(csv_bytes([title, list(CREMATION_HEADER), *body], "gbk"))
 
 
 def _write_date_cell(sheet: Any, r: int, c: int, day: dt.date | None, rng: random.Random, fmt: Any) -> None:

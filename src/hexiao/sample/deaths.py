@@ -12,10 +12,21 @@ from dataclasses import dataclass
 
 from hexiao.sample.cremation import CremRow, crem_row
 from hexiao.sample.dates import random_birth, random_day
-from hexiao.sample.ids import dirty_id, excel_numeric, excel_sci, to_legacy15, typo_sub, typo_swap
+from hexiao.sample.ids import (
+    dirty_id,
+    excel_numeric,
+    excel_sci,
+    to_legacy15,
+    typo_sub,
+    typo_swap,
+    zero_fill_passes_check,
+)
 from hexiao.sample.names import HOMOPHONES, homophone, name_variant, random_name
 from hexiao.sample.people import (
     COUNTY_CODE,
+    KEY_HEAD_ID,
+    KEY_NONE,
+    NUMERIC_CELL,
     OTHER_COUNTY_CODE,
     Person,
     World,
@@ -24,6 +35,7 @@ from hexiao.sample.people import (
     shuffled,
     take,
 )
+from hexiao.sample.twins import give_twin
 
 FORMS = ("exact", "id15", "typo_sub", "typo_swap", "excel_numeric", "excel_sci", "homophone", "roll_typo")
 DECOY_KINDS = ("not_on_roll", "same_name_other", "near_id_other_name", "future_death")
@@ -98,6 +110,27 @@ def plant_deaths(w: World) -> list[Death]:
     pool = _elderly_first(w, usable)
     preds = _form_predicates(w)
     chosen: list[tuple[Person, str]] = []
+    # Deaths where 户编号 is a damaged numeric cell, one per household: a member of each household
+    # with no sound key left (入户核查), and of two whose head's ID still tells them apart (sized by it).
+    hit: set[int] = set()
+
+    def damaged(key: str) -> Callable[[Person], bool]:
+        def pred(p: Person) -> bool:
+            hh = p.household
+            if hh.hid_damage != NUMERIC_CELL or hh.key != key or p is hh.members[0] or hh.order in hit:
+                return False
+            hit.add(hh.order)
+            return True
+
+        return pred
+
+    no_key = {hh.order for hh in w.households if hh.hid_damage == NUMERIC_CELL and hh.key == KEY_NONE}
+    chosen += [(p, "exact") for p in take(pool, len(no_key), damaged(KEY_NONE), w.taken)]
+    chosen += [(p, "exact") for p in take(pool, 2, damaged(KEY_HEAD_ID), w.taken)]
+    # A death recorded under an Excel-zeroed ID that is another, living member's real ID (twins.py).
+    for p in take(pool, 1, lambda p: zero_fill_passes_check(p.id18) and not p.common, w.taken):
+        if give_twin(w, p):
+            chosen.append((p, "excel_numeric"))
     for form in [f for f, _ in _FORM_RATES] + ["exact"]:
         chosen += [(p, form) for p in take(pool, counts[form], preds[form], w.taken)]
     typos = [p for p in w.persons if p.id_state == "roll_typo"]

@@ -80,12 +80,14 @@ def _company(c: Ctx, first: tuple[str, str], role: str, active: bool) -> list[li
 
 def plant_businesses(c: Ctx) -> list[list[str]]:
     rng, rows = c.rng, []
+    planted = 0  # the roll members' roles go round ENTERPRISE_ROLES, so a small sample has each
     for kind in ("company", "sole", "both"):
         rate, least = (0.002, 1) if kind == "both" else (0.008, 2)
         for p in pick(c, quota(c.n, rate, least), of_age(c, 22)):
             first = (written_name(rng, p.name), written_id(rng, p.id18))
             if kind != "sole":
-                rows += _company(c, first, rng.choice(ENTERPRISE_ROLES), True)
+                rows += _company(c, first, ENTERPRISE_ROLES[planted % len(ENTERPRISE_ROLES)], True)
+                planted += 1
             if kind != "company":
                 rows += _entity(c, [(*first, "经营者")], True, True)
             warn(c, "BUSINESS", who_of(p), member_at(c, p), CHECK, "低" if kind == "sole" else "中")

@@ -101,3 +101,43 @@ def score_rules(truth_csv: Path, warnings: pl.DataFrame) -> list[RuleScore]:
             )
         )
     return scores
+
+
+@dataclass(frozen=True)
+class DeathScore:
+    """DECEASED on the generator's own sample, a death told by the roll's ID and the name."""
+
+    rule: RuleScore
+    wrong_action: pl.DataFrame  # found deaths whose 建议措施 (or, for 停发/减发, month or sum) is not the truth's
+
+
+def _death_key(id_column: pl.Expr) -> pl.Expr:
+    return pl.concat_str([id_column, name_norm_expr(pl.col("name"))], separator="|").alias("_key")
+
+
+def score_sample_deaths(truth_csv: Path, warnings: pl.DataFrame) -> DeathScore:
+    """Every planted death found, nothing else warned, and each found one with the truth's action.
+
+    Deaths are told by the roll's ID as hexiao normalises it (the true ID, or the typo a
+    ``roll_typo`` row carries) and the name, not by 户编号, which a spreadsheet may have damaged.
+    The action is the truth's for every form: 停发 or 减发 by the true household's size where the
+    match and the household key allow it, 入户核查 otherwise.
+    """
+    truth = pl.read_csv(truth_csv, infer_schema=False)
+    truth = truth.with_columns(
+        _death_key(pl.when(pl.col("form") == "roll_typo").then("roll_id_raw").otherwise("id_number"))
+    )
+    warned = warnings.filter(pl.col("code") == "DECEASED").with_columns(_death_key(pl.col("id_number")))
+    warned = warned.unique("_key", keep="first", maintain_order=True)
+    hits = warned.join(truth, on="_key", how="inner", suffix="_truth")
+    decisive = pl.col("expected_action").is_in(["停发", "减发"])
+    wrong = hits.filter(
+        (pl.col("action") != pl.col("expected_action"))
+        | (decisive & (pl.col("effective_month") != pl.col("expected_effective_month")))
+        | (
+            decisive
+            & ((pl.col("overpayment").cast(pl.Float64) - pl.col("expected_overpayment").cast(pl.Float64)).abs() > 0.01)
+        )
+    )
+    rule = RuleScore("DECEASED", truth.height, warned.height, hits.height)
+    return DeathScore(rule, wrong.select("name", "household_id", "form", "household_key", "action", "expected_action"))

@@ -8,11 +8,13 @@ Files (each name carries the word hexiao tells the kind by):
 
 * rolls: ``孤儿和事实无人抚养儿童花名册.csv`` (AGE_OUT, DUPLICATE), ``高龄津贴花名册.csv`` (AGE_INVALID) and
   ``<Y>年<M>月新增保障对象花名册.csv`` (new households; some repeat somebody already paid: DUPLICATE);
-* extracts: ``<Y>年<M>月车辆登记信息.csv``, ``不动产登记信息.xlsx``, ``市场主体登记信息.csv``,
+* extracts: ``<Y>年<M>月车辆登记信息.csv`` (``机动车登记信息.csv``, the police's export, with
+  ``as_sent``), ``不动产登记信息.xlsx``, ``市场主体登记信息.csv``,
   ``财政供养人员名单.xlsx``, ``防返贫监测对象名单.csv``.
 
 ``truth/truth_warnings.csv`` holds one row per expected warning of VEHICLE, PROPERTY, BUSINESS,
-PUBLIC_EMPLOYEE, DUPLICATE, AGE_OUT, AGE_INVALID and OMISSION; ``truth/truth_negatives.csv`` the
+PUBLIC_EMPLOYEE, DUPLICATE, AGE_OUT, AGE_INVALID and OMISSION, and of BAD_ID and BAD_HOUSEHOLD for
+the main rolls' damage (``truth.roll_damage_truth``); ``truth/truth_negatives.csv`` the
 planted near-misses that must raise no warning of their code. AGE_OUT also covers 特困 members who
 joined as minors (hexiao's ``age_out.minor_programs``): the 特困 roll has such people already.
 
@@ -31,14 +33,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hexiao.sample.assets import plant_properties, plant_vehicles, write_property, write_vehicles
+from hexiao.sample.assets import POLICE_VEHICLE_FILE, plant_properties, plant_vehicles, write_property, write_vehicles
 from hexiao.sample.dates import ym_label
 from hexiao.sample.employment import STAFF_CATEGORIES, plant_businesses, plant_payroll, write_businesses, write_payroll
 from hexiao.sample.extra_rolls import plant_rolls, write_rolls
 from hexiao.sample.people import World
 from hexiao.sample.planting import new_ctx
 from hexiao.sample.poverty import MONITORED, plant_poverty, write_poverty
-from hexiao.sample.truth import CODES, write_rule_truth
+from hexiao.sample.truth import CODES, roll_damage_truth, write_rule_truth
 
 __all__ = ["CODES", "MONITORED", "STAFF_CATEGORIES", "Extras", "extend"]
 
@@ -55,8 +57,12 @@ class Extras:
     truth_negatives: Path
 
 
-def extend(w: World, seed: int, out_dir: Path, truth_dir: Path) -> Extras:
-    """Plant and write the extra rolls, the five extracts and their truth (after the generator's own files)."""
+def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = False) -> Extras:
+    """Plant and write the extra rolls, the five extracts and their truth (after the generator's own files).
+
+    With ``as_sent`` the vehicle register is the traffic police's export (``机动车登记信息.csv``, its
+    own headers); otherwise it is named and headed as the contract spells it.
+    """
     crem_taken = set(w.taken)
     c = new_ctx(w, seed)  # the generator's own random stream is left where it was
     rows = plant_rolls(c)
@@ -73,12 +79,14 @@ def extend(w: World, seed: int, out_dir: Path, truth_dir: Path) -> Extras:
         out_dir / f"{label}新增保障对象花名册.csv",
     ]
     write_rolls(c, rows, rolls)
-    files = [out_dir / f"{label}车辆登记信息.csv", out_dir / "不动产登记信息.xlsx", out_dir / "市场主体登记信息.csv",
+    vehicle_file = POLICE_VEHICLE_FILE if as_sent else f"{label}车辆登记信息.csv"
+    files = [out_dir / vehicle_file, out_dir / "不动产登记信息.xlsx", out_dir / "市场主体登记信息.csv",
              out_dir / "财政供养人员名单.xlsx", out_dir / "防返贫监测对象名单.csv"]  # fmt: skip
-    write_vehicles(c, vehicles, files[0])
+    write_vehicles(c, vehicles, files[0], police_headers=as_sent)
     write_property(c, units, files[1])
     write_businesses(business, files[2])
     write_payroll(c, payroll, files[3])
     write_poverty(c, poverty, files[4])
-    warnings, negatives = write_rule_truth(c.truth, c.negatives, truth_dir)
+    damage, clean = roll_damage_truth(w)
+    warnings, negatives = write_rule_truth(c.truth + damage, c.negatives + clean, truth_dir)
     return Extras(rolls, [files[0]], [files[1]], [files[2]], [files[3]], [files[4]], warnings, negatives)

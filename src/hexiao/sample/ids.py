@@ -40,6 +40,11 @@ def excel_numeric(id18: str) -> str:
     return id18[:15] + "000"
 
 
+def zero_fill_passes_check(id18: str) -> bool:
+    """Whether the ID Excel zero-fills (first 15 digits + 000) passes the check digit by chance (1 in 11)."""
+    return check_digit(id18[:15] + "00") == "0" and not id18.endswith("000")
+
+
 def excel_sci(id18: str) -> str:
     return f"{id18[0]}.{id18[1:6]}E+17"
 

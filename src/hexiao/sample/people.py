@@ -51,6 +51,12 @@ VILLAGE_STEMS = (
 # Roll ID states: how the roll writes a person's ID. Only the first group can be matched on ID.
 USABLE_STATES = ("clean", "spaces", "apostrophe", "lowerx", "fullwidth", "legacy15")
 
+# How a roll's 户编号 can be damaged (the 16-digit number loses digits beyond the 15th): an XLSX
+# numeric cell (3404210050040003 stored as 3404210050040000), or a CSV re-saved by Excel (3.40421E+15).
+NUMERIC_CELL, SCI_TEXT = "numeric_cell", "sci_text"
+# What tells a household apart (issue 14): its 户编号, else its head's sound ID, else nothing.
+KEY_HID, KEY_HEAD_ID, KEY_NONE = "户编号", "户主身份证号", "无"
+
 
 @dataclass(frozen=True)
 class Township:
@@ -69,6 +75,15 @@ class Household:
     order: int  # creation order, tie-break when sorting
     members: list[Person] = field(default_factory=list)
     hid: str = ""
+    hid_damage: str = ""  # how a spreadsheet damaged the written 户编号: "", NUMERIC_CELL or SCI_TEXT
+
+    @property
+    def key(self) -> str:
+        """What tells the household apart: its 户编号 when intact, else its head's ID when the roll
+        writes that soundly, else nothing (household-level facts are then unknown)."""
+        if not self.hid_damage:
+            return KEY_HID
+        return KEY_HEAD_ID if self.members[0].usable_id else KEY_NONE
 
 
 @dataclass(eq=False)

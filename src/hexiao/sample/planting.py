@@ -22,7 +22,17 @@ from dataclasses import dataclass, field
 from hexiao.sample.dates import date_spelling, last_day
 from hexiao.sample.ids import CHECK_CHARS, ID_WEIGHTS, birth_of, dirty_id, excel_numeric, excel_sci, to_legacy15
 from hexiao.sample.names import FEMALE_CHARS, MALE_CHARS, SURNAME_WEIGHTS, SURNAMES, name_variant, random_name
-from hexiao.sample.people import COUNTY_CODE, OTHER_COUNTY_CODE, Household, Person, Township, World, new_id, take
+from hexiao.sample.people import (
+    COUNTY_CODE,
+    KEY_NONE,
+    OTHER_COUNTY_CODE,
+    Household,
+    Person,
+    Township,
+    World,
+    new_id,
+    take,
+)
 
 CHECK = "入户核查"  # the action most warnings ask for
 
@@ -65,9 +75,11 @@ def new_ctx(w: World, seed: int) -> Ctx:
     """The context to plant the extracts in. From here on w draws from a second random stream, seeded
     from the seed, so the generator's own stream (and every file it wrote) stays as it was."""
     w.rng = rng = random.Random(f"{seed}/extracts")
-    pool = [p for p in w.persons if p.usable_id and p.pid not in w.taken]
+    # A household nothing tells apart (户编号 and head's ID both damaged) takes no role here: what a
+    # household-level rule should say of it is a visit, not a warning the truth could predict.
+    pool = [p for p in w.persons if p.usable_id and p.pid not in w.taken and p.household.key != KEY_NONE]
     rng.shuffle(pool)
-    households = list(w.households)
+    households = [hh for hh in w.households if hh.key != KEY_NONE]
     rng.shuffle(households)
     damaged = {p.name for p in w.persons if not p.usable_id}
     c = Ctx(w, rng, pool, households, set(w.reserved_names) | damaged, last=last_day(w.month))

@@ -10,10 +10,23 @@ from pathlib import Path
 from typing import Any
 
 from hexiao.sample.dates import month_text, ym_label
-from hexiao.sample.ids import excel_numeric, excel_sci, to_legacy15
+from hexiao.sample.ids import excel_numeric, excel_sci, to_legacy15, zero_fill_passes_check
 from hexiao.sample.names import COMMON_NAMES, MINORITY_NAMES, ODD_DOTS, RARE_CHARS
-from hexiao.sample.people import CITY, COUNTY_NAME, RURAL, TEKUN, Person, World, quota, shuffled, take
-from hexiao.sample.writing import csv_bytes, padded, titled_sheet
+from hexiao.sample.people import (
+    CITY,
+    COUNTY_NAME,
+    NUMERIC_CELL,
+    RURAL,
+    SCI_TEXT,
+    TEKUN,
+    Household,
+    Person,
+    World,
+    quota,
+    shuffled,
+    take,
+)
+from hexiao.sample.writing import csv_bytes, new_workbook, padded
 
 ROLL_HEADER = (
     "乡镇（街道）",
@@ -87,6 +100,31 @@ def _roll_id_text(rng: random.Random, id18: str, state: str) -> str:
     return id18
 
 
+def numeric_hid_township(w: World) -> int:
+    """The township whose sheet of the 农村低保 workbook has its 户编号 typed into General (number)
+    cells: the smallest with at least six rural households of two or more (else the largest), so
+    the damage is seen without swamping the month's warnings."""
+    counts = [0] * len(w.townships)
+    for hh in w.households:
+        if hh.program == RURAL and len(hh.members) > 1:
+            counts[hh.township] += 1
+    enough = [t for t, n in enumerate(counts) if n >= 6]
+    if not enough:
+        return counts.index(max(counts))
+    return min(enough, key=lambda t: (counts[t], t))
+
+
+def damage_household_ids(w: World) -> None:
+    """Where a spreadsheet destroyed 户编号: one township's sheet of the 农村低保 workbook (numeric
+    cells) and the whole 特困供养 CSV (re-saved by Excel: scientific notation)."""
+    numeric = numeric_hid_township(w)
+    for hh in w.households:
+        if hh.program == TEKUN:
+            hh.hid_damage = SCI_TEXT
+        elif hh.program == RURAL and hh.township == numeric:
+            hh.hid_damage = NUMERIC_CELL
+
+
 def assign_roll_ids(w: World) -> None:
     """Decide, per person, how the roll writes the ID; each person gets at most one kind of mess."""
     n = len(w.persons)
@@ -94,8 +132,20 @@ def assign_roll_ids(w: World) -> None:
     used: set[int] = set()
     n_rural = sum(1 for p in w.persons if p.household.program == RURAL)
     n_x = sum(1 for p in w.persons if p.id18.endswith("X"))
+    # Households of the damaged 户编号 sheet whose head's ID is a numeric cell too: no sound key is
+    # left, so a member's death can only be 入户核查. Their other members keep sound IDs.
+    damaged = [hh for hh in w.households if hh.hid_damage == NUMERIC_CELL and len(hh.members) > 1]
+    heads = [hh.members[0] for hh in damaged if not hh.members[0].common]
+    for p in take(heads, quota(len(damaged), 0.05, 2), lambda p: True, used):
+        p.id_state = "xlsx_numeric"
     # Heavy damage spares the common names: decoys reuse those names and must stay unmatchable.
     plans: list[tuple[str, int, Callable[[Person], bool]]] = [
+        # Numeric cells whose zero-filled ID is 有效 all the same: never to be trusted as exact.
+        (
+            "xlsx_numeric",
+            quota(n_rural, 0.002, 2),
+            lambda p: not p.common and p.household.program == RURAL and zero_fill_passes_check(p.id18),
+        ),
         ("roll_typo", quota(n, 0.002, 3), lambda p: not p.common),
         ("sci", quota(n, 0.001, 1), lambda p: not p.common and p.household.program != RURAL),
         ("xlsx_numeric", quota(n_rural, 0.003, 1), lambda p: not p.common and p.household.program == RURAL),
@@ -179,41 +229,99 @@ def write_city_csv(w: World, path: Path) -> None:
     path.write_bytes(csv_bytes([list(ROLL_HEADER), *rows], "utf-8-sig"))
 
 
+def hid_text(hh: Household) -> str:
+    """户编号 as the file shows it: a CSV re-saved by Excel keeps six significant digits (3.40421E+15)."""
+    return f"{int(hh.hid):.5E}" if hh.hid_damage == SCI_TEXT else hh.hid
+
+
+def hid_cell(hid: str) -> float:
+    """What an XLSX numeric cell keeps of a 16-digit 户编号 typed into it: 15 significant digits."""
+    return float(f"{int(hid):.15g}")
+
+
 def write_tekun_csv(w: World, path: Path) -> None:
-    """GBK, a title row padded with commas as Excel saves a merged title, synonyms with odd spacing."""
-    rows = [_roll_row(w, p) for p in _members(w, TEKUN)]
+    """GBK, a title row padded with commas as Excel saves a merged title, synonyms with odd spacing,
+    and 户编号 in scientific notation (the file went through Excel)."""
+    rows = []
+    for p in _members(w, TEKUN):
+        row = _roll_row(w, p)
+        row[2] = hid_text(p.household)
+        rows.append(row)
     title = padded(f"{COUNTY_NAME}特困供养人员花名册", len(TEKUN_HEADER))
     path.write_bytes(csv_bytes([title, list(TEKUN_HEADER), *rows], "gbk"))
 
 
-def write_rural_xlsx(w: World, path: Path) -> None:
-    """Merged title, synonym headers, text IDs (a few numeric), a blank row and a 合计 row."""
-    title = f"{COUNTY_NAME}{ym_label(w.month)}农村低保花名册"
-    workbook, sheet, text = titled_sheet(path, w.month, "农村低保", title, RURAL_HEADER)
-    sheet.set_column(4, 6, 22, text)
+RURAL_NOTES = (
+    "填报说明",
+    "1. 本表按乡镇（街道）分工作表填报，每个乡镇一张工作表。",
+    "2. 身份证号码请设为文本格式，不要使用科学计数法。",
+    "3. 家庭编号由县民政局统一编制，请勿改动。",
+    f"{COUNTY_NAME}民政局",
+)
+
+
+def rural_sheets(w: World) -> list[int]:
+    """The townships of the 农村低保 workbook's sheets, in township order."""
+    return sorted({p.household.township for p in _members(w, RURAL)})
+
+
+def township_column_absent(w: World, as_sent: bool) -> int | None:
+    """The township whose sheet has no 乡镇 column (its name is the sheet's): the last sheet that is
+    not the numeric-户编号 one; none unless `as_sent`."""
+    if not as_sent:
+        return None
+    damaged = {hh.township for hh in w.households if hh.hid_damage == NUMERIC_CELL}
+    candidates = [t for t in rural_sheets(w) if t not in damaged]
+    return candidates[-1] if candidates else None
+
+
+def write_rural_xlsx(w: World, path: Path, as_sent: bool = False) -> None:
+    """The county workbook: a 说明 sheet without a header, then one sheet per township, each with a
+    merged title, synonym headers, text IDs (a few numeric) and a 合计 row. With `as_sent` one sheet
+    has no 乡镇 column (the sheet's name is the township); one holds 户编号 as numeric cells, and the largest a
+    blank row where two pastes met."""
+    workbook = new_workbook(path, w.month)
+    bold = workbook.add_format({"bold": True, "align": "center"})
+    text = workbook.add_format({"num_format": "@"})
+    notes = workbook.add_worksheet("说明")
+    for r, line in enumerate(RURAL_NOTES):
+        notes.write_string(r, 0, line)
     members = _members(w, RURAL)
-    r = 2
-    total = 0
-    for i, p in enumerate(members):
-        if i == len(members) // 2:
-            r += 1  # the blank row someone left when pasting two sheets together
-        _write_rural_row(sheet, r, w, p, text)
-        total += p.amount
-        r += 1
-    sheet.write_string(r, 0, "合计")
-    sheet.write_number(r, 10, total / 10)
+    by_town = {t: [p for p in members if p.household.township == t] for t in rural_sheets(w)}
+    largest = max(by_town, key=lambda t: (len(by_town[t]), -t))
+    without_town = township_column_absent(w, as_sent)
+    for t, people in by_town.items():
+        town = w.townships[t].name
+        skip = 1 if t == without_town else 0  # the 乡镇 column left out
+        header = RURAL_HEADER[skip:]
+        sheet = workbook.add_worksheet(town)
+        sheet.merge_range(0, 0, 0, len(header) - 1, f"{town}{ym_label(w.month)}农村低保花名册", bold)
+        sheet.write_row(1, 0, header, bold)
+        sheet.set_column(4 - skip, 6 - skip, 22, text)
+        r, total = 2, 0
+        for i, p in enumerate(people):
+            if t == largest and i == len(people) // 2:
+                r += 1  # the blank row someone left when pasting two sheets together
+            _write_rural_row(sheet, r, w, p, text, skip)
+            total += p.amount
+            r += 1
+        sheet.write_string(r, 0, "合计")
+        sheet.write_number(r, 10 - skip, total / 10)
     workbook.close()
 
 
-def _write_rural_row(sheet: Any, r: int, w: World, p: Person, text: Any) -> None:
-    values = _roll_row(w, p)
+def _write_rural_row(sheet: Any, r: int, w: World, p: Person, text: Any, skip: int) -> None:
+    values = _roll_row(w, p)[skip:]
     head = p.household.members[0]
-    for c, value in enumerate(values):
+    for i, value in enumerate(values):
+        c = i + skip  # the column in ROLL_HEADER's order
         numeric = (c == 4 and head.id_state == "xlsx_numeric") or (c == 6 and p.id_state == "xlsx_numeric")
         if numeric:
             # What Excel does to an ID typed into a General cell: 15 significant digits survive.
-            sheet.write_number(r, c, float(value))
+            sheet.write_number(r, i, float(value))
+        elif c == 2 and p.household.hid_damage == NUMERIC_CELL:
+            sheet.write_number(r, i, hid_cell(value))
         elif c == 10:
-            sheet.write_number(r, c, p.amount / 10)
+            sheet.write_number(r, i, p.amount / 10)
         else:
-            sheet.write_string(r, c, value, text)
+            sheet.write_string(r, i, value, text)
