@@ -23,6 +23,7 @@ from hexiao.ingest.values import month_start
 from hexiao.load import InputSummary, begin_batch, end_batch, load_planned, reading_ahead
 from hexiao.log import get_logger
 from hexiao.replies import with_replies
+from hexiao.report.settle import mark_pending, settle_pending
 from hexiao.report.summary import build_summary, township_table
 from hexiao.report.writer import discard_reports, publish_reports, stage_reports
 from hexiao.rules import REGISTRY
@@ -145,6 +146,7 @@ def report(*, month: str, db: Path, out: Path, formats: ReportFormat) -> Path:
     check_out_dir(out, month)
     require_workspace(db)
     with workspace_lock(db), opened(db) as conn:
+        settle_pending(conn, out, os.getpid())
         rows = conn.execute("SELECT summary FROM month_summaries WHERE month = ?", [month]).fetchall()
         if not rows:
             raise StateError(f"{month} 月还没有比对结果：先运行 hexiao match --month {month}")
@@ -185,6 +187,7 @@ def match(
     if plan is not None and plan.ignored:
         log.info("收件目录 %s 已忽略（不是数据）：%s", plan.directory, "、".join(plan.ignored))
     with workspace_lock(db), reading_ahead(planned, config.headers) as reading, opened(db) as conn:
+        settle_pending(conn, out, os.getpid())
         batch_id = begin_batch(conn, "match", month, config.digest())
         staging: Path | None = None
         try:
@@ -194,6 +197,7 @@ def match(
                 result, staging = _match_in_batch(
                     conn, batch_id, month, out, config, ReportFormat(encoding, excel), started
                 )
+                mark_pending(conn, batch_id, staging)  # a kill after the commit: the next run publishes
         except BaseException as exc:
             if staging is not None:
                 discard_reports(staging)

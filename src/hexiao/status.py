@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from hexiao.report.settle import PENDING
 from hexiao.store import opened, query, require_workspace, workspace_lock
 
 
@@ -55,6 +56,8 @@ def readable_detail(command: str, outcome: str, detail: str | None) -> str:
     result (`属实 3，不属实 1`). Rows written by earlier versions read the same way."""
     if not detail:
         return ""
+    if outcome == PENDING:
+        return "结果已保存，报告尚未放入输出目录：下次运行 hexiao match 或 hexiao report 时自动放入"
     if outcome == "失败":
         if detail.isascii() and detail.isidentifier():  # an earlier version's class name
             what = _EARLIER_FAILURES.get(detail, f"内部错误 {detail}")

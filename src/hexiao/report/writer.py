@@ -183,7 +183,7 @@ def publish_reports(staging: Path, month: str) -> Path:
     them back fail too, both directories are left where they are and the error names them.
     """
     target = staging.parent / month
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    old = old_reports_dir(staging)
     try:
         if target.exists():
             target.rename(old)
@@ -198,6 +198,11 @@ def publish_reports(staging: Path, month: str) -> Path:
         raise
     shutil.rmtree(old, ignore_errors=True)  # the new reports are in place whatever happens here
     return target
+
+
+def old_reports_dir(staging: Path) -> Path:
+    """Where publishing `staging` parks the month's previous reports until the new ones are in."""
+    return staging.with_name(staging.name.replace(".tmp-", ".old-", 1))
 
 
 def discard_reports(staging: Path) -> None:
