@@ -23,8 +23,8 @@ test: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff format --check src tests
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests devtools
+	$(BIN)/ruff check src tests devtools
 
 typecheck: install
 	$(BIN)/mypy
@@ -33,7 +33,7 @@ check: lint typecheck test
 
 bench: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
-	$(BIN)/python -m hexiao.bench --scale $(SCALE)
+	PYTHONPATH=devtools $(BIN)/python -m hexiao_dev.bench --scale $(SCALE)
 
 # Refresh the pinned versions after deliberately upgrading a dependency.
 lock: install

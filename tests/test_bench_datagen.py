@@ -8,12 +8,20 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hexiao.bench import synth
-from hexiao.bench.datagen import CREMATION_HEADER, FORMS, ROLL_HEADER, TRUTH_HEADER, BenchFiles, generate_bench, main
-from hexiao.bench.registers import BUSINESS_HEADER, EMPLOYEE_HEADER, POVERTY_HEADER, PROPERTY_HEADER, VEHICLE_HEADER
 from hexiao.inbox import kind_from_name
 from hexiao.normalize import ids
 from hexiao.normalize.names import same_pinyin
+from hexiao_dev.bench import synth
+from hexiao_dev.bench.datagen import (
+    CREMATION_HEADER,
+    FORMS,
+    ROLL_HEADER,
+    TRUTH_HEADER,
+    BenchFiles,
+    generate_bench,
+    main,
+)
+from hexiao_dev.bench.registers import BUSINESS_HEADER, EMPLOYEE_HEADER, POVERTY_HEADER, PROPERTY_HEADER, VEHICLE_HEADER
 
 HOUSEHOLDS = 3000
 FILES = {
@@ -164,9 +172,9 @@ def test_command_line(tmp_path: Path) -> None:
 def test_the_floor_reads_every_file_of_a_messy_inbox(tmp_path: Path) -> None:
     """The floor must do the least work of every file: workbooks, UTF-16 and GB18030 files, title
     rows and spaced headers included (the sample data has all of them), not only tidy CSV."""
-    from hexiao.bench.floor import run
     from hexiao.inbox import plan_inbox
-    from hexiao.sample.generator import generate
+    from hexiao_dev.bench.floor import run
+    from hexiao_dev.sample.generator import generate
 
     generate(tmp_path, households=150, month="2026-11")
     kinds = {item.kind for item in plan_inbox(tmp_path)}
@@ -179,7 +187,7 @@ def test_the_floor_reads_every_file_of_a_messy_inbox(tmp_path: Path) -> None:
 
 def test_paired_ratio_compares_runs_of_the_same_round() -> None:
     """A slow spell that falls on one round slows both of its runs: the ratio of that round holds."""
-    from hexiao.bench.run import paired_ratio
+    from hexiao_dev.bench.run import paired_ratio
 
     hexiao = [{"wall_s": 3.0}, {"wall_s": 2.8}, {"wall_s": 4.4}]
     floor = [{"wall_s": 1.0}, {"wall_s": 1.4}, {"wall_s": 1.0}]
@@ -189,7 +197,7 @@ def test_paired_ratio_compares_runs_of_the_same_round() -> None:
 
 def test_the_monthly_job_is_timed_through_the_hexiao_command(tmp_path: Path) -> None:
     """Both paths run the console script, one process per command, each with its own peak memory."""
-    from hexiao.bench.commands import LOAD_ORDER, hexiao_script, monthly_job, run_command
+    from hexiao_dev.bench.commands import LOAD_ORDER, hexiao_script, monthly_job, run_command
 
     files = generate_bench(tmp_path / "data", households=100)
     assert hexiao_script().exists()

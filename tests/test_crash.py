@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 
 from hexiao.report.settle import PENDING
-from hexiao.sample.generator import generate
 from hexiao.store import workspace_lock
+from hexiao_dev.sample.generator import generate
 
 MONTH = "2026-11"
 

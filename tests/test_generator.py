@@ -18,8 +18,8 @@ from pypinyin import Style, pinyin
 
 from hexiao.inbox import kind_from_name
 from hexiao.io.grid import read_grid
-from hexiao.sample.extracts import CODES, MONITORED, STAFF_CATEGORIES
-from hexiao.sample.generator import (
+from hexiao_dev.sample.extracts import CODES, MONITORED, STAFF_CATEGORIES
+from hexiao_dev.sample.generator import (
     COMMON_NAMES,
     DECOY_KINDS,
     FORMS,

@@ -10,7 +10,7 @@ import hexiao.ingest.prepare as prepare_module
 from hexiao.inbox import plan_inbox
 from hexiao.ingest.prepare import PREPARERS, prepare
 from hexiao.load import _open_input
-from hexiao.sample.generator import generate
+from hexiao_dev.sample.generator import generate
 
 
 def test_sliced_preparation_equals_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

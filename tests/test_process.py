@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from hexiao.sample.generator import generate
+from hexiao_dev.sample.generator import generate
 
 MONTH = "2026-11"
 

@@ -8,7 +8,7 @@ police's vehicle export, a roll sheet without its 乡镇 column), which issue 14
 run from cron unchanged.
 
 A rule's precision is the share of its warnings that the truth lists, its recall the share of the
-truth's that it raised (``hexiao.sample.evaluate``). The thresholds are those of issue 14's "Done
+truth's that it raised (``hexiao_dev.sample.evaluate``). The thresholds are those of issue 14's "Done
 when": precision ≥ 0.99 and recall ≥ 0.98 for every rule.
 """
 
@@ -22,9 +22,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hexiao.sample.evaluate import DeathScore, RuleScore, score_rules, score_sample_deaths
-from hexiao.sample.generator import generate
-from hexiao.sample.truth import CODES
+from hexiao_dev.sample.evaluate import DeathScore, RuleScore, score_rules, score_sample_deaths
+from hexiao_dev.sample.generator import generate
+from hexiao_dev.sample.truth import CODES
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 TRUTH = SAMPLE / "truth"

@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from hexiao.sample.cremation import CremRow, crem_row
-from hexiao.sample.dates import random_birth, random_day
-from hexiao.sample.ids import (
+from hexiao_dev.sample.cremation import CremRow, crem_row
+from hexiao_dev.sample.dates import random_birth, random_day
+from hexiao_dev.sample.ids import (
     dirty_id,
     excel_numeric,
     excel_sci,
@@ -21,8 +21,8 @@ from hexiao.sample.ids import (
     typo_swap,
     zero_fill_passes_check,
 )
-from hexiao.sample.names import HOMOPHONES, homophone, name_variant, random_name
-from hexiao.sample.people import (
+from hexiao_dev.sample.names import HOMOPHONES, homophone, name_variant, random_name
+from hexiao_dev.sample.people import (
     COUNTY_CODE,
     KEY_HEAD_ID,
     KEY_NONE,
@@ -35,7 +35,7 @@ from hexiao.sample.people import (
     shuffled,
     take,
 )
-from hexiao.sample.twins import give_twin
+from hexiao_dev.sample.twins import give_twin
 
 FORMS = ("exact", "id15", "typo_sub", "typo_swap", "excel_numeric", "excel_sci", "homophone", "roll_typo")
 DECOY_KINDS = ("not_on_roll", "same_name_other", "near_id_other_name", "future_death")

@@ -1,10 +1,10 @@
 """Benchmark data at any scale: a month's rolls and six extracts for one province, vectorised and seeded.
 
-    python -m hexiao.bench.datagen --out /tmp/bench --scale province   # or --households N
+    python -m hexiao_dev.bench.datagen --out /tmp/bench --scale province   # or --households N
 
 writes `<out>/inbox/` (the input files, flat, named so that `hexiao match --inbox` tells each kind)
 and `<out>/truth/truth_deceased.csv` (the planted deaths). Everything is built from Polars
-expressions over whole columns (see `hexiao.bench.synth` for the randomness and the people); the
+expressions over whole columns (see `hexiao_dev.bench.synth` for the randomness and the people); the
 big extracts are built and written in chunks of rows, so memory stays flat as the scale grows.
 
 Per household (about 2.1 persons) the files hold: roll persons; vehicle ≈ 5×, property ≈ 2.3×,
@@ -26,10 +26,10 @@ from typing import BinaryIO
 
 import polars as pl
 
-from hexiao.bench import registers as r
-from hexiao.bench import synth as s
-from hexiao.bench.registers import World, frame, month_first
-from hexiao.bench.synth import add_random, below, choice, table
+from hexiao_dev.bench import registers as r
+from hexiao_dev.bench import synth as s
+from hexiao_dev.bench.registers import World, frame, month_first
+from hexiao_dev.bench.synth import add_random, below, choice, table
 
 SCALES = {"county": 25_000, "city": 250_000, "province": 1_400_000}
 FORMS = ("exact", "id15", "typo_sub", "typo_swap", "excel_numeric", "homophone")
@@ -385,7 +385,7 @@ def generate_bench(out_dir: Path, *, households: int, month: str = "2026-11", se
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hexiao.bench.datagen", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m hexiao_dev.bench.datagen", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="output directory (inbox/ and truth/ go inside)")
     parser.add_argument("--scale", choices=sorted(SCALES), default="county", help="county, city or province")
     parser.add_argument("--households", type=int, help="number of households (overrides --scale)")

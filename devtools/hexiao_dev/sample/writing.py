@@ -14,8 +14,8 @@ from typing import Any
 
 import xlsxwriter
 
-from hexiao.sample.dates import first_day
-from hexiao.sample.people import COUNTY_NAME
+from hexiao_dev.sample.dates import first_day
+from hexiao_dev.sample.people import COUNTY_NAME
 
 
 def csv_bytes(rows: Sequence[Sequence[str]], encoding: str) -> bytes:

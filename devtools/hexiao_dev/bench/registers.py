@@ -1,4 +1,4 @@
-"""The registers' extracts of `hexiao.bench.datagen`: vehicle, property, business, public payroll and
+"""The registers' extracts of `hexiao_dev.bench.datagen`: vehicle, property, business, public payroll and
 the poverty-monitoring list, built chunk by chunk from Polars expressions.
 
 An extract is a whole register: its rows are people of the population (`synth.with_population`)
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from hexiao.bench import synth as s
-from hexiao.bench.synth import add_random, below, choice, table
+from hexiao_dev.bench import synth as s
+from hexiao_dev.bench.synth import add_random, below, choice, table
 
 VEHICLE_HEADER = ("机动车所有人", "身份证号码", "号牌号码", "车辆类型", "使用性质", "机动车状态", "初次登记日期")
 PROPERTY_HEADER = ("权利人", "权利人证件号码", "不动产权证号", "坐落", "建筑面积", "规划用途", "登记日期")

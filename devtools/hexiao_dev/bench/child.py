@@ -1,6 +1,6 @@
 """DECEASED alone, measured in a fresh process: prints JSON on stdout.
 
-python -m hexiao.bench.child deceased WORK_DIR MONTH
+python -m hexiao_dev.bench.child deceased WORK_DIR MONTH
 
 It times the DECEASED rule alone in a workspace the explicit run has loaded: the roll
 linked to the cremation extract only, then the rule, rolled back — the work the Splink peer does.

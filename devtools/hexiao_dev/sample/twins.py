@@ -15,8 +15,8 @@ elsewhere (it takes no other role).
 
 from __future__ import annotations
 
-from hexiao.sample.ids import excel_numeric, zero_fill_passes_check
-from hexiao.sample.people import Person, World, shuffled, take
+from hexiao_dev.sample.ids import excel_numeric, zero_fill_passes_check
+from hexiao_dev.sample.people import Person, World, shuffled, take
 
 
 def give_twin(w: World, original: Person) -> Person | None:

@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from hexiao.sample.dates import EARLIEST_START, random_birth
-from hexiao.sample.ids import birth_of, check_digit
-from hexiao.sample.names import given_name, random_surname
+from hexiao_dev.sample.dates import EARLIEST_START, random_birth
+from hexiao_dev.sample.ids import birth_of, check_digit
+from hexiao_dev.sample.names import given_name, random_surname
 
 COUNTY_CODE = "340421"
 COUNTY_NAME = "凤台县"

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hexiao.sample.dates import month_of, month_text
-from hexiao.sample.deaths import STRONG_FORMS, Death, Decoy
-from hexiao.sample.people import KEY_NONE, Person, World
-from hexiao.sample.writing import csv_bytes
+from hexiao_dev.sample.dates import month_of, month_text
+from hexiao_dev.sample.deaths import STRONG_FORMS, Death, Decoy
+from hexiao_dev.sample.people import KEY_NONE, Person, World
+from hexiao_dev.sample.writing import csv_bytes
 
 TRUTH_DECEASED_HEADER = (
     "id_number",

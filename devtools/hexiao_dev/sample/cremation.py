@@ -10,10 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hexiao.sample.dates import date_text, first_day, last_day, month_of, random_birth, random_day, ym_label
-from hexiao.sample.names import random_name
-from hexiao.sample.people import COUNTY_CODE, COUNTY_NAME, OTHER_COUNTY_NAME, VILLAGE_STEMS, Household, World, new_id
-from hexiao.sample.writing import csv_bytes, new_workbook, write_id_cell
+from hexiao_dev.sample.dates import date_text, first_day, last_day, month_of, random_birth, random_day, ym_label
+from hexiao_dev.sample.names import random_name
+from hexiao_dev.sample.people import (
+    COUNTY_CODE,
+    COUNTY_NAME,
+    OTHER_COUNTY_NAME,
+    VILLAGE_STEMS,
+    Household,
+    World,
+    new_id,
+)
+from hexiao_dev.sample.writing import csv_bytes, new_workbook, write_id_cell
 
 FUNERAL_HOMES = ((f"{COUNTY_NAME}殡仪馆", 85), (f"{OTHER_COUNTY_NAME}殡仪馆", 10), ("淮南市殡仪馆", 5))
 CREMATION_HEADER = ("逝者姓名", "逝者身份证号", "性别", "死亡日期", "火化日期", "殡仪馆", "户籍地址")

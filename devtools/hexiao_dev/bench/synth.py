@@ -1,4 +1,4 @@
-"""Vectorised building blocks of `hexiao.bench.datagen`: seeded randomness, people (GB 11643 IDs and
+"""Vectorised building blocks of `hexiao_dev.bench.datagen`: seeded randomness, people (GB 11643 IDs and
 names), places, dates and the mess of real exports, all as Polars expressions over whole columns.
 
 Randomness. A random column is a 32-bit hash of a row key: the key XOR a constant drawn from
@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from hexiao.sample.names import FEMALE_CHARS, MALE_CHARS  # one pool of given-name characters
+from hexiao_dev.sample.names import FEMALE_CHARS, MALE_CHARS  # one pool of given-name characters
 
 U32 = pl.UInt32
 _MASK = 0xFFFFFFFF

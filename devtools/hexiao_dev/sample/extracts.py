@@ -33,14 +33,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hexiao.sample.assets import POLICE_VEHICLE_FILE, plant_properties, plant_vehicles, write_property, write_vehicles
-from hexiao.sample.dates import ym_label
-from hexiao.sample.employment import STAFF_CATEGORIES, plant_businesses, plant_payroll, write_businesses, write_payroll
-from hexiao.sample.extra_rolls import plant_rolls, write_rolls
-from hexiao.sample.people import World
-from hexiao.sample.planting import new_ctx
-from hexiao.sample.poverty import MONITORED, plant_poverty, write_poverty
-from hexiao.sample.truth import CODES, roll_damage_truth, write_rule_truth
+from hexiao_dev.sample.assets import (
+    POLICE_VEHICLE_FILE,
+    plant_properties,
+    plant_vehicles,
+    write_property,
+    write_vehicles,
+)
+from hexiao_dev.sample.dates import ym_label
+from hexiao_dev.sample.employment import (
+    STAFF_CATEGORIES,
+    plant_businesses,
+    plant_payroll,
+    write_businesses,
+    write_payroll,
+)
+from hexiao_dev.sample.extra_rolls import plant_rolls, write_rolls
+from hexiao_dev.sample.people import World
+from hexiao_dev.sample.planting import new_ctx
+from hexiao_dev.sample.poverty import MONITORED, plant_poverty, write_poverty
+from hexiao_dev.sample.truth import CODES, roll_damage_truth, write_rule_truth
 
 __all__ = ["CODES", "MONITORED", "STAFF_CATEGORIES", "Extras", "extend"]
 

@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hexiao.sample.dates import ym_label
-from hexiao.sample.people import COUNTY_NAME, VILLAGE_STEMS, Household, Person, quota
-from hexiao.sample.planting import (
+from hexiao_dev.sample.dates import ym_label
+from hexiao_dev.sample.people import COUNTY_NAME, VILLAGE_STEMS, Household, Person, quota
+from hexiao_dev.sample.planting import (
     CHECK,
     Ctx,
     Who,
@@ -34,7 +34,7 @@ from hexiao.sample.planting import (
     written_id,
     written_name,
 )
-from hexiao.sample.writing import Text, csv_bytes, with_blank, write_xlsx
+from hexiao_dev.sample.writing import Text, csv_bytes, with_blank, write_xlsx
 
 COUNTED_VEHICLES = ("小型普通客车", "小型轿车", "轻型普通货车", "重型半挂牵引车")
 EXEMPT_VEHICLES = ("普通二轮摩托车", "三轮汽车", "低速货车", "拖拉机", "残疾人专用小型自动挡载客汽车")

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hexiao.sample.dates import month_text, ym_label
-from hexiao.sample.ids import excel_numeric, excel_sci, to_legacy15, zero_fill_passes_check
-from hexiao.sample.names import COMMON_NAMES, MINORITY_NAMES, ODD_DOTS, RARE_CHARS
-from hexiao.sample.people import (
+from hexiao_dev.sample.dates import month_text, ym_label
+from hexiao_dev.sample.ids import excel_numeric, excel_sci, to_legacy15, zero_fill_passes_check
+from hexiao_dev.sample.names import COMMON_NAMES, MINORITY_NAMES, ODD_DOTS, RARE_CHARS
+from hexiao_dev.sample.people import (
     CITY,
     COUNTY_NAME,
     NUMERIC_CELL,
@@ -26,7 +26,7 @@ from hexiao.sample.people import (
     shuffled,
     take,
 )
-from hexiao.sample.writing import csv_bytes, new_workbook, padded
+from hexiao_dev.sample.writing import csv_bytes, new_workbook, padded
 
 ROLL_HEADER = (
     "乡镇（街道）",

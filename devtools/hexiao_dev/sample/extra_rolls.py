@@ -8,8 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from hexiao.sample.dates import EARLIEST_START, month_of, month_text, random_birth, ym_label
-from hexiao.sample.people import (
+from hexiao_dev.sample.dates import EARLIEST_START, month_of, month_text, random_birth, ym_label
+from hexiao_dev.sample.people import (
     CITY,
     COUNTY_CODE,
     COUNTY_NAME,
@@ -21,7 +21,7 @@ from hexiao.sample.people import (
     quota,
     random_level,
 )
-from hexiao.sample.planting import (
+from hexiao_dev.sample.planting import (
     CHECK,
     Ctx,
     Who,
@@ -38,8 +38,8 @@ from hexiao.sample.planting import (
     warn,
     who_of,
 )
-from hexiao.sample.rolls import ROLL_HEADER, amount_text, start_text
-from hexiao.sample.writing import csv_bytes, padded, with_blank
+from hexiao_dev.sample.rolls import ROLL_HEADER, amount_text, start_text
+from hexiao_dev.sample.writing import csv_bytes, padded, with_blank
 
 ORPHAN, UNSUPPORTED, ELDERLY = "孤儿", "事实无人抚养儿童", "高龄津贴"
 

@@ -1,5 +1,5 @@
 """`make bench SCALE=county|city|province|<households>`: generate data, run the monthly job as users
-run it — the `hexiao` command, `match --inbox` or `load …` then `match` (`hexiao.bench.commands`) —
+run it — the `hexiao` command, `match --inbox` or `load …` then `match` (`hexiao_dev.bench.commands`) —
 the DuckDB floor and the Splink peer on the same files, and print wall time and peak memory per
 command, hexiao's multiple of the floor, and DECEASED against Splink's training and prediction.
 
@@ -20,8 +20,8 @@ from typing import Any
 
 import polars as pl
 
-from hexiao.bench.commands import monthly_job
-from hexiao.sample.evaluate import score_deceased
+from hexiao_dev.bench.commands import monthly_job
+from hexiao_dev.sample.evaluate import score_deceased
 
 MONTH = "2026-11"
 # A county run takes seconds, and this machine's own hiccups move one by a tenth or more (the floor,
@@ -59,7 +59,7 @@ def _child(module: str, *args: str) -> dict[str, Any]:
 
 
 def _data(scale: str, households: int, root: Path) -> tuple[Path, Path, dict[str, int], float]:
-    from hexiao.bench.datagen import generate_bench
+    from hexiao_dev.bench.datagen import generate_bench
 
     target = root / f"{scale}-{households}"
     marker = target / ".complete.json"
@@ -108,7 +108,7 @@ def _job(mode: str, data: Path, work: Path) -> dict[str, Any]:
 
 def _peer(data: Path, truth: Path, deceased_s: float, results: dict[str, Any]) -> None:
     try:
-        peer = _child("hexiao.bench.peer", str(data), MONTH)
+        peer = _child("hexiao_dev.bench.peer", str(data), MONTH)
     except RuntimeError as exc:
         _say(f"Splink: not run ({str(exc).splitlines()[-1]})")
         return
@@ -128,9 +128,9 @@ def _peer(data: Path, truth: Path, deceased_s: float, results: dict[str, Any]) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    from hexiao.bench.datagen import SCALES
+    from hexiao_dev.bench.datagen import SCALES
 
-    parser = argparse.ArgumentParser(prog="python -m hexiao.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m hexiao_dev.bench", description=__doc__)
     parser.add_argument("--scale", default="county", help="county, city, province or a number of households")
     parser.add_argument("--data-root", type=Path, default=Path("bench-data"))
     parser.add_argument("--no-peer", action="store_true", help="skip the Splink comparison")
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(repeat):  # in rounds, so a slow spell of the machine falls on all three alike
         for mode in ("inbox", "explicit"):
             runs[mode].append(_job(mode, data.resolve(), work / mode))
-        runs["floor"].append(_child("hexiao.bench.floor", str(data)))
+        runs["floor"].append(_child("hexiao_dev.bench.floor", str(data)))
     for name, measured in runs.items():
         results[name] = min(measured, key=lambda run: float(run["wall_s"]))
         results[name]["all_wall_s"] = [run["wall_s"] for run in measured]
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             _say(f"  hexiao {mode}: {fastest:.2f}× the floor (wall clock)")
     warnings = pl.read_parquet(work / "inbox" / "out" / MONTH / "warnings.parquet")  # the last inbox run's
     ours = score_deceased(truth, warnings)
-    alone = _child("hexiao.bench.child", "deceased", str(work / "explicit"), MONTH)
+    alone = _child("hexiao_dev.bench.child", "deceased", str(work / "explicit"), MONTH)
     deceased_s = float(alone["seconds"])
     results["deceased"] = {"seconds": deceased_s, "precision": ours.precision, "recall": ours.recall}
     _say(

@@ -2,7 +2,7 @@
 
 ``generate(out_dir)`` writes one month's assistance rolls (three files, each messy in its own way),
 two cremation extracts, and two ground-truth files under ``out_dir/truth/``; then
-``hexiao.sample.extracts`` adds three more rolls, the vehicle, property, business, payroll and
+``hexiao_dev.sample.extracts`` adds three more rolls, the vehicle, property, business, payroll and
 poverty-list extracts, and the other rules' truth (``truth_warnings.csv``, ``truth_negatives.csv``).
 The truth files sit in a sub-directory so that ``out_dir`` itself can serve as a ``hexiao match --inbox``.
 
@@ -31,7 +31,7 @@ and one sheet per township under a merged title, some IDs are numeric cells (a f
 the check digit after Excel's zero-fill), and the cremation CSV is GBK under a title row. With
 ``as_sent`` (``--as-sent``) also: one roll sheet without a 乡镇 column (the sheet's name is the
 township), the vehicle register as the traffic police's export, and a shared folder's litter
-(``hexiao.sample.litter``).
+(``hexiao_dev.sample.litter``).
 
 Same seed and arguments give byte-identical files: all randomness here flows from one ``random.Random``
 (the extracts draw from a second one, seeded from the same seed), no set or hash order is ever
@@ -52,7 +52,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from hexiao.sample.cremation import (
+from hexiao_dev.sample.cremation import (
     cremation_csv_name,
     junk_rows,
     route_to_workbook,
@@ -60,14 +60,14 @@ from hexiao.sample.cremation import (
     write_cremation_csv,
     write_cremation_xlsx,
 )
-from hexiao.sample.dates import EARLIEST_START, parse_month, ym_label
-from hexiao.sample.deaths import DECOY_KINDS, FORMS, Death, Decoy, death_rows, plant_deaths, plant_decoys
-from hexiao.sample.extracts import extend
-from hexiao.sample.ids import check_digit, is_valid_id, to_legacy15
-from hexiao.sample.litter import write_litter
-from hexiao.sample.names import COMMON_NAMES, HOMOPHONES, TRADITIONAL
-from hexiao.sample.people import World, build_households, make_townships
-from hexiao.sample.rolls import (
+from hexiao_dev.sample.dates import EARLIEST_START, parse_month, ym_label
+from hexiao_dev.sample.deaths import DECOY_KINDS, FORMS, Death, Decoy, death_rows, plant_deaths, plant_decoys
+from hexiao_dev.sample.extracts import extend
+from hexiao_dev.sample.ids import check_digit, is_valid_id, to_legacy15
+from hexiao_dev.sample.litter import write_litter
+from hexiao_dev.sample.names import COMMON_NAMES, HOMOPHONES, TRADITIONAL
+from hexiao_dev.sample.people import World, build_households, make_townships
+from hexiao_dev.sample.rolls import (
     assign_roll_ids,
     assign_roll_names,
     assign_special_names,
@@ -76,8 +76,8 @@ from hexiao.sample.rolls import (
     write_rural_xlsx,
     write_tekun_csv,
 )
-from hexiao.sample.truth import write_deceased_truth
-from hexiao.sample.twins import plant_roll_twins
+from hexiao_dev.sample.truth import write_deceased_truth
+from hexiao_dev.sample.twins import plant_roll_twins
 
 __all__ = [
     "COMMON_NAMES",
@@ -105,7 +105,7 @@ class GeneratedFiles:
     business_files: list[Path]
     employee_files: list[Path]
     poverty_files: list[Path]
-    truth_warnings: Path  # the other rules' expected warnings (see hexiao.sample.extracts)
+    truth_warnings: Path  # the other rules' expected warnings (see hexiao_dev.sample.extracts)
     truth_negatives: Path  # their planted near-misses
     litter_files: list[Path]  # a shared folder's litter in the inbox: not data (only with as_sent)
 
@@ -185,7 +185,7 @@ def generate(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m hexiao.sample.generator",
+        prog="python -m hexiao_dev.sample.generator",
         description="Write seeded sample rolls, cremation extracts and truth files.",
     )
     parser.add_argument("--out", type=Path, required=True, help="output directory (created if missing)")

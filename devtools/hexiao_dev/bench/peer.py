@@ -10,7 +10,7 @@ Training (estimating u and m, with the setup before it) and prediction are timed
 trained once and reused month after month pays only the prediction, which is the fair peer for a
 monthly job.
 
-    python -m hexiao.bench.peer DATA_DIR MONTH   → JSON on stdout (needs `pip install splink`)
+    python -m hexiao_dev.bench.peer DATA_DIR MONTH   → JSON on stdout (needs `pip install splink`)
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ It imports DuckDB and the standard library only (calamine for a workbook), not P
 
 This is the least any tool must do with these files; hexiao's total is reported as a multiple.
 
-    python -m hexiao.bench.floor DATA_DIR   → JSON on stdout
+    python -m hexiao_dev.bench.floor DATA_DIR   → JSON on stdout
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hexiao.sample.dates import ym_label
-from hexiao.sample.people import COUNTY_NAME, Household, quota
-from hexiao.sample.planting import (
+from hexiao_dev.sample.dates import ym_label
+from hexiao_dev.sample.people import COUNTY_NAME, Household, quota
+from hexiao_dev.sample.planting import (
     Ctx,
     any_village,
     fast_light_id,
@@ -20,7 +20,7 @@ from hexiao.sample.planting import (
     written_id,
     written_name,
 )
-from hexiao.sample.writing import csv_bytes, padded, with_blank
+from hexiao_dev.sample.writing import csv_bytes, padded, with_blank
 
 MONITORED = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "未脱贫户")
 POVERTY_HEADER = ("乡镇（街道）", "村（社区）", "户主身份证号", "姓名", "身份证号", "监测对象类别", "风险是否消除")

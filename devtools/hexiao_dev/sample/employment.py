@@ -8,8 +8,8 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
-from hexiao.sample.people import COUNTY_CODE, COUNTY_NAME, VILLAGE_STEMS, quota
-from hexiao.sample.planting import (
+from hexiao_dev.sample.people import COUNTY_CODE, COUNTY_NAME, VILLAGE_STEMS, quota
+from hexiao_dev.sample.planting import (
     CHECK,
     Ctx,
     age_on,
@@ -28,7 +28,7 @@ from hexiao.sample.planting import (
     written_id,
     written_name,
 )
-from hexiao.sample.writing import csv_bytes, titled_sheet, with_blank, write_id_cell
+from hexiao_dev.sample.writing import csv_bytes, titled_sheet, with_blank, write_id_cell
 
 ENTERPRISE_ROLES = ("法定代表人", "股东", "投资人", "高管")
 OPEN_STATES, CLOSED_STATES = ("存续", "在业", "开业"), ("注销", "吊销")

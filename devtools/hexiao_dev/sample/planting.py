@@ -19,10 +19,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from hexiao.sample.dates import date_spelling, last_day
-from hexiao.sample.ids import CHECK_CHARS, ID_WEIGHTS, birth_of, dirty_id, excel_numeric, excel_sci, to_legacy15
-from hexiao.sample.names import FEMALE_CHARS, MALE_CHARS, SURNAME_WEIGHTS, SURNAMES, name_variant, random_name
-from hexiao.sample.people import (
+from hexiao_dev.sample.dates import date_spelling, last_day
+from hexiao_dev.sample.ids import CHECK_CHARS, ID_WEIGHTS, birth_of, dirty_id, excel_numeric, excel_sci, to_legacy15
+from hexiao_dev.sample.names import FEMALE_CHARS, MALE_CHARS, SURNAME_WEIGHTS, SURNAMES, name_variant, random_name
+from hexiao_dev.sample.people import (
     COUNTY_CODE,
     KEY_NONE,
     OTHER_COUNTY_CODE,

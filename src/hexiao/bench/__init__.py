@@ -1,2 +1,0 @@
-"""Benchmarks: a vectorised, seeded generator of province-scale input data (`hexiao.bench.datagen`)
-and the runners that time hexiao on it."""

@@ -1,4 +1,0 @@
-"""Seeded generator of realistic, messy sample data (rolls, cremation extracts, ground truth).
-
-Run it as ``python -m hexiao.sample.generator --out DIR``; the API is ``hexiao.sample.generator.generate``.
-"""
