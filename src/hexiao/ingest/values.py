@@ -23,7 +23,9 @@ def parse_date(expr: pl.Expr) -> pl.Expr:
     text = blank_to_null(expr).str.split_exact(" ", 1).struct.field("field_0").str.split_exact("T", 1)
     text = text.struct.field("field_0")
     unified = text.str.replace_all(r"[年月/.]", "-").str.strip_suffix("日")
-    serial = text.cast(pl.Int64, strict=False)
+    # A date cell read as its number: `45231`, `45231.0` where the reader kept the float, or
+    # `45231.5` for a date with a time of day.
+    serial = text.cast(pl.Float64, strict=False).floor().cast(pl.Int64, strict=False)
     from_serial = pl.when(serial.is_between(10000, 80000)).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial))
     return pl.coalesce(
         unified.str.to_date("%Y-%m-%d", strict=False),
@@ -33,12 +35,16 @@ def parse_date(expr: pl.Expr) -> pl.Expr:
 
 
 def parse_month(expr: pl.Expr) -> pl.Expr:
-    """A month as `2019-03`, `201903`, `2019年3月`, `2019/3`, or any full date; → first day."""
+    """A month as `2019-03`, `201903`, `2019年3月`, `2019/3`, or any full date (an Excel date
+    cell's serial `45231` too); → first day. Four digits and a month need a separator or exactly
+    two digits: `45231` is a serial (2023-11-01), never the year 4523."""
     text = blank_to_null(expr).str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2})?$", "")
-    ym = text.str.extract_groups(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?$")
+    ym = text.str.extract_groups(r"^(\d{4})(?:\s*[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))$")
     year = ym.struct.field("1").cast(pl.Int32, strict=False)
-    month = ym.struct.field("2").cast(pl.Int32, strict=False)
-    from_parts = pl.when(month.is_between(1, 12)).then(pl.date(year, month, 1))
+    month = pl.coalesce(ym.struct.field("2"), ym.struct.field("3")).cast(pl.Int32, strict=False)
+    valid = month.is_between(1, 12) & year.is_between(1900, 2100)
+    # Clipped so that no invalid date is ever built, whichever rows polars evaluates `then` on.
+    from_parts = pl.when(valid).then(pl.date(year.clip(1900, 2100), month.clip(1, 12), 1))
     return pl.coalesce(from_parts, parse_date(expr).dt.truncate("1mo"))
 
 
