@@ -165,6 +165,14 @@ class Config:
         payload = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
+    def settings_text(self) -> str:
+        """The effective configuration as JSON — every setting with its value and origin, as
+        `hexiao config show --json` lists them — stored with each run (`batches.config_text`), so
+        what was in force at a run can be shown after hexiao.toml has changed (`hexiao explain`)."""
+        settings = [{"key": key, "value": value, "origin": origin} for key, value, origin in self.effective()]
+        payload = {"source": self.source, "digest": self.digest(), "settings": settings}
+        return json.dumps(payload, ensure_ascii=False, default=str)
+
     def effective(self) -> list[tuple[str, Any, str]]:
         """(key, value, origin) for every setting, for `hexiao config show`."""
         rows: list[tuple[str, Any, str]] = [

@@ -42,12 +42,12 @@ class FeedbackResult:
     problems: list[str] = field(default_factory=list)  # "file 第N行：reason", all but the unanswered
 
 
-def feedback(paths: list[Path], *, db: Path, config_hash: str = "") -> FeedbackResult:
+def feedback(paths: list[Path], *, db: Path, config_hash: str = "", config_text: str | None = None) -> FeedbackResult:
     """Read township replies and record them; all files commit together or not at all."""
     planned = [PlannedFile(path, FEEDBACK_KIND) for path in paths]
     require_workspace(db)  # replies belong to warnings a workspace holds: never create an empty one
     with workspace_lock(db), opened(db) as conn:
-        batch_id = begin_batch(conn, "feedback", "", config_hash)
+        batch_id = begin_batch(conn, "feedback", "", config_hash, config_text=config_text)
         try:
             result = _record(conn, batch_id, planned)
         except BaseException as exc:

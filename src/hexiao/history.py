@@ -51,6 +51,7 @@ class MonthWarnings:
     warnings: pl.DataFrame  # what the townships receive
     suppressed: pl.DataFrame  # warning_id, code, township, name: confirmed 不属实 earlier
     resolved: pl.DataFrame  # last month's warnings that no longer hold
+    details: pl.DataFrame  # warning_id, link_detail: what each warning rests on, stored beside it
 
 
 def finalise(conn: duckdb.DuckDBPyConnection, month: str, raw: pl.DataFrame) -> MonthWarnings:
@@ -93,7 +94,7 @@ def finalise(conn: duckdb.DuckDBPyConnection, month: str, raw: pl.DataFrame) -> 
     )
     resolved = previous.join(frame.select("warning_id"), on="warning_id", how="anti").sort("warning_id")
     suppressed = suppressed.select("warning_id", "code", "label", "township", "name").sort("warning_id")
-    return MonthWarnings(kept, suppressed, resolved)
+    return MonthWarnings(kept, suppressed, resolved, frame.select("warning_id", "link_detail"))
 
 
 def _acted_on(frame: pl.DataFrame) -> pl.DataFrame:

@@ -215,12 +215,22 @@ def already_loaded(conn: duckdb.DuckDBPyConnection, kind: str, sha256: str, mont
     return bool(fetch_one(conn, sql, [kind, sha256, month or ""])[0])
 
 
-def begin_batch(conn: duckdb.DuckDBPyConnection, command: str, month: str, config_hash: str = "") -> int:
-    """Record the start of a run outside its transaction, so even a killed run is in the ledger."""
+def begin_batch(
+    conn: duckdb.DuckDBPyConnection,
+    command: str,
+    month: str,
+    config_hash: str = "",
+    *,
+    config_text: str | None = None,
+    detail: str | None = None,
+) -> int:
+    """Record the start of a run outside its transaction, so even a killed run is in the ledger;
+    `config_text` is the run's effective configuration (`Config.settings_text`)."""
     row = fetch_one(
         conn,
-        "INSERT INTO batches VALUES (nextval('batch_ids'), ?, ?, ?, NULL, '进行中', ?, ?, NULL) RETURNING batch_id",
-        [command, month, datetime.now(), __version__, config_hash],
+        "INSERT INTO batches (batch_id, command, month, started_at, outcome, version, config_hash, config_text, detail) "
+        "VALUES (nextval('batch_ids'), ?, ?, ?, '进行中', ?, ?, ?, ?) RETURNING batch_id",
+        [command, month, datetime.now(), __version__, config_hash, config_text, detail],
     )
     return int(row[0])
 
@@ -511,6 +521,7 @@ def load(
     replace: bool = False,
     extra_headers: dict[str, str] | None = None,
     config_hash: str = "",
+    config_text: str | None = None,
 ) -> LoadResult:
     """Load files of one kind for a month. The whole call commits or nothing does."""
     if kind not in FIELDS:
@@ -518,7 +529,7 @@ def load(
     planned = [PlannedFile(path, kind, program) for path in paths]
     headers = {kind: extra_headers or {}}
     with workspace_lock(db), reading_ahead(planned, headers) as reading, opened(db) as conn:
-        batch_id = begin_batch(conn, f"load {kind}", month, config_hash)
+        batch_id = begin_batch(conn, f"load {kind}", month, config_hash, config_text=config_text)
         try:
             with transaction(conn):
                 if replace and kind == "roll":

@@ -188,7 +188,7 @@ def match(
         log.info("收件目录 %s 已忽略（不是数据）：%s", plan.directory, "、".join(plan.ignored))
     with workspace_lock(db), reading_ahead(planned, config.headers) as reading, opened(db) as conn:
         settle_pending(conn, out, os.getpid())
-        batch_id = begin_batch(conn, "match", month, config.digest())
+        batch_id = begin_batch(conn, "match", month, config.digest(), config_text=config.settings_text())
         staging: Path | None = None
         try:
             with transaction(conn):
@@ -250,7 +250,8 @@ def _match_in_batch(
         month_warnings = finalise(conn, month, raw)
     warnings = month_warnings.warnings
     conn.execute("DELETE FROM warnings WHERE month = ?", [month])
-    insert_frame(conn, "warnings", warnings.with_columns(pl.lit(batch_id).alias("batch_id")))
+    stored = warnings.join(month_warnings.details, on="warning_id", how="left", maintain_order="left")
+    insert_frame(conn, "warnings", stored.with_columns(pl.lit(batch_id).alias("batch_id")))
     summary = build_summary(conn, month, warnings)
     summary["suppressed"] = month_warnings.suppressed.height
     summary["suppressed_warnings"] = month_warnings.suppressed.to_dicts()

@@ -15,7 +15,7 @@ import polars as pl
 from hexiao import engine
 from hexiao.errors import LockedError, StateError
 
-SCHEMA_VERSION = "3"  # 2: integer `id_key` beside `id_norm`; 3: the columns of `ADDED_COLUMNS`
+SCHEMA_VERSION = "4"  # 2: integer `id_key` beside `id_norm`; 3, 4: the columns of `ADDED_COLUMNS`
 # Rows DuckDB gathers before it compresses a row group and writes it out, still inside the
 # transaction, while the next file is read. Above the size of a register (DuckDB's default is
 # 122,880) a register's rows instead wait for the commit and are compressed there, after all other
@@ -45,7 +45,7 @@ CREATE SEQUENCE IF NOT EXISTS input_ids;
 CREATE TABLE IF NOT EXISTS batches (
     batch_id BIGINT PRIMARY KEY, command VARCHAR, month VARCHAR,
     started_at TIMESTAMP, finished_at TIMESTAMP, outcome VARCHAR,
-    version VARCHAR, config_hash VARCHAR, detail VARCHAR
+    version VARCHAR, config_hash VARCHAR, detail VARCHAR, config_text VARCHAR
 );
 CREATE TABLE IF NOT EXISTS inputs (
     input_id BIGINT PRIMARY KEY, batch_id BIGINT, kind VARCHAR, month VARCHAR, file VARCHAR,
@@ -96,7 +96,7 @@ CREATE TABLE IF NOT EXISTS warnings (
     id_number VARCHAR, program VARCHAR, match_method VARCHAR, match_score DOUBLE,
     source VARCHAR, evidence VARCHAR, action VARCHAR, effective_month VARCHAR,
     overpayment DOUBLE, first_month VARCHAR, status VARCHAR, review_result VARCHAR, review_note VARCHAR,
-    feedback_month VARCHAR
+    feedback_month VARCHAR, link_detail VARCHAR
 );
 """
 
@@ -138,6 +138,12 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("roll", "household_raw", "VARCHAR"),
     ("roll", "household_basis", "VARCHAR"),
     ("warnings", "feedback_month", "VARCHAR"),  # 反馈月份: the month of the reply a report showed
+    # A run's effective configuration, each setting with its origin (`Config.settings_text`):
+    # null for a run before it was kept, whose settings only `config_hash` identifies.
+    ("batches", "config_text", "VARCHAR"),
+    # What a warning rests on, as the match found it (`rules.common.link_detail_sql`): null for a
+    # warning raised before it was kept.
+    ("warnings", "link_detail", "VARCHAR"),
 )
 
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from hexiao.cli import config_cmd, demo_cmd, feedback_cmd, load_cmd, match_cmd, report_cmd, status_cmd
+from hexiao.cli import (
+    config_cmd,
+    demo_cmd,
+    explain_cmd,
+    feedback_cmd,
+    load_cmd,
+    match_cmd,
+    report_cmd,
+    status_cmd,
+)
 from hexiao.process import leave_memory_to_the_system
 
 app = typer.Typer(
@@ -22,6 +31,9 @@ app.command("feedback", help=feedback_cmd.HELP, short_help="录入乡镇交回�
     feedback_cmd.feedback
 )
 app.command("status", help=status_cmd.HELP)(status_cmd.status)
+app.command(
+    "explain", help=explain_cmd.HELP, short_help="说明一条预警：依据的行、如何关联、当时的参数、逐月金额和反馈。"
+)(explain_cmd.explain)
 app.command("demo", help=demo_cmd.HELP)(demo_cmd.demo)
 app.add_typer(config_cmd.config_app, name="config", help=config_cmd.HELP)
 

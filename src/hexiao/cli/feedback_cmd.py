@@ -28,7 +28,9 @@ def feedback(
 ) -> None:
     with handled():
         session = open_session(db, config, quiet, as_json)
-        result = record_feedback(paths, db=session.db, config_hash=session.config.digest())
+        result = record_feedback(
+            paths, db=session.db, config_hash=session.config.digest(), config_text=session.config.settings_text()
+        )
         for line in describe_inputs(result.inputs, verb="录入", rejected="未录入"):
             session.step(line)
         for problem in result.problems:

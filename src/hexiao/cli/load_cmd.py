@@ -66,6 +66,7 @@ def load(
             replace=replace,
             extra_headers=session.config.headers.get(kind),
             config_hash=session.config.digest(),
+            config_text=session.config.settings_text(),
         )
         for line in describe_inputs(result.inputs):
             session.step(line)

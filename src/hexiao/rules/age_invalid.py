@@ -8,7 +8,7 @@ import polars as pl
 from hexiao.config import AgeInvalidParams
 from hexiao.frames import conform
 from hexiao.rules.base import ACTION_CORRECT, RISK_MEDIUM, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
-from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any
+from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, link_detail_sql
 from hexiao.store import query, source_sql
 
 
@@ -46,7 +46,8 @@ class AgeInvalidRule:
                    '出生日期 ' || strftime(r.id_birth, '%Y-%m-%d') || '（取自身份证号），本月末 ' || r.age || ' 周岁；'
                        || r.broken AS evidence,
                    '{ACTION_CORRECT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   {ROLL_PERSON_KEY_SQL} || '/' || r.program AS person_key, r.broken AS evidence_key
+                   {ROLL_PERSON_KEY_SQL} || '/' || r.program AS person_key, r.broken AS evidence_key,
+                   {link_detail_sql(roll="[r.roll_key]")} AS link_detail
             FROM hits r WHERE r.broken IS NOT NULL
             """,
             [ctx.month_start, ctx.month_start],

@@ -19,7 +19,7 @@ from hexiao.rules.base import (
     RULE_OUTPUT_SCHEMA,
     RuleContext,
 )
-from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, overpayment_ctes
+from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, link_detail_sql, overpayment_ctes
 from hexiao.store import query, source_sql
 
 
@@ -67,7 +67,8 @@ class AgeOutRule:
                    strftime(r.effective, '%Y-%m') AS effective_month,
                    CASE WHEN r.effective > ?::DATE OR r.monthly_amount IS NULL THEN NULL
                         ELSE round(coalesce(p.overpayment, 0), 2) END AS overpayment,
-                   {ROLL_PERSON_KEY_SQL} AS person_key, strftime(r.effective, '%Y-%m') AS evidence_key
+                   {ROLL_PERSON_KEY_SQL} AS person_key, strftime(r.effective, '%Y-%m') AS evidence_key,
+                   {link_detail_sql(roll="[r.roll_key]", months="p.paid_months")} AS link_detail
             FROM hits r LEFT JOIN paid p USING (roll_key)
             """,
             [ctx.month_start] * 10,

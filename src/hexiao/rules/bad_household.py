@@ -20,7 +20,7 @@ from hexiao.rules.base import (
     RULE_OUTPUT_SCHEMA,
     RuleContext,
 )
-from hexiao.rules.common import ROLL_COLUMNS_SQL
+from hexiao.rules.common import ROLL_COLUMNS_SQL, link_detail_sql
 from hexiao.store import query, source_sql
 
 # Rows named in the evidence per sheet; a damaged number shared by a whole township is summed up
@@ -74,7 +74,8 @@ class BadHouseholdRule:
                            || '；请将户编号列设为文本格式，按原始档案重新录入'
                    END AS evidence,
                    '{ACTION_CORRECT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   {ROLL_PERSON_KEY_SQL} AS person_key, h.basis || ':' || h.raws AS evidence_key
+                   {ROLL_PERSON_KEY_SQL} AS person_key, h.basis || ':' || h.raws AS evidence_key,
+                   {link_detail_sql(roll="[r.roll_key]")} AS link_detail
             FROM households_rows h JOIN roll_m r USING (roll_key)
             """,
         )

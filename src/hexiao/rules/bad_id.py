@@ -16,6 +16,7 @@ from hexiao.rules.base import (
     RULE_OUTPUT_SCHEMA,
     RuleContext,
 )
+from hexiao.rules.common import link_detail_sql
 from hexiao.store import query, raw_id_sql, temp_table
 
 _HINTS = {
@@ -49,7 +50,8 @@ class BadIdRule:
                              || check_char || '），请核对原始证件'
                         ELSE '身份证号“' || coalesce(r.raw_id, '') || '”' || h.hint END AS evidence,
                    '{ACTION_CORRECT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   coalesce(r.name_simp, '') || '@' || coalesce(r.raw_id, '') AS person_key, r.id_status || ':' || coalesce(r.raw_id, '') AS evidence_key
+                   coalesce(r.name_simp, '') || '@' || coalesce(r.raw_id, '') AS person_key, r.id_status || ':' || coalesce(r.raw_id, '') AS evidence_key,
+                   {link_detail_sql(roll="[r.roll_key]")} AS link_detail
             FROM (SELECT *, {_check_char_sql("id_norm")} AS check_char, {raw_id_sql("roll_m")} AS raw_id FROM roll_m) r
             LEFT JOIN bad_id_hints h USING (id_status)
             WHERE r.id_status <> '{ids.VALID}'

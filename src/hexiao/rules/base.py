@@ -13,7 +13,7 @@ from hexiao.config import Config
 from hexiao.store import source_sql
 
 # Output of a rule: one row per warning, English names of contract.md §4's columns, plus
-# `person_key` and `evidence_key`, from which the stable 预警编号 is derived.
+# `person_key` and `evidence_key`, from which the stable 预警编号 is derived, and `link_detail`.
 RULE_OUTPUT_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "code": pl.String,
     "label": pl.String,
@@ -34,6 +34,7 @@ RULE_OUTPUT_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "overpayment": pl.Float64,
     "person_key": pl.String,
     "evidence_key": pl.String,
+    "link_detail": pl.String,  # what the warning rests on (`rules.common.link_detail_sql`)
 }
 
 RISK_HIGH, RISK_MEDIUM, RISK_LOW = "高", "中", "低"

@@ -96,20 +96,42 @@ def overpayment_ctes(hits: str) -> str:
         GROUP BY ALL  -- the filter reads the stored columns (id_norm only where id_key cannot give it
                       -- back), so only the rows kept have their ID spelled
     ),
-    paid AS (
-        SELECT mo.roll_key,
-               sum(CASE WHEN s.month IS NOT NULL THEN coalesce(p.amount, 0)
-                        WHEN h.start_month IS NULL OR mo.m >= h.start_month THEN h.monthly_amount
-                        ELSE 0 END) AS overpayment,
-               count(*) FILTER (WHERE (s.month IS NOT NULL AND p.amount IS NOT NULL)
-                                   OR (s.month IS NULL AND (h.start_month IS NULL OR mo.m >= h.start_month)))
-                   AS months_paid
+    paid_months AS (
+        SELECT mo.roll_key, mo.m, s.month AS snapshot,
+               CASE WHEN s.month IS NOT NULL THEN coalesce(p.amount, 0)
+                    WHEN h.start_month IS NULL OR mo.m >= h.start_month THEN h.monthly_amount
+                    ELSE 0 END AS amount,
+               (s.month IS NOT NULL AND p.amount IS NOT NULL)
+                   OR (s.month IS NULL AND (h.start_month IS NULL OR mo.m >= h.start_month)) AS was_paid
         FROM months mo JOIN {hits} h USING (roll_key)
         LEFT JOIN snapshots s ON s.month = strftime(mo.m, '%Y-%m')
         LEFT JOIN paid_in_snapshots p
                ON p.month = strftime(mo.m, '%Y-%m') AND p.id_norm = h.id_norm AND p.program = h.program
-        GROUP BY mo.roll_key
+    ),
+    paid AS (  -- `paid_months` is what `hexiao explain` lists month by month (`link_detail_sql`)
+        SELECT roll_key, sum(amount) AS overpayment, count(*) FILTER (WHERE was_paid) AS months_paid,
+               list({{'month': strftime(m, '%Y-%m'), 'amount': amount, 'snapshot': snapshot}} ORDER BY m) AS paid_months
+        FROM paid_months GROUP BY roll_key
     )"""
+
+
+def link_struct_sql(kind: str, links: str = "l") -> str:
+    """SQL: a source record of `kind` a warning rests on (`ext_key`, the row key of `store.ROW_KEY_SQL`)
+    and how the linker tied it to the roll row: method, score, name tier and the linker's note."""
+    return (
+        f"{{'kind': '{kind}', 'ext': {links}.ext_key, 'method': {links}.method, 'score': {links}.score, "
+        f"'name_tier': {links}.name_tier, 'note': {links}.note}}"
+    )
+
+
+def link_detail_sql(*, roll: str = "[]", links: str = "[]", months: str = "NULL", others: str = "[]") -> str:
+    """SQL: the warnings column `link_detail`, JSON of what a warning rests on as the match found
+    it — its roll rows (`roll`, a list of row keys), the other roll rows it names (`others`), the
+    source records and their links (`links`, of `link_struct_sql`) and the months paid since the
+    effective month (`months`, `paid_months` of `overpayment_ctes`) — for `hexiao explain`. Row
+    keys, not rows: a few numbers per warning, and they still name file, sheet and row after the
+    row itself has been purged."""
+    return f"to_json({{'roll': {roll}, 'others': {others}, 'links': {links}, 'months': {months}}})::VARCHAR"
 
 
 def contains_any(column: str, words: tuple[str, ...] | list[str]) -> str:

@@ -27,7 +27,7 @@ from hexiao.rules.base import (
     RULE_OUTPUT_SCHEMA,
     RuleContext,
 )
-from hexiao.rules.common import extract_table, linked, overpayment_ctes
+from hexiao.rules.common import extract_table, link_detail_sql, link_struct_sql, linked, overpayment_ctes
 from hexiao.store import query, raw_id_sql, source_sql
 
 UNKNOWN_SIZE = "家庭人数无法确定，需入户核实"
@@ -89,7 +89,9 @@ class DeceasedRule:
                    CASE WHEN r.monthly_amount IS NULL THEN NULL ELSE round(coalesce(p.overpayment, 0), 2) END
                        AS overpayment,
                    {ROLL_PERSON_KEY_SQL} AS person_key,
-                   coalesce(r.e_id_norm, r.e_name) || '@' || strftime(r.died_by, '%Y-%m-%d') AS evidence_key
+                   coalesce(r.e_id_norm, r.e_name) || '@' || strftime(r.died_by, '%Y-%m-%d') AS evidence_key,
+                   {link_detail_sql(roll="[r.roll_key]", links=f"[{link_struct_sql(CREMATION_KIND, 'r')}]", months="p.paid_months")}
+                       AS link_detail
             FROM hits r LEFT JOIN paid p USING (roll_key)
             """,
             [

@@ -11,7 +11,7 @@ from hexiao.config import DuplicateParams
 from hexiao.frames import conform
 from hexiao.normalize import ids
 from hexiao.rules.base import ACTION_VISIT, RISK_HIGH, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
-from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any
+from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, link_detail_sql
 from hexiao.store import query, source_sql
 
 # IDs that identify one person: an Excel numeric cell (…000) may be shared by two people.
@@ -53,11 +53,12 @@ class DuplicateRule:
                        ) AS why,
                        {source_sql("b")} || '（' || concat_ws('，', b.township, b.village,
                            '户编号 ' || b.household_id, b.program, b.name) || '）' AS other,
-                       b.household_id || '/' || b.program AS other_key_text
+                       b.household_id || '/' || b.program AS other_key_text, b.roll_key AS other_roll_key
                 FROM people a JOIN people b ON a.id_norm = b.id_norm AND a.roll_key <> b.roll_key
             ), per_row AS (
                 SELECT roll_key, string_agg(other || '：' || why, '；' ORDER BY other) AS others,
-                       string_agg(other_key_text, ',' ORDER BY other_key_text) AS other_keys
+                       string_agg(other_key_text, ',' ORDER BY other_key_text) AS other_keys,
+                       list(other_roll_key ORDER BY other) AS other_rows
                 FROM pairs WHERE why <> '' GROUP BY roll_key
             )
             SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_HIGH}' AS risk, {ROLL_COLUMNS_SQL},
@@ -66,7 +67,8 @@ class DuplicateRule:
                    '同一身份证号本月另见于 ' || p.others AS evidence,
                    '{ACTION_VISIT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
                    {ROLL_PERSON_KEY_SQL} || '/' || r.household_id || '/' || r.program AS person_key,
-                   p.other_keys AS evidence_key
+                   p.other_keys AS evidence_key,
+                   {link_detail_sql(roll="[r.roll_key]", others="p.other_rows")} AS link_detail
             FROM per_row p JOIN roll_m r USING (roll_key)
             """,
         )

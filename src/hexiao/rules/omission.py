@@ -10,7 +10,7 @@ from hexiao.config import OmissionParams
 from hexiao.frames import conform
 from hexiao.io.fields import POVERTY_KIND
 from hexiao.rules.base import ACTION_INCLUDE, RISK_MEDIUM, RULE_OUTPUT_SCHEMA, RuleContext
-from hexiao.rules.common import contains_any, extract_table, linked
+from hexiao.rules.common import contains_any, extract_table, link_detail_sql, linked
 from hexiao.store import query, source_sql
 
 
@@ -36,7 +36,8 @@ class OmissionRule:
                        || '；本月各保障花名册均未找到此人' AS evidence,
                    '{ACTION_INCLUDE}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
                    coalesce(e.id_norm, e.name_simp || '@' || e.township) AS person_key,
-                   coalesce(e.monitor_category, '') AS evidence_key
+                   coalesce(e.monitor_category, '') AS evidence_key,
+                   {link_detail_sql(links=f"[{{'kind': '{POVERTY_KIND}', 'ext': e.ext_key}}]")} AS link_detail
             FROM {records} e
             WHERE {monitored} AND NOT {cleared}
               AND e.ext_key NOT IN (SELECT ext_key FROM {links})

@@ -11,7 +11,15 @@ from hexiao.config import PropertyParams
 from hexiao.frames import conform
 from hexiao.io.fields import PROPERTY_KIND
 from hexiao.rules.base import ACTION_VISIT, RISK_MEDIUM, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
-from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, extract_table, linked, match_note_sql
+from hexiao.rules.common import (
+    ROLL_COLUMNS_SQL,
+    contains_any,
+    extract_table,
+    link_detail_sql,
+    link_struct_sql,
+    linked,
+    match_note_sql,
+)
 from hexiao.store import query, source_sql
 
 # A member whose household is unknown (a damaged 户编号, no sound head ID) counts as a household of
@@ -34,6 +42,7 @@ class PropertyRule:
             f"""
             WITH holdings AS (
                 SELECT l.roll_key, {_HOUSEHOLD} AS household, r.name AS holder, l.method, l.score,
+                       {link_struct_sql(PROPERTY_KIND)} AS link,
                        {match_note_sql()} AS match_note,
                        {source_sql("e")} AS source, e.source_file AS src_file, e.source_row AS src_row, coalesce(e.sheet_no, 0) AS src_sheet,
                        coalesce(e.certificate, e.location, e.source_file || '#'
@@ -60,7 +69,8 @@ class PropertyRule:
             ), holders AS (
                 SELECT roll_key, any_value(household) AS household, arg_max(method, score) AS method,
                        max(score) AS score, string_agg(source, '、' ORDER BY src_file, src_sheet, src_row) AS source,
-                       string_agg(DISTINCT match_note, '；' ORDER BY match_note) AS match_note
+                       string_agg(DISTINCT match_note, '；' ORDER BY match_note) AS match_note,
+                       list(link ORDER BY src_file, src_sheet, src_row) AS links
                 FROM holdings GROUP BY roll_key
             )
             SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_MEDIUM}' AS risk, {ROLL_COLUMNS_SQL},
@@ -71,7 +81,8 @@ class PropertyRule:
                        || coalesce('；' || nullif(p.match_note, ''), '')
                        || CASE WHEN r.household_key IS NULL THEN '；{UNKNOWN_HOUSEHOLD_NOTE}' ELSE '' END AS evidence,
                    '{ACTION_VISIT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   {ROLL_PERSON_KEY_SQL} AS person_key, h.unit_keys AS evidence_key
+                   {ROLL_PERSON_KEY_SQL} AS person_key, h.unit_keys AS evidence_key,
+                   {link_detail_sql(roll="[r.roll_key]", links="p.links")} AS link_detail
             FROM holders p JOIN households h USING (household) JOIN roll_m r USING (roll_key)
             """,
         )

@@ -7,7 +7,14 @@ import polars as pl
 from hexiao.frames import conform
 from hexiao.io.fields import EMPLOYEE_KIND
 from hexiao.rules.base import ACTION_VISIT, RISK_HIGH, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
-from hexiao.rules.common import ROLL_COLUMNS_SQL, extract_table, linked, match_note_sql
+from hexiao.rules.common import (
+    ROLL_COLUMNS_SQL,
+    extract_table,
+    link_detail_sql,
+    link_struct_sql,
+    linked,
+    match_note_sql,
+)
 from hexiao.store import query, source_sql
 
 
@@ -28,7 +35,8 @@ class PublicEmployeeRule:
                                   ORDER BY coalesce(e.employer, '（未填单位）') || coalesce('（' || e.staff_category || '）', ''))
                            AS items,
                        string_agg(DISTINCT {match_note_sql()}, '；' ORDER BY {match_note_sql()}) AS match_note,
-                       string_agg(DISTINCT coalesce(e.employer, ''), ',' ORDER BY coalesce(e.employer, '')) AS employers
+                       string_agg(DISTINCT coalesce(e.employer, ''), ',' ORDER BY coalesce(e.employer, '')) AS employers,
+                       list({link_struct_sql(EMPLOYEE_KIND)} ORDER BY e.source_file, e.sheet_no, e.source_row) AS links
                 FROM {links} l JOIN {records} e USING (ext_key)
                 GROUP BY l.roll_key
             )
@@ -36,7 +44,8 @@ class PublicEmployeeRule:
                    p.method AS match_method, p.score AS match_score, p.source,
                    '财政供养人员名单：' || p.items || coalesce('；' || nullif(p.match_note, ''), '') AS evidence,
                    '{ACTION_VISIT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   {ROLL_PERSON_KEY_SQL} AS person_key, p.employers AS evidence_key
+                   {ROLL_PERSON_KEY_SQL} AS person_key, p.employers AS evidence_key,
+                   {link_detail_sql(roll="[r.roll_key]", links="p.links")} AS link_detail
             FROM listed p JOIN roll_m r USING (roll_key)
             """,
         )

@@ -1,0 +1,30 @@
+"""`hexiao explain`: the whole story of one warning (`gather`), shown as text or JSON (`render`).
+
+Read-only: the workspace is opened read-only and nothing is created — except with `unmask`, whose
+use the ledger records (a batch of command `explain` naming the warning), so who saw an ID whole
+can be told afterwards.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hexiao.explain.gather import gather, masked
+from hexiao.load import begin_batch, end_batch
+from hexiao.store import opened, require_workspace, workspace_lock
+
+UNMASK_NOTE = "显示完整身份证号：预警 {}"
+
+
+def explain(warning_id: str, *, db: Path, unmask: bool = False, config_hash: str = "") -> dict[str, Any]:
+    """The story of `warning_id` as a dict (`gather.Story`), IDs masked unless `unmask`."""
+    require_workspace(db)
+    if not unmask:
+        with opened(db, read_only=True) as conn:
+            return masked(gather(conn, warning_id).as_dict())  # type: ignore[no-any-return]
+    with workspace_lock(db), opened(db) as conn:
+        story = gather(conn, warning_id)
+        batch_id = begin_batch(conn, "explain", str(story.warning["month"]), config_hash)
+        end_batch(conn, batch_id, "完成", UNMASK_NOTE.format(story.warning["warning_id"]))
+        return story.as_dict()
