@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hexiao.cli import config_cmd, demo_cmd, feedback_cmd, load_cmd, match_cmd, report_cmd, status_cmd
+from hexiao.cli import config_cmd, demo_cmd, feedback_cmd, load_cmd, match_cmd, overview_cmd, report_cmd, status_cmd
 from hexiao.process import leave_memory_to_the_system
 
 app = typer.Typer(
@@ -22,6 +22,9 @@ app.command("feedback", help=feedback_cmd.HELP, short_help="录入乡镇交回�
     feedback_cmd.feedback
 )
 app.command("status", help=status_cmd.HELP)(status_cmd.status)
+app.command("overview", help=overview_cmd.HELP, short_help="生成某月的概览页 概览.html（给局领导看）。")(
+    overview_cmd.overview
+)
 app.command("demo", help=demo_cmd.HELP)(demo_cmd.demo)
 app.add_typer(config_cmd.config_app, name="config", help=config_cmd.HELP)
 
