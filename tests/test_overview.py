@@ -191,8 +191,14 @@ def test_the_page_replaces_only_its_own_file_owner_only(two_months: TwoMonths, t
     out = tmp_path / "out"
     shutil.copytree(two_months.out, out)
     before = {path.name: path.read_bytes() for path in (out / MONTH).iterdir()}
-    page = write_overview(month=MONTH, db=two_months.db, out=out)
+    umask = os.umask(0o022)  # a shell's usual umask: the page is owner-only whatever it is
+    try:
+        page = write_overview(month=MONTH, db=two_months.db, out=out)
+        fresh = write_overview(month=MONTH, db=two_months.db, out=tmp_path / "new")
+    finally:
+        os.umask(umask)
     assert page == out / MONTH / OVERVIEW_FILE and page.stat().st_mode & 0o777 == 0o600
+    assert fresh.stat().st_mode & 0o777 == 0o600 and fresh.parent.stat().st_mode & 0o777 == 0o700
     again = write_overview(month=MONTH, db=two_months.db, out=out)
     after = {path.name: path.read_bytes() for path in (out / MONTH).iterdir()}
     assert again == page and set(after) == set(before) | {OVERVIEW_FILE}

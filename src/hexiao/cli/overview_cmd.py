@@ -27,7 +27,7 @@ HELP = (
 )
 
 MonthsOption = Annotated[
-    int, typer.Option("--months", min=1, max=120, help=f"趋势图包含的月数（默认 {DEFAULT_MONTHS}，含本月）。")
+    int, typer.Option("--months", min=1, help=f"趋势图包含的月数（默认 {DEFAULT_MONTHS}，含本月）。")
 ]
 
 
