@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import settings
 
@@ -27,3 +29,38 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("HEXIAO_DB", raising=False)
     return tmp_path
+
+
+@dataclass(frozen=True)
+class TwoMonths:
+    """A workspace matched for two months of the generated sample, with township replies to the
+    first month recorded in between, and the reports of both months."""
+
+    db: Path
+    out: Path
+    replies: dict[str, str]  # 预警编号 of 2026-10 → the township's 核查结果
+
+
+@pytest.fixture(scope="session")
+def two_months(tmp_path_factory: pytest.TempPathFactory) -> TwoMonths:
+    """Built once per run (two matches of 200 households); tests that change it work on a copy."""
+    from hexiao.feedback import feedback
+    from hexiao.match import match
+    from hexiao_dev.sample.generator import generate
+
+    root = tmp_path_factory.mktemp("two_months")
+    db, out = root / "ws" / "hexiao.duckdb", root / "out"
+    for month in ("2026-10", "2026-11"):
+        generate(root / "data" / month, households=200, month=month)
+    match(month="2026-10", db=db, out=out, inbox=root / "data" / "2026-10")
+    listed = pl.read_csv(out / "2026-10" / "预警名单.csv", infer_schema=False)
+    ongoing = listed.filter(pl.col("预警代码") == "BAD_HOUSEHOLD")["预警编号"].to_list()  # raised again in 2026-11
+    replies = dict(zip(ongoing[:4], ["属实", "不属实", "已处理", "属实"], strict=True))
+    answered = listed.with_columns(
+        pl.col("预警编号").replace_strict(replies, default=None).alias("核查结果"),
+    )
+    reply_file = root / "反馈.csv"
+    reply_file.write_bytes(answered.write_csv().encode("utf-8-sig"))
+    feedback([reply_file], db=db)
+    match(month="2026-11", db=db, out=out, inbox=root / "data" / "2026-11")
+    return TwoMonths(db, out, replies)

@@ -77,6 +77,7 @@ def test_demo_rebuilds_its_own_folder_and_never_uses_the_real_database(
     assert result.exit_code == 0, result.output
     assert not (demo / "上次的报告.csv").exists()
     assert (demo / DEMO_MARKER).is_file() and (demo / "out" / "2026-11" / "预警名单.csv").is_file()
+    assert (demo / "out" / "2026-11" / "概览.html").is_file()
     assert (demo / "hexiao.duckdb").is_file() and not (workspace / "real").exists()
     assert (workspace / "neighbour.txt").read_text(encoding="utf-8") == "beside it\n"
 

@@ -11,6 +11,7 @@ from hexiao.cli import (
     feedback_cmd,
     load_cmd,
     match_cmd,
+    overview_cmd,
     report_cmd,
     status_cmd,
 )
@@ -34,6 +35,9 @@ app.command("status", help=status_cmd.HELP)(status_cmd.status)
 app.command(
     "explain", help=explain_cmd.HELP, short_help="说明一条预警：依据的行、如何关联、当时的参数、逐月金额和反馈。"
 )(explain_cmd.explain)
+app.command("overview", help=overview_cmd.HELP, short_help="生成某月的概览页 概览.html（给局领导看）。")(
+    overview_cmd.overview
+)
 app.command("demo", help=demo_cmd.HELP)(demo_cmd.demo)
 app.add_typer(config_cmd.config_app, name="config", help=config_cmd.HELP)
 

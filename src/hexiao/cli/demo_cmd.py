@@ -12,9 +12,10 @@ from hexiao.cli.match_cmd import report
 from hexiao.demo import prepare_demo_workspace
 from hexiao.errors import InputError
 from hexiao.match import match as run_match
+from hexiao.overview import write_overview
 
 HELP = (
-    "演示：在演示自己建立并标记的工作区里，对自带的 sample_data 完整跑一遍每月比对（载入 → 比对 → 报告）。"
+    "演示：在演示自己建立并标记的工作区里，对自带的 sample_data 完整跑一遍每月比对（载入 → 比对 → 报告 → 概览页）。"
     "不会使用或清空不是它建立的非空目录。"
 )
 
@@ -57,3 +58,5 @@ def demo(
             month=SAMPLE_MONTH, db=session.db, out=workspace / "out", config=session.config, inbox=source
         )
         report(session, outcome)
+        page = write_overview(month=SAMPLE_MONTH, db=session.db, out=workspace / "out")
+        session.step(f"概览页已写入 {page}")
