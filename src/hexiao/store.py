@@ -15,7 +15,7 @@ import polars as pl
 from hexiao import engine
 from hexiao.errors import LockedError, StateError
 
-SCHEMA_VERSION = "3"  # 2: integer `id_key` beside `id_norm`; 3: the columns of `ADDED_COLUMNS`
+SCHEMA_VERSION = "4"  # 2: integer `id_key` beside `id_norm`; 3 and 4: the columns of `ADDED_COLUMNS`
 # Rows DuckDB gathers before it compresses a row group and writes it out, still inside the
 # transaction, while the next file is read. Above the size of a register (DuckDB's default is
 # 122,880) a register's rows instead wait for the commit and are compressed there, after all other
@@ -83,7 +83,8 @@ CREATE TABLE IF NOT EXISTS poverty (
 );
 CREATE TABLE IF NOT EXISTS feedback (
     month VARCHAR, input_id BIGINT, source_file VARCHAR, source_row BIGINT, warning_id VARCHAR,
-    warning_month VARCHAR, review_result VARCHAR, review_note VARCHAR, received_at TIMESTAMP
+    warning_month VARCHAR, review_result VARCHAR, review_note VARCHAR, received_at TIMESTAMP,
+    notice_date VARCHAR, recovered DECIMAL(12,2)
 );
 CREATE TABLE IF NOT EXISTS month_summaries (month VARCHAR, batch_id BIGINT, summary VARCHAR);
 CREATE TABLE IF NOT EXISTS rejected (
@@ -96,7 +97,7 @@ CREATE TABLE IF NOT EXISTS warnings (
     id_number VARCHAR, program VARCHAR, match_method VARCHAR, match_score DOUBLE,
     source VARCHAR, evidence VARCHAR, action VARCHAR, effective_month VARCHAR,
     overpayment DOUBLE, first_month VARCHAR, status VARCHAR, review_result VARCHAR, review_note VARCHAR,
-    feedback_month VARCHAR
+    feedback_month VARCHAR, state VARCHAR, notice_date VARCHAR, recovered DECIMAL(12,2)
 );
 """
 
@@ -138,6 +139,13 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("roll", "household_raw", "VARCHAR"),
     ("roll", "household_basis", "VARCHAR"),
     ("warnings", "feedback_month", "VARCHAR"),  # 反馈月份: the month of the reply a report showed
+    # The township cycle (`cycle`): a reply's 告知日期 ('YYYY-MM-DD') and 已追回金额, and each
+    # warning's 处理状态 with the figures it showed. Null reads as no date, no amount, no state.
+    ("feedback", "notice_date", "VARCHAR"),
+    ("feedback", "recovered", "DECIMAL(12,2)"),
+    ("warnings", "state", "VARCHAR"),
+    ("warnings", "notice_date", "VARCHAR"),
+    ("warnings", "recovered", "DECIMAL(12,2)"),
 )
 
 
