@@ -38,10 +38,10 @@ CREMATION = [
 REPLY_HEADER = "预警编号,月份,核查结果,核查备注,告知日期,已追回金额"
 
 
-def _roll(solo: int, head: int, wife: int) -> list[str]:
+def _roll(solo: int, head: int, wife: int, solo_household: str = "H1") -> list[str]:
     return [
         ROLL_HEADER,
-        f"城关镇,东村,H1,孙大山,{SOLO},孙大山,{SOLO},本人,特困供养,,{solo},2020-01",
+        f"城关镇,东村,{solo_household},孙大山,{SOLO},孙大山,{SOLO},本人,特困供养,,{solo},2020-01",
         f"城关镇,东村,H2,张三,{HEAD},张三,{HEAD},户主,农村低保,A,{head},2021-06",
         f"城关镇,东村,H2,张三,{HEAD},李梅,{WIFE},配偶,农村低保,A,{wife},2021-06",
         f"双桥镇,西村,H3,赵四,{LONE},赵四,{LONE},本人,特困供养,,500,2019-01",
@@ -66,10 +66,10 @@ def _reply(workspace: Path, name: str, rows: list[str]) -> Path:
     return write_text(workspace / name, "\n".join([REPLY_HEADER, *rows]) + "\n", encoding="gbk")
 
 
-def _december(workspace: Path, db: Path, out: Path, solo: int, head: int, wife: int) -> pl.DataFrame:
-    load(
-        "roll", [write_text(workspace / "12月.csv", "\n".join(_roll(solo, head, wife)) + "\n")], month="2026-12", db=db
-    )
+def _december(workspace: Path, db: Path, out: Path, *roll: int) -> pl.DataFrame:
+    # 孙大山's household renumbered: only his own amount can tell whether he is still paid.
+    december = _roll(*roll, solo_household="H1A")
+    load("roll", [write_text(workspace / "12月.csv", "\n".join(december) + "\n")], month="2026-12", db=db)
     return match(month="2026-12", db=db, out=out).warnings
 
 
@@ -130,7 +130,7 @@ def test_a_later_roll_executes_overdue_ones_are_listed_and_the_latest_figure_sta
 
     # December: 孙大山 listed at 0 (stopped), 张三's household paid 700 instead of 800 (reduced),
     # 赵四 never answered and still paid.
-    december = _december(workspace, db, out, solo=0, head=400, wife=300)
+    december = _december(workspace, db, out, 0, 400, 300)
     state = dict(zip(december["name"], december.select("state", "risk").rows(), strict=True))
     assert state == {"孙大山": ("已执行", "高"), "张三": ("已执行", "高"), "赵四": ("逾期未反馈", "高")}
     overdue = pl.read_csv(out / "2026-12" / "逾期未反馈.csv", infer_schema=False)
