@@ -155,3 +155,11 @@ def test_a_later_roll_executes_overdue_ones_are_listed_and_the_latest_figure_sta
     by_township = {r[0]: r[1:] for r in table.select("乡镇（街道）", "已追回金额", "未追回金额").iter_rows()}
     assert by_township["城关镇"] == ("100499.00", f"{solo_owed - 500:.2f}")
     assert by_township["双桥镇"] == ("0.00", "0.00")
+
+
+def test_a_stopped_person_off_the_next_roll_is_executed_among_the_resolved(workspace: Path) -> None:
+    db, out, ids = _november(workspace)
+    roll = [line for line in _roll(600, 400, 400) if "孙大山" not in line]
+    load("roll", [write_text(workspace / "12月.csv", "\n".join(roll) + "\n")], month="2026-12", db=db)
+    result = match(month="2026-12", db=db, out=out)
+    assert [(r["warning_id"], r["state"]) for r in result.summary["resolved_warnings"]] == [(ids["孙大山"], "已执行")]

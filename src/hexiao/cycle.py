@@ -11,6 +11,8 @@ stored inputs give the same states, whenever and however often a month is run.
   before the last day of the run's month (the person had their say before this month is paid).
 - 已执行: the roll shows it — this month's roll pays the person nothing (停发), or pays the
   household less than the roll of the warning's first month did (减发).
+  A warning of last month no longer raised (`resolved_states`) is 已执行 where it asked to stop or
+  reduce and this month's roll no longer pays the person, else 已解除.
 - Escalation, one rule: a reply of an earlier month said 属实 (已处理) and the person is still paid
   as before — 属实未处理 (已处理但仍在册), risk raised one level. Not while a notice's response
   window runs into this month, not for 已处理 on a notice (提前告知: the person stays paid until
@@ -34,6 +36,7 @@ REPLY_FALSE, REPLY_CONFIRMED, REPLY_HANDLED = "不属实", "属实", "已处理"
 OPEN, OVERDUE = "待核查", "逾期未反馈"
 CONFIRMED, NOTIFIED, ENFORCEABLE, EXECUTED = "已核实属实", "已告知", "可执行", "已执行"
 CONFIRMED_UNACTED, HANDLED_STILL_PAID = "属实未处理", "已处理但仍在册"
+RESOLVED = "已解除"  # last month's warning that no longer holds, its person still paid
 # States in which the warning comes back one risk level higher.
 RAISING_STATES = (CONFIRMED_UNACTED, HANDLED_STILL_PAID)
 RAISED_RISK = {"低": "中", "中": "高", "高": "高"}
@@ -141,3 +144,28 @@ def advance(
             .alias("risk")
         )
     return frame.select(warnings.columns)
+
+
+def resolved_states(conn: duckdb.DuckDBPyConnection, resolved: pl.DataFrame) -> pl.DataFrame:
+    """Last month's warnings that no longer hold (columns kept but `action`, `id_number` and
+    `household_id`, which it reads), with `state`: 已执行 for a 停发/减发 whose person this
+    month's roll (`roll_m`) no longer lists or pays nothing, else 已解除 (the evidence went away)."""
+    temp_table(conn, "cycle_resolved", resolved)
+    try:
+        return query(
+            conn,
+            f"""
+            SELECT w.* EXCLUDE (action, id_number, household_id),
+                   CASE WHEN w.action IN ('{ACTION_STOP}', '{ACTION_REDUCE}')
+                             AND (p.id_norm IS NULL AND n.name IS NULL OR coalesce(p.paid, n.paid) = 0)
+                        THEN '{EXECUTED}' ELSE '{RESOLVED}' END AS state
+            FROM cycle_resolved w
+            LEFT JOIN (SELECT id_norm, sum(monthly_amount) AS paid FROM roll_m WHERE id_norm IS NOT NULL GROUP BY ALL) p
+              ON p.id_norm = w.id_number
+            LEFT JOIN (SELECT name, household_id, sum(monthly_amount) AS paid FROM roll_m WHERE id_norm IS NULL GROUP BY ALL) n
+              ON n.name = w.name AND n.household_id = w.household_id
+            ORDER BY w.warning_id
+            """,
+        )
+    finally:
+        conn.execute("DROP TABLE cycle_resolved")

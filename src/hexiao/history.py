@@ -6,7 +6,7 @@
 - Every warning shows its latest township reply (`replies.with_replies`) and its 处理状态
   (`cycle`). A 不属实 reply belonging to an earlier month suppresses the same warning (counted,
   never silently lost).
-- Warnings of the previous month that no longer hold are 已解除.
+- Warnings of the previous month that no longer hold are 已解除, or 已执行 (`cycle.resolved_states`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from hexiao.config import FeedbackParams
-from hexiao.cycle import REPLY_FALSE, advance
+from hexiao.cycle import REPLY_FALSE, advance, resolved_states
 from hexiao.replies import latest_replies, with_replies
 from hexiao.store import query, temp_table
 
@@ -44,7 +44,7 @@ def in_report_order(warnings: pl.DataFrame) -> pl.DataFrame:
 class MonthWarnings:
     warnings: pl.DataFrame  # what the townships receive
     suppressed: pl.DataFrame  # warning_id, code, township, name: confirmed 不属实 earlier
-    resolved: pl.DataFrame  # last month's warnings that no longer hold
+    resolved: pl.DataFrame  # last month's warnings that no longer hold, with their `state`
 
 
 def finalise(
@@ -83,10 +83,10 @@ def finalise(
     kept = in_report_order(kept)
     previous = query(
         conn,
-        """SELECT warning_id, code, label, township, name, month FROM warnings
+        """SELECT warning_id, code, label, township, name, month, action, id_number, household_id FROM warnings
            WHERE month = (SELECT max(month) FROM warnings WHERE month < ?)""",
         [month],
     )
-    resolved = previous.join(frame.select("warning_id"), on="warning_id", how="anti").sort("warning_id")
+    resolved = resolved_states(conn, previous.join(frame.select("warning_id"), on="warning_id", how="anti"))
     suppressed = suppressed.select("warning_id", "code", "label", "township", "name").sort("warning_id")
     return MonthWarnings(kept, suppressed, resolved)
