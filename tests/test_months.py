@@ -75,8 +75,9 @@ def test_two_months_with_feedback(workspace: Path) -> None:
     assert result.summary["suppressed"] == 1 and result.summary["suppressed_warnings"][0]["warning_id"] == car
     escalated = second.filter(pl.col("warning_id") == clerk).row(0, named=True)
     assert (escalated["risk"], escalated["status"], escalated["first_month"]) == ("高", "持续", "2026-11")
-    assert "已核实属实仍在保" in escalated["evidence"]
-    assert [r["warning_id"] for r in result.summary["resolved_warnings"]] == [shop]
+    assert escalated["state"] == "属实未处理"
+    # Still paid, no longer on the payroll list: resolved, not executed.
+    assert [(r["warning_id"], r["state"]) for r in result.summary["resolved_warnings"]] == [(shop, "已解除")]
     township_file = (workspace / "out/2026-12/预警名单_城关镇.csv").read_text(encoding="utf-8-sig")
     assert car not in township_file
 

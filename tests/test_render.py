@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS
+from hexiao.report.columns import MONEY_COLUMNS, MONEY_TYPE, REJECTED_HEADERS, REPORT_HEADERS
 from hexiao.report.summary import SUMMARY_HEADERS
 from hexiao.report.writer import stage_reports
 
@@ -77,7 +77,9 @@ def _warnings() -> pl.DataFrame:
     ]
     frame = pl.DataFrame(rows)
     return frame.with_columns(
-        pl.lit(None, pl.String).alias(c) for c in REPORT_HEADERS if c not in frame.columns
+        pl.lit(None, MONEY_TYPE if c in MONEY_COLUMNS else pl.String).alias(c)
+        for c in REPORT_HEADERS
+        if c not in frame.columns
     ).select(list(REPORT_HEADERS))
 
 
@@ -219,7 +221,7 @@ def test_the_workbook_is_set_up_for_printing(township_files: tuple[Path, Path, p
     book = township_files[0]
     workbook = _xml(book, "xl/workbook.xml")
     sheets = re.findall(r'<sheet name="([^"]+)"', workbook)
-    assert sheets == ["汇总", "死亡", "重复享受", "车辆"]
+    assert sheets == ["汇总", "死亡", "重复享受", "车辆", "逾期未反馈"]
     for index, name in enumerate(sheets, start=1):
         sheet = _xml(book, f"xl/worksheets/sheet{index}.xml")
         assert '<pageSetUpPr fitToPage="1"/>' in sheet, name

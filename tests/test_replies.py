@@ -160,16 +160,18 @@ def test_handled_or_confirmed_but_still_on_the_roll_comes_back_one_risk_level_hi
     december = {r["warning_id"]: r for r in _december(workspace, db, out).to_dicts()}
     handled, confirmed = december[ids["甲"]], december[ids["丙"]]
     assert (before[ids["甲"]]["风险等级"], handled["risk"], handled["status"]) == ("中", "高", "持续")
-    assert handled["evidence"] == before[ids["甲"]]["证据"] + "；已处理但仍在册（2026-11 反馈：已停发）"
-    assert (confirmed["risk"], confirmed["evidence"]) == (
+    assert (handled["state"], handled["evidence"]) == ("已处理但仍在册", before[ids["甲"]]["证据"])
+    assert (confirmed["risk"], confirmed["state"], confirmed["evidence"]) == (
         "高",
-        before[ids["丙"]]["证据"] + "；已核实属实仍在保（2026-11 反馈）",
+        "属实未处理",
+        before[ids["丙"]]["证据"],
     )
-    for unchanged in (ids["辰"], ids["巳"], ids["丁"]):
+    for unchanged in (ids["辰"], ids["巳"]):
         assert (december[unchanged]["risk"], december[unchanged]["evidence"]) == (
             before[unchanged]["风险等级"],
             before[unchanged]["证据"],
         )
+        assert december[unchanged]["state"] == "已处理"
     assert december[ids["辰"]]["review_result"] == "已处理"  # shown all the same
 
 

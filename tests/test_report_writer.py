@@ -11,7 +11,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 import hexiao.report.writer as writer
-from hexiao.report.columns import MONEY_TYPE, REJECTED_HEADERS, REPORT_HEADERS, safe_file_part
+from hexiao.report.columns import MONEY_COLUMNS, MONEY_TYPE, REJECTED_HEADERS, REPORT_HEADERS, safe_file_part
 from hexiao.report.summary import SUMMARY_HEADERS, township_table
 from hexiao.report.writer import LINE, stage_reports, to_report, with_csv_lines
 from hexiao.rules import LABELS
@@ -39,7 +39,9 @@ def _warnings(evidence_of_last: str) -> pl.DataFrame:
     rows[-1]["evidence"] = evidence_of_last
     frame = pl.DataFrame(rows)
     return frame.with_columns(
-        pl.lit(None, pl.String).alias(c) for c in REPORT_HEADERS if c not in frame.columns
+        pl.lit(None, MONEY_TYPE if c in MONEY_COLUMNS else pl.String).alias(c)
+        for c in REPORT_HEADERS
+        if c not in frame.columns
     ).select(list(REPORT_HEADERS))
 
 

@@ -51,6 +51,13 @@ MINIMUM_AGES = {"高龄津贴": 80}
 # 防返贫监测: the categories that must be checked for 漏保 (seed 000); 风险已消除 = 是 are not.
 OMISSION_CATEGORIES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "未脱贫户")
 OMISSION_CLEARED_VALUES = ("是",)
+# The township cycle. Days a person has, after the written notice (告知日期), to answer before a
+# stop or reduction is carried out: a local rule (no national figure), 15 days as in common county
+# practice; set it to what your bureau's rules say.
+RESPONSE_DAYS = 15
+# A warning with no reply this many months after it was first reported is 逾期未反馈: townships
+# answer each month's list within the month.
+OVERDUE_AFTER_MONTHS = 1
 
 
 @dataclass(frozen=True)
@@ -152,8 +159,17 @@ class RulesConfig:
 
 
 @dataclass(frozen=True)
+class FeedbackParams:
+    """[feedback]: the township cycle (`cycle`)."""
+
+    response_days: int = RESPONSE_DAYS
+    overdue_after_months: int = OVERDUE_AFTER_MONTHS
+
+
+@dataclass(frozen=True)
 class Config:
     rules: RulesConfig = field(default_factory=RulesConfig)
+    feedback: FeedbackParams = field(default_factory=FeedbackParams)
     disabled_rules: tuple[str, ...] = ()
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → {header: field}
     source: str = "内置默认值"
@@ -183,6 +199,9 @@ class Config:
             for item in fields(params):
                 key = f"rules.{section.name}.{item.name}"
                 rows.append((key, _plain(getattr(params, item.name)), self.origins.get(key, DEFAULT_ORIGIN)))
+        for item in fields(self.feedback):
+            key = f"feedback.{item.name}"
+            rows.append((key, getattr(self.feedback, item.name), self.origins.get(key, DEFAULT_ORIGIN)))
         for kind, mapping in self.headers.items():
             for header, target in mapping.items():
                 rows.append((f"headers.{kind}.{header}", target, self.origins.get(f"headers.{kind}", DEFAULT_ORIGIN)))
@@ -311,7 +330,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: TOML 语法错误：{exc}") from None
     problems = _Problems(path, text)
     origins: dict[str, str] = {}
-    known_top = {"rules", "headers", "disabled_rules"}
+    known_top = {"rules", "feedback", "headers", "disabled_rules"}
     for key in data:
         if key not in known_top:
             problems.add(key, f"未知的配置项（可用：{'、'.join(sorted(known_top))}）")
@@ -325,6 +344,9 @@ def load_config(path: Path | None) -> Config:
         factory = rule_fields[name].default_factory
         assert callable(factory)
         sections[name] = _section(type(factory()), values, f"rules.{name}", problems, origins)
+    feedback = _section(FeedbackParams, data.get("feedback", {}), "feedback", problems, origins)
+    if feedback.overdue_after_months < 1:
+        problems.add("feedback.overdue_after_months", "应至少为 1（预警发出后的第几个月仍未反馈算逾期）")
     disabled = data.get("disabled_rules", [])
     if not isinstance(disabled, list) or not all(isinstance(d, str) for d in disabled):
         problems.add("disabled_rules", f'应为规则代码列表，如 ["BAD_ID"]，实际为 {disabled!r}')
@@ -345,6 +367,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(problems.items)
     return Config(
         rules=RulesConfig(**sections),
+        feedback=feedback,
         disabled_rules=tuple(d.upper() for d in disabled),
         headers={str(k): {str(h): str(f) for h, f in v.items()} for k, v in headers.items()},
         source=str(path),

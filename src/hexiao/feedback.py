@@ -28,7 +28,9 @@ log = get_logger()
 UNKNOWN_WARNING = "未知的预警编号（不是 hexiao 发出的预警，或数据库不同）"
 UNANSWERED = "核查结果未填写（乡镇尚未答复）"
 # The columns of the `feedback` table a reply row fills; `store_inputs` adds month, input and file.
-STORED_COLUMNS = ("source_row", "warning_id", "warning_month", "review_result", "review_note", "received_at")
+STORED_COLUMNS = (
+    "source_row", "warning_id", "warning_month", "review_result", "review_note", "received_at", "notice_date", "recovered",
+)  # fmt: skip
 
 
 @dataclass
@@ -72,7 +74,7 @@ def _record(conn: duckdb.DuckDBPyConnection, batch_id: int, planned: list[Planne
                 pl.lit(received_at).alias("received_at")
             )
             _count(result, recorded, refused)
-            refused_rows = refused.select("source_row", pl.lit("").alias("sheet"), "raw", "reason")
+            refused_rows = refused.select("source_row", pl.lit(None, pl.String).alias("sheet"), "raw", "reason")
             listed = pl.concat([read.rejected, refused_rows.filter(~refused["unanswered"])], how="vertical_relaxed")
             result.problems.extend(_problems(read.summary.file, listed))
             read.loaded = recorded.select(STORED_COLUMNS)
@@ -162,6 +164,9 @@ def _count(result: FeedbackResult, recorded: pl.DataFrame, refused: pl.DataFrame
 
 
 def _problems(file: str, listed: pl.DataFrame) -> list[str]:
+    """ "file 第N行：reason", with the sheet of a workbook: "file 工作表“S” 第N行：reason"."""
     name = Path(file).name
-    rows = listed.sort("source_row", maintain_order=True).select("source_row", "reason")
-    return [f"{name} 第{row}行：{reason}" for row, reason in rows.iter_rows()]
+    rows = listed.sort("source_row", maintain_order=True).select("sheet", "source_row", "reason")
+    return [
+        f"{name} {f'工作表“{sheet}” ' if sheet else ''}第{row}行：{reason}" for sheet, row, reason in rows.iter_rows()
+    ]

@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 from hexiao.config import Config
+from hexiao.cycle import advance
 from hexiao.errors import ConfigError, StateError, failure_detail
 from hexiao.frames import conform
 from hexiao.history import WARNING_COLUMNS, finalise, in_report_order
@@ -23,6 +24,7 @@ from hexiao.ingest.values import month_start
 from hexiao.load import InputSummary, begin_batch, end_batch, load_planned, reading_ahead
 from hexiao.log import get_logger
 from hexiao.replies import with_replies
+from hexiao.report.money import cycle_summary, recovery_by_warning
 from hexiao.report.settle import mark_pending, settle_pending
 from hexiao.report.summary import build_summary, township_table
 from hexiao.report.writer import discard_reports, publish_reports, stage_reports
@@ -118,7 +120,7 @@ def stage_month(
         "ORDER BY r.file, r.sheet, r.source_row",
         [month],
     )
-    table = township_table(conn, warnings)
+    table = township_table(conn, warnings, recovery_by_warning(conn, month, warnings))
     townships = table["乡镇（街道）"].unique().to_list()
     return stage_reports(
         out, month, warnings, rejected, summary, table, townships, encoding=formats.encoding, excel=formats.excel
@@ -140,9 +142,11 @@ def check_out_dir(out: Path, month: str) -> None:
         raise ConfigError(f"报告目录 {out} 无法使用：没有写入 {writable} 的权限；请用 --out 指定可写入的目录")
 
 
-def report(*, month: str, db: Path, out: Path, formats: ReportFormat) -> Path:
+def report(*, month: str, db: Path, out: Path, formats: ReportFormat, config: Config | None = None) -> Path:
     """Write a month's reports again from what the last match stored, without matching again; each
-    warning shows its latest reply (`replies.with_replies`), recorded since or not."""
+    warning shows its latest reply (`replies.with_replies`), recorded since or not, and the
+    处理状态 those replies and the rolls give (`cycle.advance`: the same as the match's from the
+    same inputs; the risk stays as the match raised it)."""
     check_out_dir(out, month)
     require_workspace(db)
     with workspace_lock(db), opened(db) as conn:
@@ -153,8 +157,10 @@ def report(*, month: str, db: Path, out: Path, formats: ReportFormat) -> Path:
         prepare_month(conn, month)
         stored = query(conn, f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ?", [month])
         # As the match wrote them, however the rows were stored, with the replies recorded since.
-        warnings = in_report_order(with_replies(conn, month, stored))
-        staging = stage_month(conn, out, month, warnings, json.loads(rows[0][0]), formats)
+        params = (config or Config()).feedback
+        warnings = in_report_order(advance(conn, month, with_replies(conn, month, stored), params, raise_risk=False))
+        summary = json.loads(rows[0][0]) | cycle_summary(conn, month, warnings)
+        staging = stage_month(conn, out, month, warnings, summary, formats)
         return publish_reports(staging, month)
 
 
@@ -247,7 +253,7 @@ def _match_in_batch(
     ctx = RuleContext(conn=conn, month=month, month_start=month_start(month), config=config)
     raw = run_rules(ctx)
     with timed("finalise", raw.height):
-        month_warnings = finalise(conn, month, raw)
+        month_warnings = finalise(conn, month, raw, config.feedback)
     warnings = month_warnings.warnings
     conn.execute("DELETE FROM warnings WHERE month = ?", [month])
     stored = warnings.join(month_warnings.details, on="warning_id", how="left", maintain_order="left")

@@ -4,7 +4,10 @@ A reply belongs to a month (`feedback.warning_month`, 反馈月份): the month o
 Month M's reports show, for each warning, its latest reply belonging to M or an earlier month —
 whenever that reply arrived, so a rewrite of M (`hexiao report`) or a new run of M shows replies
 recorded since. The latest is the one of the latest month, then the last to arrive: a reply to a
-later report answers a more recent visit than a late reply to an earlier one.
+later report answers a more recent visit than a late reply to an earlier one. 告知日期 and
+已追回金额 are those of the latest reply that gives one: 已追回金额 is the total recovered so far,
+so the latest figure stands and nothing is counted twice, and a later reply that leaves it blank
+does not erase it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ import polars as pl
 from hexiao.store import query
 
 # The reply columns of a warning row (history.WARNING_COLUMNS), as every report shows them.
-REPLY_COLUMNS = ("review_result", "review_note", "feedback_month")
+REPLY_COLUMNS = ("review_result", "review_note", "feedback_month", "notice_date", "recovered")
+# Later month first, then the later arrival: which of a warning's replies is the latest.
+_LATEST = "warning_month DESC, received_at DESC, input_id DESC, source_row DESC"
+_ORDER_KEY = "struct_pack(m := warning_month, t := received_at, i := input_id, r := source_row)"
 
 
 def latest_replies(conn: duckdb.DuckDBPyConnection, month: str, *, before: bool = False) -> pl.DataFrame:
@@ -26,13 +32,19 @@ def latest_replies(conn: duckdb.DuckDBPyConnection, month: str, *, before: bool 
     return query(
         conn,
         f"""
-        SELECT warning_id, review_result, review_note, warning_month AS feedback_month
-        FROM feedback WHERE {months}
-        QUALIFY row_number() OVER (
-            PARTITION BY warning_id ORDER BY warning_month DESC, received_at DESC, input_id DESC, source_row DESC
-        ) = 1
+        WITH latest AS (
+            SELECT warning_id, review_result, review_note, warning_month AS feedback_month
+            FROM feedback WHERE {months}
+            QUALIFY row_number() OVER (PARTITION BY warning_id ORDER BY {_LATEST}) = 1
+        ), figures AS (
+            SELECT warning_id,
+                   arg_max(notice_date, {_ORDER_KEY}) FILTER (WHERE notice_date IS NOT NULL) AS notice_date,
+                   arg_max(recovered, {_ORDER_KEY}) FILTER (WHERE recovered IS NOT NULL) AS recovered
+            FROM feedback WHERE {months} GROUP BY warning_id
+        )
+        SELECT l.*, f.notice_date, f.recovered FROM latest l JOIN figures f USING (warning_id)
         """,
-        [month],
+        [month, month],
     )
 
 

@@ -83,7 +83,8 @@ CREATE TABLE IF NOT EXISTS poverty (
 );
 CREATE TABLE IF NOT EXISTS feedback (
     month VARCHAR, input_id BIGINT, source_file VARCHAR, source_row BIGINT, warning_id VARCHAR,
-    warning_month VARCHAR, review_result VARCHAR, review_note VARCHAR, received_at TIMESTAMP
+    warning_month VARCHAR, review_result VARCHAR, review_note VARCHAR, received_at TIMESTAMP,
+    notice_date VARCHAR, recovered DECIMAL(12,2)
 );
 CREATE TABLE IF NOT EXISTS month_summaries (month VARCHAR, batch_id BIGINT, summary VARCHAR);
 CREATE TABLE IF NOT EXISTS rejected (
@@ -96,7 +97,7 @@ CREATE TABLE IF NOT EXISTS warnings (
     id_number VARCHAR, program VARCHAR, match_method VARCHAR, match_score DOUBLE,
     source VARCHAR, evidence VARCHAR, action VARCHAR, effective_month VARCHAR,
     overpayment DOUBLE, first_month VARCHAR, status VARCHAR, review_result VARCHAR, review_note VARCHAR,
-    feedback_month VARCHAR, link_detail VARCHAR
+    feedback_month VARCHAR, link_detail VARCHAR, state VARCHAR, notice_date VARCHAR, recovered DECIMAL(12,2)
 );
 """
 
@@ -144,6 +145,13 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     # What a warning rests on, as the match found it (`rules.common.link_detail_sql`): null for a
     # warning raised before it was kept.
     ("warnings", "link_detail", "VARCHAR"),
+    # The township cycle (`cycle`): a reply's 告知日期 ('YYYY-MM-DD') and 已追回金额, and each
+    # warning's 处理状态 with the figures it showed. Null reads as no date, no amount, no state.
+    ("feedback", "notice_date", "VARCHAR"),
+    ("feedback", "recovered", "DECIMAL(12,2)"),
+    ("warnings", "state", "VARCHAR"),
+    ("warnings", "notice_date", "VARCHAR"),
+    ("warnings", "recovered", "DECIMAL(12,2)"),
 )
 
 

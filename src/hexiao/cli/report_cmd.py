@@ -36,7 +36,7 @@ def report(
     with handled():
         formats = report_format_of(encoding, report_format)
         session = open_session(db, config, quiet, as_json, read_only=True)
-        out_dir = write_report(month=check_month(month), db=session.db, out=out, formats=formats)
+        out_dir = write_report(month=check_month(month), db=session.db, out=out, formats=formats, config=session.config)
         session.step(f"报告已写入 {out_dir}")
         if session.json:
             session.emit_json({"out_dir": str(out_dir)})

@@ -256,11 +256,19 @@ def prepare_feedback(fields: pl.DataFrame, program: str | None) -> Prepared:
     result = pl.coalesce(*[pl.when(written.str.starts_with(value)).then(pl.lit(value)) for value in REVIEW_RESULTS])
     reply_month = _reply_month(pl.col("month"))
     bad_month, bad_month_reason = _bad_value("month", "月份", reply_month)
+    notice = parse_date(pl.col("notice_date"))
+    bad_notice, bad_notice_reason = _bad_value("notice_date", "告知日期", notice)
+    recovered = parse_amount(pl.col("recovered"))
+    bad_amount, bad_amount_reason = _bad_value("recovered", "已追回金额", recovered)
+    answered = written.is_not_null()  # an unanswered row is not recorded, whatever else it holds
     checks: list[tuple[pl.Expr, str | pl.Expr]] = [
         (pl.col("_blank"), "空行"),
         (pl.col("_repeated_header"), "重复的表头行"),
         (warning_id.is_null(), "预警编号为空"),
-        (written.is_not_null() & bad_month, bad_month_reason),  # an unanswered row's month does not matter
+        (answered & bad_month, bad_month_reason),
+        (answered & bad_notice, pl.format("{}（应为日期，如 2026-03-05）", bad_notice_reason)),
+        (answered & bad_amount, pl.format("{}（应为金额，如 300 或 300.50）", bad_amount_reason)),
+        (answered & (recovered < 0), pl.format("已追回金额不能为负数：{}", blank_to_null(pl.col("recovered")))),
     ]
     kept, rejected = _split(fields, checks)
     loaded = kept.select(
@@ -269,6 +277,8 @@ def prepare_feedback(fields: pl.DataFrame, program: str | None) -> Prepared:
         result.alias("review_result"),
         written.alias("review_written"),
         blank_to_null(pl.col("review_note")).alias("review_note"),
+        notice.dt.strftime("%Y-%m-%d").alias("notice_date"),
+        recovered.round(2, mode="half_away_from_zero").cast(pl.Decimal(12, 2)).alias("recovered"),
         reply_month.dt.strftime("%Y-%m").alias("reply_month"),
         raw_json(kept).alias("raw"),
     )

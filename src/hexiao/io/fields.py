@@ -124,6 +124,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("warning_id", "预警编号", ("预警号", "编号"), True),
         Field("review_result", "核查结果", ("核实结果", "核查结论"), True),
         Field("review_note", "核查备注", ("备注", "核查情况", "核查说明")),
+        Field("notice_date", "告知日期", ("书面告知日期", "告知时间")),
+        Field("recovered", "已追回金额", ("追回金额", "已追回")),
         Field("month", "月份", ()),
         Field("name", "姓名", ()),
         Field("id_number", "身份证号", ()),

@@ -18,8 +18,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from hexiao.cycle import REPLY_CONFIRMED, REPLY_FALSE, REPLY_HANDLED
 from hexiao.errors import StateError
-from hexiao.history import REPLY_CONFIRMED, REPLY_FALSE, REPLY_HANDLED, STATUS_NEW, STATUS_ONGOING
+from hexiao.history import STATUS_NEW, STATUS_ONGOING
 from hexiao.replies import latest_replies
 from hexiao.rules import LABELS
 from hexiao.store import query

@@ -32,6 +32,9 @@ REPORT_HEADERS = {
     "review_result": "核查结果",
     "review_note": "核查备注",
     "feedback_month": "反馈月份",
+    "state": "处理状态",
+    "notice_date": "告知日期",
+    "recovered": "已追回金额",
 }
 
 # Written with a leading tab so Excel and WPS keep them as text instead of `3.40421E+17`.
@@ -39,7 +42,7 @@ TEXT_ID_COLUMNS = ("household_id", "id_number")
 
 # Amounts are yuan and fen: `560.00` in CSV text, DECIMAL(12,2) in Parquet — a float would print
 # `560.0` or `0.30000000000000004`. Empty where unknown or not applicable, never 0.
-MONEY_COLUMNS = ("overpayment",)
+MONEY_COLUMNS = ("overpayment", "recovered")
 MONEY_TYPE = pl.Decimal(12, 2)
 # Scores are whole points 0–100; the linker's half points round up, as a person reading them would.
 SCORE_COLUMNS = ("match_score",)

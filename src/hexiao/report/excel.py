@@ -1,7 +1,8 @@
 """`--format xlsx`: one workbook per township, which its office can read on screen and print.
 
 Sheet 汇总 first (the township's counts per warning type, then a totals row), then one sheet per
-warning type in the rules' order, each with the report's columns (`REPORT_HEADERS`). On every
+warning type in the rules' order, each with the report's columns (`REPORT_HEADERS`), and last
+逾期未反馈: the township's warnings still unanswered past the reply window (empty when none). On every
 sheet the header row is frozen, filtered and repeated on each printed page, and the page is A4
 landscape, one page wide and as many long as needed. Widths are in characters, sized to the
 content within bounds per column; text wraps, so nothing is cut off. ID cells are text cells, so
@@ -23,6 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from hexiao.report.columns import REPORT_HEADERS, TEXT_ID_COLUMNS, presented
 from hexiao.report.summary import totals_row
+from hexiao.report.writer import OVERDUE_STATE
 from hexiao.rules import LABELS
 
 
@@ -45,6 +47,7 @@ WIDTHS = {
     REPORT_HEADERS["review_result"]: Width(8, 10),  # filled in by hand on the printout
     REPORT_HEADERS["review_note"]: Width(14, 24),
     REPORT_HEADERS["township"]: Width(8, 14),
+    REPORT_HEADERS["recovered"]: Width(11, 14),  # filled in by hand; its header on one line
 }
 SHORT_HEADER = 8  # four Chinese characters
 # Wrapped rows are made as tall as their lines; spreadsheet programs do not do it on opening.
@@ -54,7 +57,10 @@ CELL_MARGIN = 3.0
 MAX_LINES = 25  # Excel's limit is 409 points
 # Text cells (format `@`), so what the township types there stays text too: Excel would read a
 # new ID as a number and `2026-12` as a date.
-TEXT_CELLS = [REPORT_HEADERS[c] for c in ("warning_id", *TEXT_ID_COLUMNS, "month", "effective_month", "first_month")]
+TEXT_CELLS = [
+    REPORT_HEADERS[c]
+    for c in ("warning_id", *TEXT_ID_COLUMNS, "month", "effective_month", "first_month", "notice_date")
+]
 A4 = 9  # xlsxwriter's paper code
 TOTALS_NOTE = "合计行的预警户数、预警人数按不重复计：同一户、同一人有多类预警时只计一次。"
 
@@ -84,6 +90,10 @@ def _write_workbook(path: Path, title: str, summary: pl.DataFrame, warnings: pl.
         for (label,), rows in by_rule.group_by("label", maintain_order=True):
             frame = rows.select(pl.col(k).alias(v) for k, v in REPORT_HEADERS.items())
             _write_table(book, formats, str(label), title, frame)
+        overdue = by_rule.filter(pl.col("state") == OVERDUE_STATE)
+        _write_table(
+            book, formats, OVERDUE_STATE, title, overdue.select(pl.col(k).alias(v) for k, v in REPORT_HEADERS.items())
+        )
 
 
 def _rule_rank(column: str) -> pl.Expr:

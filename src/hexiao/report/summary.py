@@ -8,6 +8,7 @@ import duckdb
 import polars as pl
 
 from hexiao.report.columns import money
+from hexiao.report.money import MONEY_COLUMNS, cycle_summary
 from hexiao.rules import LABELS
 from hexiao.store import fetch_one, query
 
@@ -56,6 +57,7 @@ def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.Data
         "by_code": by_code,
         "by_township": dict(sorted(by_township.items())),
         "overpayment_total": round(float(warned["overpayment"].fill_null(0).sum()), 2),
+        **cycle_summary(conn, month, warnings),
         "suppressed": 0,
         "inputs": inputs.drop("month").to_dicts(),
     }
@@ -83,14 +85,19 @@ SUMMARY_HEADERS = {
     "warnings": "预警条数",
     "overpayment": "应追回金额合计",
 }
+# The cycle's money per township × type, up to the month (`report.money`), after the counts.
+RECOVERY_HEADERS = {"to_recover": "应追回金额", "recovered": "已追回金额", "outstanding": "未追回金额"}
 TOTALS_LABEL = "合计"
 
 
-def township_table(conn: duckdb.DuckDBPyConnection, warnings: pl.DataFrame) -> pl.DataFrame:
-    """summary.csv: per township × warning type, households/persons checked and warned, sums.
+def township_table(
+    conn: duckdb.DuckDBPyConnection, warnings: pl.DataFrame, recovery: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """summary.csv: per township × warning type, households/persons checked and warned, sums; with
+    `recovery` (`money.recovery_by_warning`), also its money (`RECOVERY_HEADERS`).
 
     Every township on the roll, and every township warnings name (the poverty-monitoring list's
-    own, with nobody checked on the roll), has a row for every warning type."""
+    own, with nobody checked on the roll, or an earlier month's), has a row for every warning type."""
     checked = query(
         conn,
         f"""
@@ -98,7 +105,8 @@ def township_table(conn: duckdb.DuckDBPyConnection, warnings: pl.DataFrame) -> p
         FROM roll_m GROUP BY township
         """,
     )
-    townships = pl.concat([checked.select("township"), warnings.select("township")]).unique()
+    named = [warnings.select("township")] + ([recovery.select("township")] if recovery is not None else [])
+    townships = pl.concat([checked.select("township"), *named]).unique()
     checked = townships.join(checked, on="township", how="left", nulls_equal=True)
     codes = pl.DataFrame({"code": list(LABELS), "label": list(LABELS.values())})
     grid = checked.join(codes, how="cross")
@@ -109,9 +117,14 @@ def township_table(conn: duckdb.DuckDBPyConnection, warnings: pl.DataFrame) -> p
         .cast(pl.Int64),
         money("overpayment").fill_null(0),
     )
-    return table.sort("township", "code", nulls_last=True).select(
-        pl.col(k).alias(v) for k, v in SUMMARY_HEADERS.items()
-    )
+    headers = dict(SUMMARY_HEADERS)
+    if recovery is not None:
+        sums = recovery.group_by("township", "code").agg(pl.col(MONEY_COLUMNS).sum())
+        table = table.join(sums, on=["township", "code"], how="left", nulls_equal=True).with_columns(
+            pl.col(c).fill_null(0).cast(pl.Decimal(12, 2)) for c in MONEY_COLUMNS
+        )
+        headers |= RECOVERY_HEADERS
+    return table.sort("township", "code", nulls_last=True).select(pl.col(k).alias(v) for k, v in headers.items())
 
 
 def totals_row(township: str | None, table: pl.DataFrame, warnings: pl.DataFrame) -> pl.DataFrame:
@@ -127,5 +140,7 @@ def totals_row(township: str | None, table: pl.DataFrame, warnings: pl.DataFrame
         "核对户数": checked.get("核对户数", 0),
         "核对人数": checked.get("核对人数", 0),
         **{SUMMARY_HEADERS[k]: v for k, v in counts.items()},
+        # The cycle's money counts each warning once already: the township's rows add up.
+        **{h: table[h].sum() for h in RECOVERY_HEADERS.values() if h in table.columns},
     }
     return pl.DataFrame([row], schema=table.schema)

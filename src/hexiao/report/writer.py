@@ -21,6 +21,7 @@ import polars as pl
 from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS, TEXT_ID_COLUMNS, presented, township_file_stems
 
 EXIT_ACTIONS = ("停发", "减发")
+OVERDUE_STATE = "逾期未反馈"  # `cycle.OVERDUE`, as the 处理状态 column shows it
 OMISSION_CODE = "OMISSION"  # rows from the poverty-monitoring list, also in 疑似漏保.csv
 CSV_ENCODINGS = {"utf-8-sig": "UTF-8 with BOM", "gb18030": "GB18030"}
 
@@ -158,6 +159,7 @@ def _write_all(
     for township, stem in stems.items():
         files.append((by_township.get(township, empty), staging / f"{stem}.csv"))
     files.append((csv_content(report.filter(pl.col("建议措施").is_in(EXIT_ACTIONS))), staging / "退出建议.csv"))
+    files.append((csv_content(report.filter(pl.col("处理状态") == OVERDUE_STATE)), staging / "逾期未反馈.csv"))
     omissions = report.filter(pl.col("预警代码") == OMISSION_CODE)
     files.append((csv_content(omissions), staging / "疑似漏保.csv"))
     by_township = csv_parts(omissions, "乡镇（街道）")
