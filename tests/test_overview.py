@@ -86,21 +86,28 @@ def _edit_summary(db: Path, month: str, change: dict[str, object], drop: tuple[s
         conn.execute("UPDATE month_summaries SET summary = ? WHERE month = ?", [json.dumps(summary), month])
 
 
+@pytest.mark.parametrize("matched_before_the_cycle", [False, True])
 def test_headline_numbers_are_summary_json_and_unknown_ones_are_shown_as_such(
-    two_months: TwoMonths, tmp_path: Path
+    two_months: TwoMonths, tmp_path: Path, matched_before_the_cycle: bool
 ) -> None:
-    page = write_overview(month=MONTH, db=two_months.db, out=tmp_path / "out")
-    summary = json.loads((two_months.out / MONTH / "summary.json").read_text(encoding="utf-8"))
+    db = _copy(two_months, tmp_path)
+    cycle_keys = ("overdue", "overdue_by_township", "recovered_total", "outstanding_total")
+    if matched_before_the_cycle:  # a month matched by a version that did not count these yet
+        _edit_summary(db, MONTH, {}, drop=cycle_keys)
+    page = write_overview(month=MONTH, db=db, out=tmp_path / "out")
+    with duckdb.connect(str(db), read_only=True) as conn:
+        (text,) = conn.execute("SELECT summary FROM month_summaries WHERE month = ?", [MONTH]).fetchone() or ("",)
+    summary = json.loads(text)
+    assert (set(cycle_keys) <= set(summary)) != matched_before_the_cycle
     shown = _cells(page).headline
     assert set(shown) == {key for key, _, _ in HEADLINE}
     for key, _, money in HEADLINE:
-        if key in summary:  # the keys this workspace's match stored
+        if key in summary:
             assert shown[key][0] == str(summary[key]), key
             expected = f"{summary[key]:,.2f}" if money else f"{summary[key]:,}"
             assert shown[key][1] == expected, key
-        else:  # a month matched before the cycle's keys existed
+        else:
             assert shown[key] == ("", UNKNOWN), key
-    assert {"overdue", "recovered_total", "outstanding_total"} - set(summary), "fixture has no cycle keys"
 
 
 def test_a_summary_with_the_cycle_keys_shows_them_and_its_warnings_amounts(
@@ -109,7 +116,7 @@ def test_a_summary_with_the_cycle_keys_shows_them_and_its_warnings_amounts(
     db = _copy(two_months, tmp_path)
     _edit_summary(db, MONTH, CYCLE_KEYS)
     with duckdb.connect(str(db)) as conn:
-        conn.execute("ALTER TABLE warnings ADD COLUMN recovered DECIMAL(12,2)")
+        conn.execute("ALTER TABLE warnings ADD COLUMN IF NOT EXISTS recovered DECIMAL(12,2)")
         conn.execute(
             "UPDATE warnings SET recovered = 100.25 WHERE month = ? AND township = '城关镇' AND overpayment > 0",
             [MONTH],
@@ -129,8 +136,15 @@ def test_a_summary_with_the_cycle_keys_shows_them_and_its_warnings_amounts(
     assert money_rows["桂集镇"][2] == "0.00"
 
 
-def test_without_the_cycle_keys_overdue_and_recovered_read_unknown_not_zero(two_months: TwoMonths) -> None:
-    with opened(two_months.db, read_only=True) as conn:
+def test_without_the_cycle_keys_overdue_and_recovered_read_unknown_not_zero(
+    two_months: TwoMonths, tmp_path: Path
+) -> None:
+    db = _copy(two_months, tmp_path)
+    for month in ("2026-10", MONTH):  # both months as a version before the cycle stored them
+        _edit_summary(db, month, {}, drop=("overdue", "overdue_by_township", "recovered_total", "outstanding_total"))
+    with duckdb.connect(str(db)) as conn:
+        conn.execute("UPDATE warnings SET recovered = NULL")
+    with opened(db, read_only=True) as conn:
         data = gather(conn, MONTH, 12)
     assert data.replies["overdue"].is_null().all()
     assert data.money["recovered"].is_null().all()

@@ -87,7 +87,9 @@ def gather(conn: duckdb.DuckDBPyConnection, month: str, months: int) -> Overview
             },
         ),
         replies=_replies(conn, month, warnings, summary),
-        money=_money(warnings, known="recovered" in warning_columns),
+        # The warnings of a month matched before replies carried amounts have the column (a workspace
+        # upgrades in place) but nothing in it: what the month's summary counted decides.
+        money=_money(warnings, known="recovered_total" in summary),
     )
 
 
