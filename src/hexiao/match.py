@@ -23,6 +23,7 @@ from hexiao.ingest.values import month_start
 from hexiao.load import InputSummary, begin_batch, end_batch, load_planned, reading_ahead
 from hexiao.log import get_logger
 from hexiao.replies import with_replies
+from hexiao.report.names import known_names
 from hexiao.report.summary import build_summary, township_table
 from hexiao.report.writer import discard_reports, publish_reports, stage_reports
 from hexiao.rules import REGISTRY
@@ -98,6 +99,7 @@ MONTH_PATTERN = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 class ReportFormat:
     encoding: str = "utf-8-sig"  # CSV encoding: UTF-8 with BOM, or gb18030
     excel: bool = False  # also one workbook per township
+    masked: bool = False  # also the masked edition, in `<out>/<month>/脱敏/`
 
 
 def stage_month(
@@ -119,8 +121,18 @@ def stage_month(
     )
     table = township_table(conn, warnings)
     townships = table["乡镇（街道）"].unique().to_list()
+    names = known_names(conn, month) if formats.masked else None
     return stage_reports(
-        out, month, warnings, rejected, summary, table, townships, encoding=formats.encoding, excel=formats.excel
+        out,
+        month,
+        warnings,
+        rejected,
+        summary,
+        table,
+        townships,
+        encoding=formats.encoding,
+        excel=formats.excel,
+        masked_names=names,
     )
 
 
@@ -165,13 +177,14 @@ def match(
     encoding: str = "utf-8-sig",
     inbox: Path | None = None,
     excel: bool = False,
+    masked: bool = False,
 ) -> MatchResult:
     """Load new inbox files, match `month`, store its warnings and write its reports.
 
     Everything after the lock is one transaction: a failure (or a kill) at any point leaves the
     database and the previous reports as they were. The reports are written inside it and put in
     place by one rename after the commit. `inbox` defaults to `inbox/<month>/` when that directory
-    exists.
+    exists. `masked` also writes the masked edition (`ReportFormat.masked`).
     """
     config = config or Config()
     if not MONTH_PATTERN.fullmatch(month):
@@ -192,7 +205,7 @@ def match(
                 loaded = load_planned(conn, batch_id, month, reading)
                 _check_something_to_match(conn, plan, month)
                 result, staging = _match_in_batch(
-                    conn, batch_id, month, out, config, ReportFormat(encoding, excel), started
+                    conn, batch_id, month, out, config, ReportFormat(encoding, excel, masked), started
                 )
         except BaseException as exc:
             if staging is not None:
