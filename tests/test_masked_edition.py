@@ -24,6 +24,10 @@ from hexiao.store import PERSON_TABLES
 runner = CliRunner()
 MONTH = "2026-11"
 HOUSEHOLDS = 400
+RULES_IN_SAMPLE = {
+    *("DECEASED", "DUPLICATE", "PUBLIC_EMPLOYEE", "AGE_OUT", "VEHICLE", "PROPERTY", "BUSINESS", "OMISSION"),
+    *("AGE_INVALID", "BAD_ID", "BAD_HOUSEHOLD"),
+}
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ def test_no_full_id_of_anyone_is_in_any_masked_file(sample: Sample) -> None:
             found[path.name] = runs + leaked
     assert not found
     listed = pl.read_csv(sample.work / "out" / MONTH / MASKED_DIR / "预警名单.csv", infer_schema=False)
+    # The scan read the evidence of every rule the sample raises: each rule words its own.
+    assert RULES_IN_SAMPLE <= set(listed["预警代码"])
     assert listed["身份证号"].str.contains(r"^\t[0-9]{6}\*{8}[0-9]{3}[0-9X]$").sum() > 100
 
 

@@ -55,6 +55,8 @@ _TOKENS = (
 )
 _SEPARATORS = r"[ \-]"
 
+_LIST_KEY = "_list"  # which of summary.json's lists a row is from (`mask_summary`)
+
 # Columns masked as a whole: an ID, a name.
 ID_COLUMNS = ("id_number",)
 NAME_COLUMNS = ("name", "head_name")
@@ -65,7 +67,7 @@ KEPT_COLUMNS = frozenset(
     {
         *("warning_id", "month", "code", "label", "risk", "township", "village", "program", "match_method"),
         *("action", "effective_month", "first_month", "status", "review_result", "feedback_month"),
-        *("kind", "sha256"),
+        *("kind", "sha256", _LIST_KEY),
     }
 )
 
@@ -182,11 +184,19 @@ def mask_summary(summary: dict[str, Any], names: pl.Series) -> dict[str, Any]:
     """summary.json for the masked edition: its counts as they are; every list of records in it (the
     warnings suppressed or resolved, with their names; the inputs, with their file names) masked
     as report rows are (`mask_frame`)."""
-    masked = dict(summary)
-    for key, value in summary.items():
-        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-            masked[key] = mask_frame(pl.DataFrame(value, infer_schema_length=None), names).to_dicts()
-    return masked
+    lists = {
+        key: pl.DataFrame(value, infer_schema_length=None)
+        for key, value in summary.items()
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value)
+    }
+    if not lists:
+        return dict(summary)
+    # One frame for all lists, so the names' automaton is built once (`mask_frame`).
+    tagged = [frame.with_columns(pl.lit(key).alias(_LIST_KEY)) for key, frame in lists.items()]
+    done = mask_frame(pl.concat(tagged, how="diagonal_relaxed"), names)
+    return summary | {
+        key: done.filter(pl.col(_LIST_KEY) == key).select(frame.columns).to_dicts() for key, frame in lists.items()
+    }
 
 
 # The console's twins of `mask_id` and `mask_ids_in_text`, for one message at a time: the same
