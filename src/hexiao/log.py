@@ -3,38 +3,15 @@
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
+
+from hexiao.masking import mask_ids_in_message
 
 LOGGER_NAME = "hexiao"
 
-# An 18-character ID (or a 15-digit legacy one) inside free text. Masking keeps area code and the
-# last four characters, which is what an officer needs to tell two people apart in a log.
-_ID_IN_TEXT = re.compile(
-    r"(?<![0-9])[0-9](?:[ -]?[0-9]){13,16}[ -]?[0-9Xx](?![0-9])"  # 15–18 digits, spaces or hyphens allowed
-    r"|(?<![0-9])[0-9]\.[0-9]{5,}[eE]\+?1[47]"  # an ID Excel turned into scientific notation
-)
-
-
-def mask_id(value: str | None) -> str:
-    """`340421195803222013` → `340421********2013`; short or empty values are masked whole."""
-    if not value:
-        return ""
-    text = re.sub(r"[ -]", "", str(value).strip())
-    if "e" in text.lower():  # scientific notation: keep the area code only
-        return text[:7] + "*" * max(len(text) - 7, 0)
-    if len(text) < 10:
-        return "*" * len(text)
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
-
-
-def mask_ids_in_text(text: str) -> str:
-    """Mask every ID-looking run of digits in a message."""
-
-    def repl(match: re.Match[str]) -> str:
-        return mask_id(match.group(0))
-
-    return _ID_IN_TEXT.sub(repl, text)
+# IDs in a message are masked as in the masked edition of the reports (`masking`), so an officer
+# sees one ID written alike in a log line and in a masked list.
+mask_ids_in_text = mask_ids_in_message
 
 
 class MaskingFilter(logging.Filter):

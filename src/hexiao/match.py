@@ -25,6 +25,7 @@ from hexiao.load import InputSummary, begin_batch, end_batch, load_planned, read
 from hexiao.log import get_logger
 from hexiao.replies import with_replies
 from hexiao.report.money import cycle_summary, recovery_by_warning
+from hexiao.report.names import known_names
 from hexiao.report.settle import mark_pending, settle_pending
 from hexiao.report.summary import build_summary, township_table
 from hexiao.report.writer import discard_reports, publish_reports, stage_reports
@@ -101,6 +102,7 @@ MONTH_PATTERN = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 class ReportFormat:
     encoding: str = "utf-8-sig"  # CSV encoding: UTF-8 with BOM, or gb18030
     excel: bool = False  # also one workbook per township
+    masked: bool = False  # also the masked edition, in `<out>/<month>/脱敏/`
 
 
 def stage_month(
@@ -122,8 +124,18 @@ def stage_month(
     )
     table = township_table(conn, warnings, recovery_by_warning(conn, month, warnings))
     townships = table["乡镇（街道）"].unique().to_list()
+    names = known_names(conn, month) if formats.masked else None
     return stage_reports(
-        out, month, warnings, rejected, summary, table, townships, encoding=formats.encoding, excel=formats.excel
+        out,
+        month,
+        warnings,
+        rejected,
+        summary,
+        table,
+        townships,
+        encoding=formats.encoding,
+        excel=formats.excel,
+        masked_names=names,
     )
 
 
@@ -173,13 +185,14 @@ def match(
     encoding: str = "utf-8-sig",
     inbox: Path | None = None,
     excel: bool = False,
+    masked: bool = False,
 ) -> MatchResult:
     """Load new inbox files, match `month`, store its warnings and write its reports.
 
     Everything after the lock is one transaction: a failure (or a kill) at any point leaves the
     database and the previous reports as they were. The reports are written inside it and put in
     place by one rename after the commit. `inbox` defaults to `inbox/<month>/` when that directory
-    exists.
+    exists. `masked` also writes the masked edition (`ReportFormat.masked`).
     """
     config = config or Config()
     if not MONTH_PATTERN.fullmatch(month):
@@ -201,7 +214,7 @@ def match(
                 loaded = load_planned(conn, batch_id, month, reading)
                 _check_something_to_match(conn, plan, month)
                 result, staging = _match_in_batch(
-                    conn, batch_id, month, out, config, ReportFormat(encoding, excel), started
+                    conn, batch_id, month, out, config, ReportFormat(encoding, excel, masked), started
                 )
                 mark_pending(conn, batch_id, staging)  # a kill after the commit: the next run publishes
         except BaseException as exc:

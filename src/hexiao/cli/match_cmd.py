@@ -33,14 +33,22 @@ FormatOption = Annotated[
     str,
     typer.Option("--format", help="csv（默认）；xlsx 另为每个乡镇写一个工作簿（身份证号为文本、冻结表头、筛选）。"),
 ]
+MaskedOption = Annotated[
+    bool,
+    typer.Option(
+        "--masked",
+        help="另写一份脱敏版到 <out>/<YYYY-MM>/脱敏/：身份证号只显示前6位和后4位，姓名只显示姓，"
+        "供会议、公示稿等更大范围传阅；不含 rejected_rows 和 parquet。",
+    ),
+]
 
 
-def report_format_of(encoding: str, report_format: str) -> ReportFormat:
+def report_format_of(encoding: str, report_format: str, masked: bool = False) -> ReportFormat:
     if encoding.lower() not in ENCODINGS:
         raise typer.BadParameter("只支持 utf-8 或 gb18030", param_hint="--encoding")
     if report_format not in ("csv", "xlsx"):
         raise typer.BadParameter("只支持 csv 或 xlsx", param_hint="--format")
-    return ReportFormat(ENCODINGS[encoding.lower()], report_format == "xlsx")
+    return ReportFormat(ENCODINGS[encoding.lower()], report_format == "xlsx", masked)
 
 
 def match(
@@ -52,13 +60,14 @@ def match(
     ] = None,
     encoding: EncodingOption = "utf-8",
     report_format: FormatOption = "csv",
+    masked: MaskedOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
     with handled():
-        formats = report_format_of(encoding, report_format)
+        formats = report_format_of(encoding, report_format, masked)
         session = open_session(db, config, quiet, as_json)
         result = run_match(
             month=check_month(month),
@@ -67,6 +76,7 @@ def match(
             config=session.config,
             encoding=formats.encoding,
             excel=formats.excel,
+            masked=formats.masked,
             inbox=inbox,
         )
         report(session, result)

@@ -18,12 +18,14 @@ from typing import Any
 
 import polars as pl
 
+from hexiao.masking import mask_frame, mask_summary
 from hexiao.report.columns import REJECTED_HEADERS, REPORT_HEADERS, TEXT_ID_COLUMNS, presented, township_file_stems
 
 EXIT_ACTIONS = ("停发", "减发")
 OVERDUE_STATE = "逾期未反馈"  # `cycle.OVERDUE`, as the 处理状态 column shows it
 OMISSION_CODE = "OMISSION"  # rows from the poverty-monitoring list, also in 疑似漏保.csv
 CSV_ENCODINGS = {"utf-8-sig": "UTF-8 with BOM", "gb18030": "GB18030"}
+MASKED_DIR = "脱敏"  # the masked edition, inside the month's directory
 
 
 def excel_safe(frame: pl.DataFrame) -> pl.DataFrame:
@@ -124,8 +126,10 @@ def stage_reports(
     *,
     encoding: str = "utf-8-sig",
     excel: bool = False,
+    masked_names: pl.Series | None = None,
 ) -> Path:
-    """Every report file of the month in a staging directory under `out`; returns that directory."""
+    """Every report file of the month in a staging directory under `out`; returns that directory.
+    With `masked_names` (`report.names.known_names`) also the masked edition, in `MASKED_DIR`."""
     out.mkdir(parents=True, exist_ok=True)
     staging = out / f".{month}.tmp-{os.getpid()}"
     if staging.exists():
@@ -133,6 +137,14 @@ def stage_reports(
     staging.mkdir(mode=0o700)
     try:
         _write_all(staging, month, warnings, rejected, summary, summary_table, townships, encoding, excel)
+        if masked_names is not None:
+            # The same writer over masked warnings: every list and sheet it makes from them is
+            # masked, one added later too.
+            masked = staging / MASKED_DIR
+            masked.mkdir(mode=0o700)
+            masked_summary = mask_summary(summary, masked_names)
+            masked_warnings = mask_frame(warnings, masked_names)
+            _write_all(masked, month, masked_warnings, None, masked_summary, summary_table, townships, encoding, excel)
     except BaseException:
         discard_reports(staging)  # a half-written month is never left behind
         raise
@@ -143,13 +155,15 @@ def _write_all(
     staging: Path,
     month: str,
     warnings: pl.DataFrame,
-    rejected: pl.DataFrame,
+    rejected: pl.DataFrame | None,
     summary: dict[str, Any],
     summary_table: pl.DataFrame,
     townships: list[str],
     encoding: str,
     excel: bool,
 ) -> None:
+    """The month's files in `staging`. `rejected` None: the masked edition, which has no rejected
+    rows (they are raw input) and no Parquet (it is for further processing, not for circulation)."""
     report = with_csv_lines(to_report(warnings))
     files: list[tuple[pl.DataFrame | str, Path]] = [(csv_content(report), staging / "预警名单.csv")]
     # Every township on the roll gets its file, empty or not: a missing file reads as a failure.
@@ -165,8 +179,10 @@ def _write_all(
     by_township = csv_parts(omissions, "乡镇（街道）")
     for township, stem in township_file_stems("疑似漏保", _in_file_order(by_township)).items():
         files.append((by_township[township], staging / f"{stem}.csv"))
-    rejected_report = rejected.select([pl.col(k).alias(v) for k, v in REJECTED_HEADERS.items()])
-    files += [(rejected_report, staging / "rejected_rows.csv"), (summary_table, staging / "summary.csv")]
+    if rejected is not None:
+        rejected_report = rejected.select([pl.col(k).alias(v) for k, v in REJECTED_HEADERS.items()])
+        files.append((rejected_report, staging / "rejected_rows.csv"))
+    files.append((summary_table, staging / "summary.csv"))
     write_csvs(files, encoding)
     with open(staging / "summary.json", "w", encoding="utf-8", opener=_private) as handle:
         json.dump(summary, handle, ensure_ascii=False, indent=2, default=str)
@@ -174,8 +190,9 @@ def _write_all(
         from hexiao.report.excel import write_township_workbooks  # xlsxwriter only when asked for
 
         write_township_workbooks(staging, month, warnings, summary_table, stems)  # each beside its CSV file
-    presented(warnings).select(list(REPORT_HEADERS)).write_parquet(staging / "warnings.parquet")
-    os.chmod(staging / "warnings.parquet", 0o600)
+    if rejected is not None:
+        presented(warnings).select(list(REPORT_HEADERS)).write_parquet(staging / "warnings.parquet")
+        os.chmod(staging / "warnings.parquet", 0o600)
 
 
 def publish_reports(staging: Path, month: str) -> Path:
