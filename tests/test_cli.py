@@ -104,7 +104,7 @@ def test_every_command_has_help_and_is_in_readme() -> None:
     for group in app.registered_groups:  # `hexiao config show|validate`
         assert group.help and group.typer_instance, group.name
         commands += [([group.name or "", c.name or ""], c.help) for c in group.typer_instance.registered_commands]
-    assert len(commands) == 8
+    assert len(commands) == 9
     for words, help_text in commands:
         name = " ".join(words)
         result = runner.invoke(app, [*words, "--help"])

@@ -37,6 +37,9 @@ WARNING_COLUMNS = [
 ]  # fmt: skip
 
 
+# Stored with each warning, never reported: the rows it rests on (`rules.base.RULE_OUTPUT_SCHEMA`).
+SOURCE_KEYS = "source_keys"
+
 # The order of a month's warnings in every report: the warning ID last, which is unique, so rows
 # equal on the rest (DUPLICATE's two rows of one person in one household) keep one order.
 WARNING_ORDER = ["township", "code", "household_id", "name", "warning_id"]
@@ -84,7 +87,7 @@ def finalise(conn: duckdb.DuckDBPyConnection, month: str, raw: pl.DataFrame) -> 
     frame = frame.join(earlier, on="warning_id", how="left", maintain_order="left")
     suppressed = frame.filter(pl.col("reply") == REPLY_FALSE)
     kept = _acted_on(frame.filter(pl.col("reply").is_null() | (pl.col("reply") != REPLY_FALSE)))
-    kept = in_report_order(with_replies(conn, month, kept.select(WARNING_COLUMNS)))
+    kept = in_report_order(with_replies(conn, month, kept.select(*WARNING_COLUMNS, SOURCE_KEYS)))
     previous = query(
         conn,
         """SELECT warning_id, code, label, township, name, month FROM warnings

@@ -29,6 +29,7 @@ from hexiao.store import (
     fetch_one,
     insert_frame,
     opened,
+    os_user,
     transaction,
     workspace_lock,
 )
@@ -216,11 +217,14 @@ def already_loaded(conn: duckdb.DuckDBPyConnection, kind: str, sha256: str, mont
 
 
 def begin_batch(conn: duckdb.DuckDBPyConnection, command: str, month: str, config_hash: str = "") -> int:
-    """Record the start of a run outside its transaction, so even a killed run is in the ledger."""
+    """Record the start of a run outside its transaction, so even a killed run is in the ledger, with
+    the operating-system account that ran it (`store.os_user`)."""
+    # Columns named: an upgraded workspace has its added columns in the order they were added.
     row = fetch_one(
         conn,
-        "INSERT INTO batches VALUES (nextval('batch_ids'), ?, ?, ?, NULL, '进行中', ?, ?, NULL) RETURNING batch_id",
-        [command, month, datetime.now(), __version__, config_hash],
+        "INSERT INTO batches (batch_id, command, month, started_at, outcome, version, config_hash, os_user) "
+        "VALUES (nextval('batch_ids'), ?, ?, ?, '进行中', ?, ?, ?) RETURNING batch_id",
+        [command, month, datetime.now(), __version__, config_hash, os_user()],
     )
     return int(row[0])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import getpass
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ import polars as pl
 from hexiao import engine
 from hexiao.errors import LockedError, StateError
 
-SCHEMA_VERSION = "3"  # 2: integer `id_key` beside `id_norm`; 3: the columns of `ADDED_COLUMNS`
+SCHEMA_VERSION = "4"  # 2: integer `id_key` beside `id_norm`; 3 and 4: the columns of `ADDED_COLUMNS`
 # Rows DuckDB gathers before it compresses a row group and writes it out, still inside the
 # transaction, while the next file is read. Above the size of a register (DuckDB's default is
 # 122,880) a register's rows instead wait for the commit and are compressed there, after all other
@@ -45,7 +46,7 @@ CREATE SEQUENCE IF NOT EXISTS input_ids;
 CREATE TABLE IF NOT EXISTS batches (
     batch_id BIGINT PRIMARY KEY, command VARCHAR, month VARCHAR,
     started_at TIMESTAMP, finished_at TIMESTAMP, outcome VARCHAR,
-    version VARCHAR, config_hash VARCHAR, detail VARCHAR
+    version VARCHAR, config_hash VARCHAR, detail VARCHAR, os_user VARCHAR
 );
 CREATE TABLE IF NOT EXISTS inputs (
     input_id BIGINT PRIMARY KEY, batch_id BIGINT, kind VARCHAR, month VARCHAR, file VARCHAR,
@@ -96,7 +97,7 @@ CREATE TABLE IF NOT EXISTS warnings (
     id_number VARCHAR, program VARCHAR, match_method VARCHAR, match_score DOUBLE,
     source VARCHAR, evidence VARCHAR, action VARCHAR, effective_month VARCHAR,
     overpayment DOUBLE, first_month VARCHAR, status VARCHAR, review_result VARCHAR, review_note VARCHAR,
-    feedback_month VARCHAR
+    feedback_month VARCHAR, source_keys BIGINT[]
 );
 """
 
@@ -138,6 +139,11 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("roll", "household_raw", "VARCHAR"),
     ("roll", "household_basis", "VARCHAR"),
     ("warnings", "feedback_month", "VARCHAR"),  # 反馈月份: the month of the reply a report showed
+    # Version 4. Who ran each command (`load.begin_batch`): null for a run recorded before.
+    ("batches", "os_user", "VARCHAR"),
+    # The `ROW_KEY_SQL` of every stored row a warning rests on (its roll row(s) and source records),
+    # so `hexiao purge` keeps them: null for a warning stored before, which then protects nothing.
+    ("warnings", "source_keys", "BIGINT[]"),
 )
 
 
@@ -205,6 +211,15 @@ PERSONS_SQL = (
 def raw_id_sql(alias: str) -> str:
     """SQL: the ID as the source file wrote it (stored only where it differs from `id_norm`)."""
     return f"coalesce({alias}.id_raw, {alias}.id_norm)"
+
+
+def os_user() -> str:
+    """The operating-system account running this process, for the ledger: its login name, or `uid
+    1000` where the system knows no name for it (a container started with an arbitrary uid)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # KeyError before Python 3.13, OSError since
+        return f"uid {os.getuid()}"
 
 
 def require_workspace(db_path: Path) -> None:
@@ -292,13 +307,17 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
 
 
 @contextlib.contextmanager
-def workspace_lock(db_path: Path) -> Iterator[Path]:
+def workspace_lock(db_path: Path, *, create: bool = True) -> Iterator[Path]:
     """An exclusive, non-blocking lock beside the database so two runs never overlap.
 
     flock is released by the kernel when the process dies, so a killed run never leaves a stale
-    lock behind.
+    lock behind. Without `create` (a command that must create no file) a missing lock file is not
+    made: no run holds it then, since every run creates it before anything else.
     """
     lock_path = db_path.resolve().parent / f".{db_path.name}.lock"
+    if not create and not lock_path.exists():
+        yield lock_path
+        return
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from hexiao.cli import config_cmd, demo_cmd, feedback_cmd, load_cmd, match_cmd, report_cmd, status_cmd
+from hexiao.cli import (
+    config_cmd,
+    demo_cmd,
+    feedback_cmd,
+    load_cmd,
+    match_cmd,
+    purge_cmd,
+    report_cmd,
+    status_cmd,
+)
 from hexiao.process import leave_memory_to_the_system
 
 app = typer.Typer(
@@ -22,6 +31,7 @@ app.command("feedback", help=feedback_cmd.HELP, short_help="录入乡镇交回�
     feedback_cmd.feedback
 )
 app.command("status", help=status_cmd.HELP)(status_cmd.status)
+app.command("purge", help=purge_cmd.HELP, short_help="按保存期限删除旧月份的花名册和比对数据原始行。")(purge_cmd.purge)
 app.command("demo", help=demo_cmd.HELP)(demo_cmd.demo)
 app.add_typer(config_cmd.config_app, name="config", help=config_cmd.HELP)
 

@@ -46,7 +46,8 @@ class AgeInvalidRule:
                    '出生日期 ' || strftime(r.id_birth, '%Y-%m-%d') || '（取自身份证号），本月末 ' || r.age || ' 周岁；'
                        || r.broken AS evidence,
                    '{ACTION_CORRECT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   {ROLL_PERSON_KEY_SQL} || '/' || r.program AS person_key, r.broken AS evidence_key
+                   {ROLL_PERSON_KEY_SQL} || '/' || r.program AS person_key, r.broken AS evidence_key,
+                   [r.roll_key] AS source_keys
             FROM hits r WHERE r.broken IS NOT NULL
             """,
             [ctx.month_start, ctx.month_start],

@@ -67,7 +67,8 @@ class AgeOutRule:
                    strftime(r.effective, '%Y-%m') AS effective_month,
                    CASE WHEN r.effective > ?::DATE OR r.monthly_amount IS NULL THEN NULL
                         ELSE round(coalesce(p.overpayment, 0), 2) END AS overpayment,
-                   {ROLL_PERSON_KEY_SQL} AS person_key, strftime(r.effective, '%Y-%m') AS evidence_key
+                   {ROLL_PERSON_KEY_SQL} AS person_key, strftime(r.effective, '%Y-%m') AS evidence_key,
+                   [r.roll_key] AS source_keys
             FROM hits r LEFT JOIN paid p USING (roll_key)
             """,
             [ctx.month_start] * 10,

@@ -74,7 +74,8 @@ class BadHouseholdRule:
                            || '；请将户编号列设为文本格式，按原始档案重新录入'
                    END AS evidence,
                    '{ACTION_CORRECT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   {ROLL_PERSON_KEY_SQL} AS person_key, h.basis || ':' || h.raws AS evidence_key
+                   {ROLL_PERSON_KEY_SQL} AS person_key, h.basis || ':' || h.raws AS evidence_key,
+                   [r.roll_key] AS source_keys
             FROM households_rows h JOIN roll_m r USING (roll_key)
             """,
         )

@@ -49,7 +49,8 @@ class BadIdRule:
                              || check_char || '），请核对原始证件'
                         ELSE '身份证号“' || coalesce(r.raw_id, '') || '”' || h.hint END AS evidence,
                    '{ACTION_CORRECT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   coalesce(r.name_simp, '') || '@' || coalesce(r.raw_id, '') AS person_key, r.id_status || ':' || coalesce(r.raw_id, '') AS evidence_key
+                   coalesce(r.name_simp, '') || '@' || coalesce(r.raw_id, '') AS person_key, r.id_status || ':' || coalesce(r.raw_id, '') AS evidence_key,
+                   [r.roll_key] AS source_keys
             FROM (SELECT *, {_check_char_sql("id_norm")} AS check_char, {raw_id_sql("roll_m")} AS raw_id FROM roll_m) r
             LEFT JOIN bad_id_hints h USING (id_status)
             WHERE r.id_status <> '{ids.VALID}'

@@ -13,7 +13,7 @@ from hexiao.config import Config
 from hexiao.store import source_sql
 
 # Output of a rule: one row per warning, English names of contract.md §4's columns, plus
-# `person_key` and `evidence_key`, from which the stable 预警编号 is derived.
+# `person_key` and `evidence_key`, from which the stable 预警编号 is derived, and `source_keys`.
 RULE_OUTPUT_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "code": pl.String,
     "label": pl.String,
@@ -34,6 +34,9 @@ RULE_OUTPUT_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "overpayment": pl.Float64,
     "person_key": pl.String,
     "evidence_key": pl.String,
+    # Every stored row the warning rests on, as `store.ROW_KEY_SQL`: its roll row(s), then the source
+    # records (`hexiao purge` keeps them; `hexiao explain` shows them).
+    "source_keys": pl.List(pl.Int64),
 }
 
 RISK_HIGH, RISK_MEDIUM, RISK_LOW = "高", "中", "低"

@@ -39,7 +39,7 @@ class BusinessRule:
             ctx.conn,
             f"""
             WITH roles AS (
-                SELECT l.roll_key, l.method, l.score, {match_note_sql()} AS match_note,
+                SELECT l.roll_key, l.ext_key, l.method, l.score, {match_note_sql()} AS match_note,
                        {source_sql("e")} AS source, e.source_file AS src_file, e.source_row AS src_row, coalesce(e.sheet_no, 0) AS src_sheet,
                        CASE WHEN {enterprise_role} AND NOT {sole_code} THEN 2
                             WHEN {sole_role} OR {sole_code} THEN 1 ELSE 0 END AS weight,
@@ -52,7 +52,8 @@ class BusinessRule:
                 SELECT roll_key, max(weight) AS weight, arg_max(method, score) AS method, max(score) AS score,
                        string_agg(item, '；' ORDER BY item_key) AS items, string_agg(source, '、' ORDER BY src_file, src_sheet, src_row) AS source,
                        string_agg(DISTINCT match_note, '；' ORDER BY match_note) AS match_note,
-                       string_agg(item_key, ',' ORDER BY item_key) AS item_keys
+                       string_agg(item_key, ',' ORDER BY item_key) AS item_keys,
+                       list(ext_key ORDER BY ext_key) AS ext_keys
                 FROM roles WHERE weight > 0 GROUP BY roll_key
             )
             SELECT '{self.code}' AS code, '{self.label}' AS label,
@@ -61,7 +62,8 @@ class BusinessRule:
                    CASE WHEN p.weight = 2 THEN '在经营企业任职或出资：' ELSE '经营个体工商户：' END || p.items
                        || coalesce('；' || nullif(p.match_note, ''), '') AS evidence,
                    '{ACTION_VISIT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   {ROLL_PERSON_KEY_SQL} AS person_key, p.item_keys AS evidence_key
+                   {ROLL_PERSON_KEY_SQL} AS person_key, p.item_keys AS evidence_key,
+                   list_prepend(r.roll_key, p.ext_keys) AS source_keys
             FROM per_person p JOIN roll_m r USING (roll_key)
             """,
         )

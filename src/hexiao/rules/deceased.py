@@ -89,7 +89,8 @@ class DeceasedRule:
                    CASE WHEN r.monthly_amount IS NULL THEN NULL ELSE round(coalesce(p.overpayment, 0), 2) END
                        AS overpayment,
                    {ROLL_PERSON_KEY_SQL} AS person_key,
-                   coalesce(r.e_id_norm, r.e_name) || '@' || strftime(r.died_by, '%Y-%m-%d') AS evidence_key
+                   coalesce(r.e_id_norm, r.e_name) || '@' || strftime(r.died_by, '%Y-%m-%d') AS evidence_key,
+                   [r.roll_key, r.ext_key] AS source_keys
             FROM hits r LEFT JOIN paid p USING (roll_key)
             """,
             [

@@ -57,7 +57,8 @@ class DuplicateRule:
                 FROM people a JOIN people b ON a.id_norm = b.id_norm AND a.roll_key <> b.roll_key
             ), per_row AS (
                 SELECT roll_key, string_agg(other || '：' || why, '；' ORDER BY other) AS others,
-                       string_agg(other_key_text, ',' ORDER BY other_key_text) AS other_keys
+                       string_agg(other_key_text, ',' ORDER BY other_key_text) AS other_keys,
+                       list(other_key ORDER BY other_key) AS other_rows
                 FROM pairs WHERE why <> '' GROUP BY roll_key
             )
             SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_HIGH}' AS risk, {ROLL_COLUMNS_SQL},
@@ -66,7 +67,8 @@ class DuplicateRule:
                    '同一身份证号本月另见于 ' || p.others AS evidence,
                    '{ACTION_VISIT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
                    {ROLL_PERSON_KEY_SQL} || '/' || r.household_id || '/' || r.program AS person_key,
-                   p.other_keys AS evidence_key
+                   p.other_keys AS evidence_key,
+                   list_prepend(r.roll_key, p.other_rows) AS source_keys
             FROM per_row p JOIN roll_m r USING (roll_key)
             """,
         )

@@ -36,7 +36,8 @@ class OmissionRule:
                        || '；本月各保障花名册均未找到此人' AS evidence,
                    '{ACTION_INCLUDE}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
                    coalesce(e.id_norm, e.name_simp || '@' || e.township) AS person_key,
-                   coalesce(e.monitor_category, '') AS evidence_key
+                   coalesce(e.monitor_category, '') AS evidence_key,
+                   [e.ext_key] AS source_keys
             FROM {records} e
             WHERE {monitored} AND NOT {cleared}
               AND e.ext_key NOT IN (SELECT ext_key FROM {links})

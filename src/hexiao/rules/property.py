@@ -33,7 +33,7 @@ class PropertyRule:
             ctx.conn,
             f"""
             WITH holdings AS (
-                SELECT l.roll_key, {_HOUSEHOLD} AS household, r.name AS holder, l.method, l.score,
+                SELECT l.roll_key, l.ext_key, {_HOUSEHOLD} AS household, r.name AS holder, l.method, l.score,
                        {match_note_sql()} AS match_note,
                        {source_sql("e")} AS source, e.source_file AS src_file, e.source_row AS src_row, coalesce(e.sheet_no, 0) AS src_sheet,
                        coalesce(e.certificate, e.location, e.source_file || '#'
@@ -46,14 +46,16 @@ class PropertyRule:
                        || concat_ws('，', first(planned_use ORDER BY src_file, src_sheet, src_row),
                                     '建筑面积 ' || CAST(round(first(floor_area ORDER BY src_file, src_sheet, src_row), 2) AS VARCHAR) || '㎡',
                                     '权证号 ' || first(certificate ORDER BY src_file, src_sheet, src_row),
-                                    '权利人 ' || string_agg(DISTINCT holder, '、' ORDER BY holder)) || '）' AS item
+                                    '权利人 ' || string_agg(DISTINCT holder, '、' ORDER BY holder)) || '）' AS item,
+                       list(ext_key ORDER BY ext_key) AS ext_keys
                 FROM holdings GROUP BY household, unit_key
             ), households AS (
                 SELECT household,
                        count(*) FILTER (WHERE NOT non_residential) AS residential,
                        count(*) FILTER (WHERE non_residential) AS non_residential,
                        string_agg(item, '；' ORDER BY unit_key) AS items,
-                       string_agg(unit_key, ',' ORDER BY unit_key) AS unit_keys
+                       string_agg(unit_key, ',' ORDER BY unit_key) AS unit_keys,
+                       flatten(list(ext_keys ORDER BY unit_key)) AS ext_keys
                 FROM units GROUP BY household
                 HAVING count(*) FILTER (WHERE NOT non_residential) > {int(params.max_residential_units)}
                     OR (count(*) FILTER (WHERE non_residential) > 0 AND NOT {str(params.non_residential_allowed).upper()})
@@ -71,7 +73,8 @@ class PropertyRule:
                        || coalesce('；' || nullif(p.match_note, ''), '')
                        || CASE WHEN r.household_key IS NULL THEN '；{UNKNOWN_HOUSEHOLD_NOTE}' ELSE '' END AS evidence,
                    '{ACTION_VISIT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   {ROLL_PERSON_KEY_SQL} AS person_key, h.unit_keys AS evidence_key
+                   {ROLL_PERSON_KEY_SQL} AS person_key, h.unit_keys AS evidence_key,
+                   list_prepend(r.roll_key, h.ext_keys) AS source_keys
             FROM holders p JOIN households h USING (household) JOIN roll_m r USING (roll_key)
             """,
         )

@@ -28,7 +28,8 @@ class PublicEmployeeRule:
                                   ORDER BY coalesce(e.employer, '（未填单位）') || coalesce('（' || e.staff_category || '）', ''))
                            AS items,
                        string_agg(DISTINCT {match_note_sql()}, '；' ORDER BY {match_note_sql()}) AS match_note,
-                       string_agg(DISTINCT coalesce(e.employer, ''), ',' ORDER BY coalesce(e.employer, '')) AS employers
+                       string_agg(DISTINCT coalesce(e.employer, ''), ',' ORDER BY coalesce(e.employer, '')) AS employers,
+                       list(e.ext_key ORDER BY e.ext_key) AS ext_keys
                 FROM {links} l JOIN {records} e USING (ext_key)
                 GROUP BY l.roll_key
             )
@@ -36,7 +37,8 @@ class PublicEmployeeRule:
                    p.method AS match_method, p.score AS match_score, p.source,
                    '财政供养人员名单：' || p.items || coalesce('；' || nullif(p.match_note, ''), '') AS evidence,
                    '{ACTION_VISIT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   {ROLL_PERSON_KEY_SQL} AS person_key, p.employers AS evidence_key
+                   {ROLL_PERSON_KEY_SQL} AS person_key, p.employers AS evidence_key,
+                   list_prepend(r.roll_key, p.ext_keys) AS source_keys
             FROM listed p JOIN roll_m r USING (roll_key)
             """,
         )

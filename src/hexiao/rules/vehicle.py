@@ -27,7 +27,7 @@ class VehicleRule:
             ctx.conn,
             f"""
             WITH owned AS (
-                SELECT l.roll_key, l.method, l.score, {match_note_sql()} AS match_note,
+                SELECT l.roll_key, l.ext_key, l.method, l.score, {match_note_sql()} AS match_note,
                        {source_sql("e")} AS source, e.source_file AS src_file, e.source_row AS src_row, coalesce(e.sheet_no, 0) AS src_sheet, coalesce(e.plate, '（无号牌）') AS plate,
                        '号牌 ' || coalesce(e.plate, '（无号牌）') || '（' || concat_ws('，', e.vehicle_type, e.use_nature,
                            e.vehicle_status, '初次登记 ' || strftime(e.registered_on, '%Y-%m-%d')) || '）'
@@ -38,7 +38,8 @@ class VehicleRule:
                 SELECT roll_key, arg_max(method, score) AS method, max(score) AS score,
                        string_agg(item, '；' ORDER BY plate) AS items, string_agg(source, '、' ORDER BY src_file, src_sheet, src_row) AS source,
                        string_agg(DISTINCT match_note, '；' ORDER BY match_note) AS match_note, count(*) AS vehicles,
-                       string_agg(plate, ',' ORDER BY plate) AS plates
+                       string_agg(plate, ',' ORDER BY plate) AS plates,
+                       list(ext_key ORDER BY ext_key) AS ext_keys
                 FROM owned GROUP BY roll_key
             )
             SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_MEDIUM}' AS risk, {ROLL_COLUMNS_SQL},
@@ -46,7 +47,8 @@ class VehicleRule:
                    '名下在用车辆 ' || p.vehicles || ' 辆：' || p.items
                        || coalesce('；' || nullif(p.match_note, ''), '') AS evidence,
                    '{ACTION_VISIT}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   {ROLL_PERSON_KEY_SQL} AS person_key, p.plates AS evidence_key
+                   {ROLL_PERSON_KEY_SQL} AS person_key, p.plates AS evidence_key,
+                   list_prepend(r.roll_key, p.ext_keys) AS source_keys
             FROM per_person p JOIN roll_m r USING (roll_key)
             """,
         )
