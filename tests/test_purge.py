@@ -258,3 +258,42 @@ def test_retention_settings_are_checked(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.retention == RetentionConfig(months=24, cremation="keep")
     assert config.origins["retention.months"] == f"{path}:2"
+
+
+def test_every_warning_names_the_stored_rows_it_rests_on(built: Path) -> None:
+    tables = ("roll", "cremation", "vehicle", "property", "business", "employee", "poverty")
+    keys = " UNION ALL ".join(f"SELECT '{t}' AS kind, month, {ROW_KEY_SQL} AS k FROM {t}" for t in tables)
+    found = rows(
+        built,
+        f"""WITH named AS (SELECT w.warning_id, w.code, w.month, s.k, s.i
+                           FROM warnings w, unnest(w.source_keys) WITH ORDINALITY AS s(k, i))
+            SELECT n.code, count(DISTINCT n.warning_id || n.month), count(*) FILTER (WHERE r.k IS NULL),
+                   string_agg(DISTINCT r.kind, ',' ORDER BY r.kind) FILTER (WHERE n.i = 1)
+            FROM named n LEFT JOIN ({keys}) r USING (k) GROUP BY n.code ORDER BY n.code""",
+    )
+    by_code = {code: (warned, missing, first) for code, warned, missing, first in found}
+    total = rows(built, "SELECT code, count(*) FROM warnings GROUP BY code")
+    assert {code: warned for code, (warned, _, _) in by_code.items()} == dict(total)  # none without keys
+    assert {code: missing for code, (_, missing, _) in by_code.items()} == dict.fromkeys(by_code, 0)
+    # A roll-based warning names its roll row first; 疑似漏保 has none, only the poverty-list record.
+    assert {code: first for code, (_, _, first) in by_code.items()} == {
+        code: "poverty" if code == "OMISSION" else "roll" for code in by_code
+    }
+    assert {"DECEASED", "VEHICLE", "PROPERTY", "BUSINESS", "PUBLIC_EMPLOYEE", "OMISSION"} <= set(by_code)
+    # A warning raised from a source record names it.
+    sources = {
+        "DECEASED": "cremation",
+        "VEHICLE": "vehicle",
+        "PROPERTY": "property",
+        "BUSINESS": "business",
+        "PUBLIC_EMPLOYEE": "employee",
+        "OMISSION": "poverty",
+    }
+    for code, kind in sources.items():
+        unnamed = rows(
+            built,
+            f"""SELECT count(*) FROM warnings w WHERE code = ? AND NOT EXISTS (
+                    SELECT 1 FROM {kind} e WHERE list_contains(w.source_keys, {ROW_KEY_SQL}))""",
+            [code],
+        )
+        assert unnamed == [(0,)], code
