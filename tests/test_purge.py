@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+import hexiao.compact as compact_module
 import hexiao.purge as purge_module
 from hexiao.cli.app import app
 from hexiao.config import RetentionConfig, load_config
@@ -297,3 +298,30 @@ def test_every_warning_names_the_stored_rows_it_rests_on(built: Path) -> None:
             [code],
         )
         assert unnamed == [(0,)], code
+
+
+def free_blocks(db: Path) -> int:
+    return int(rows(db, "SELECT free_blocks FROM pragma_database_size()")[0][0])
+
+
+def test_what_the_purge_deleted_is_gone_from_the_file(db: Path) -> None:
+    size = db.stat().st_size
+    result = purge(db=db, before="2026-11")
+    # Rewritten: no free block left that could still hold a deleted row's bytes, and smaller.
+    assert free_blocks(db) == 0
+    assert result.size_after == db.stat().st_size < size
+    assert oct(db.stat().st_mode & 0o777) == "0o600"
+    assert count(db, "roll", "month = '2026-11'") > 0  # the kept month whole, the ledger continuing
+    assert rows(db, "SELECT max(batch_id) FROM batches") == rows(db, "SELECT currval('batch_ids')")
+
+
+def test_a_rewrite_that_fails_leaves_the_purged_workspace(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(compact_module.os, "replace", disk_full)
+    result = runner.invoke(app, ["purge", "--before", "2026-11"])
+    assert result.exit_code == 1
+    assert "数据库文件未能重写" in result.stderr and "No space left on device" in result.stderr
+    assert count(db, "roll", "month < '2026-11'") < count(db, "roll", "month = '2026-11'")  # committed
+    assert sorted(p.name for p in db.parent.iterdir() if "rewrite" in p.name) == []

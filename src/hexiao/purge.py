@@ -26,8 +26,9 @@ from pathlib import Path
 
 import duckdb
 
+from hexiao.compact import rewrite
 from hexiao.config import Config
-from hexiao.errors import ConfigError, failure_detail
+from hexiao.errors import ConfigError, StateError, failure_detail
 from hexiao.io.fields import EXTRACT_KINDS, ROLL_KIND, SNAPSHOT_KINDS
 from hexiao.load import begin_batch, end_batch
 from hexiao.log import get_logger
@@ -99,39 +100,54 @@ def shift_month(month: str, months: int) -> str:
 
 def purge(*, db: Path, config: Config | None = None, before: str | None = None, dry_run: bool = False) -> PurgeResult:
     """Remove what lies before the horizon (`before`, else `[retention] months` back from the
-    latest month held), in one transaction, then checkpoint so the space is freed. `dry_run` only
-    counts, on a read-only workspace: it changes and creates nothing. Recorded in the ledger with
-    who ran it and what it removed."""
+    latest month held), in one transaction, then rewrite the file so the deleted rows are gone from
+    the disk too (`compact.rewrite`). `dry_run` only counts, on a read-only workspace: it changes and
+    creates nothing. Recorded in the ledger with who ran it and what it removed."""
     config = config or Config()
     require_workspace(db)  # never a new database for a command that only removes
-    with workspace_lock(db, create=not dry_run), opened(db, read_only=dry_run) as conn:
-        latest = _latest_month(conn)
-        horizon = before or (shift_month(latest, 1 - config.retention.months) if latest else None)
-        if horizon is not None and latest is not None and horizon > latest:
-            raise ConfigError(
-                f"--before {horizon} 晚于工作区最近的月份 {latest}：最近一个月的数据正在使用，不能清理；"
-                f"请指定不晚于 {latest} 的月份"
-            )
-        result = PurgeResult(before=horizon, latest=latest, dry_run=dry_run, size_before=db.stat().st_size)
+    with workspace_lock(db, create=not dry_run):
+        with opened(db, read_only=dry_run) as conn:
+            result = _purge_rows(conn, db, config, before, dry_run)
         if dry_run:
-            if horizon is not None:
-                _plan(conn, config, result)
             result.size_after = result.size_before
             return result
-        result.batch_id = begin_batch(conn, "purge", horizon or "", config.digest())
         try:
-            with transaction(conn):
-                if horizon is not None:
-                    _plan(conn, config, result)
-                    _delete(conn, result)
-        except BaseException as exc:
-            end_batch(conn, result.batch_id, "失败", failure_detail(exc))
-            raise
-        end_batch(conn, result.batch_id, "完成", json.dumps(_ledger_detail(result), ensure_ascii=False))
-        # Deleted rows free their space only at a checkpoint (DuckDB's VACUUM does not reclaim it).
-        conn.execute("CHECKPOINT")
+            rewrite(db)
+        except (OSError, duckdb.Error) as exc:
+            raise StateError(
+                f"已删除 {result.before} 之前的 {result.total} 行，但数据库文件未能重写（{exc}）："
+                f"删除的内容仍可能留在 {db} 的空闲空间中；请腾出与数据库文件同样大的磁盘空间后再运行 hexiao purge"
+            ) from None
     result.size_after = db.stat().st_size
-    log.info("清理 %s 之前的数据：删除 %d 行", horizon, result.total)
+    log.info("清理 %s 之前的数据：删除 %d 行", result.before, result.total)
+    return result
+
+
+def _purge_rows(
+    conn: duckdb.DuckDBPyConnection, db: Path, config: Config, before: str | None, dry_run: bool
+) -> PurgeResult:
+    latest = _latest_month(conn)
+    horizon = before or (shift_month(latest, 1 - config.retention.months) if latest else None)
+    if horizon is not None and latest is not None and horizon > latest:
+        raise ConfigError(
+            f"--before {horizon} 晚于工作区最近的月份 {latest}：最近一个月的数据正在使用，不能清理；"
+            f"请指定不晚于 {latest} 的月份"
+        )
+    result = PurgeResult(before=horizon, latest=latest, dry_run=dry_run, size_before=db.stat().st_size)
+    if dry_run:
+        if horizon is not None:
+            _plan(conn, config, result)
+        return result
+    result.batch_id = begin_batch(conn, "purge", horizon or "", config.digest())
+    try:
+        with transaction(conn):
+            if horizon is not None:
+                _plan(conn, config, result)
+                _delete(conn, result)
+    except BaseException as exc:
+        end_batch(conn, result.batch_id, "失败", failure_detail(exc))
+        raise
+    end_batch(conn, result.batch_id, "完成", json.dumps(_ledger_detail(result), ensure_ascii=False))
     return result
 
 

@@ -60,7 +60,5 @@ def describe(result: PurgeResult) -> list[str]:
     total = f"共{'将' if result.dry_run else ''}删除 {result.total} 行"
     lines.append(total if result.removed else f"{result.before} 之前没有可删除的数据")
     if not result.dry_run:
-        lines.append(
-            f"数据库文件 {result.size_before:,} → {result.size_after:,} 字节（腾出的空间留在文件内，以后载入的数据先用它）"
-        )
+        lines.append(f"数据库文件已重写，删除的内容不再留在文件中：{result.size_before:,} → {result.size_after:,} 字节")
     return lines
