@@ -11,7 +11,8 @@ Months before a horizon lose their raw rows, in one transaction:
 Never removed: a row a kept warning (one of a month ≥ the horizon) rests on — its `source_keys`, and
 the person's roll rows of the months its 应追回金额 counts — so matching a kept month again gives
 the warnings it gave before. Nor month_summaries (each month's counts), warnings and feedback (their
-history), batches and inputs (the ledger: files, SHA-256, row counts).
+history), batches and inputs (the ledger: files, SHA-256, row counts). After the commit the file is
+rewritten (`compact.rewrite`), so what was deleted is gone from the disk too.
 
 The default horizon counts back `[retention] months` from the latest month the workspace holds (its
 newest roll or match), not from today: the same workspace and setting always purge the same rows,
