@@ -11,6 +11,7 @@ import gzip
 import shutil
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 from typer.testing import CliRunner
@@ -72,3 +73,41 @@ def test_the_next_month_continues_the_old_warnings(upgraded: Path, workspace: Pa
     assert replies == [(2,)]
     confirmed = december.filter(pl.col("name") == "钱有车").row(0, named=True)
     assert confirmed["risk"] == "高"
+
+
+# What schema version 4 added (`store.ADDED_COLUMNS`): taken away again, they leave a workspace as
+# version 3 wrote it.
+VERSION_4_COLUMNS = (
+    *(("batches", "config_text"), ("batches", "os_user"), ("warnings", "link_detail")),
+    *(("feedback", "notice_date"), ("feedback", "recovered")),
+    *(("warnings", "state"), ("warnings", "notice_date"), ("warnings", "recovered")),
+)
+
+
+def _as_schema_3(db: Path) -> None:
+    with opened(db):  # the fixture brought up to this version
+        pass
+    with duckdb.connect(str(db)) as conn:
+        for table, column in VERSION_4_COLUMNS:
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+
+
+def test_a_schema_3_workspace_names_its_users_from_now_on_and_can_be_purged(
+    upgraded: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _as_schema_3(upgraded)
+    monkeypatch.setenv("LOGNAME", "clerk01")
+    (workspace / "hexiao.toml").write_text('[retention]\ncremation = "purge"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["purge", "--before", "2026-11", "--db", str(upgraded)])
+    assert result.exit_code == 0, result.output
+    with opened(upgraded) as conn:
+        users = conn.execute("SELECT command, os_user FROM batches ORDER BY batch_id").fetchall()
+        deaths = query(conn, "SELECT name FROM cremation ORDER BY name")["name"].to_list()
+        warned = query(conn, "SELECT name FROM warnings WHERE month = '2026-11' AND code = 'DECEASED' ORDER BY name")
+    # The runs before the upgrade name nobody; the purge names its user.
+    assert users[-1] == ("purge", "clerk01") and {user for _, user in users[:-1]} == {None}
+    # Warnings stored before they kept their rows' keys keep, by the person's ID, the death records
+    # they rest on; the record no kept warning rests on goes.
+    assert deaths == warned["name"].to_list()
+    assert "火化" in result.stdout and "2026-10：1 行" in result.stdout

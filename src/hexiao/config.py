@@ -60,6 +60,17 @@ RESPONSE_DAYS = 15
 OVERDUE_AFTER_MONTHS = 1
 
 
+# 个人信息保护法 第十九条: personal information is kept no longer than its purpose needs; the law
+# sets no number of months. 60 months (five years) is this project's local choice: long enough to
+# recover an overpayment found late and to answer an audit of the last five years' decisions
+# (change it in [retention] to the bureau's own records schedule).
+RETENTION_MONTHS = 60
+# Death records are kept by default: a dead person's ID reused on a new application years later is
+# caught only by the record of the death.
+RETENTION_CREMATION = "keep"
+RETENTION_CREMATION_CHOICES = ("keep", "purge")
+
+
 @dataclass(frozen=True)
 class DeceasedParams:
     """DECEASED 死亡."""
@@ -167,9 +178,18 @@ class FeedbackParams:
 
 
 @dataclass(frozen=True)
+class RetentionConfig:
+    """[retention]: what `hexiao purge` keeps."""
+
+    months: int = RETENTION_MONTHS  # months of roll snapshots and extracts kept, the latest included
+    cremation: str = RETENTION_CREMATION  # "keep" every death record, or "purge" them like the rest
+
+
+@dataclass(frozen=True)
 class Config:
     rules: RulesConfig = field(default_factory=RulesConfig)
     feedback: FeedbackParams = field(default_factory=FeedbackParams)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     disabled_rules: tuple[str, ...] = ()
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → {header: field}
     source: str = "内置默认值"
@@ -202,6 +222,9 @@ class Config:
         for item in fields(self.feedback):
             key = f"feedback.{item.name}"
             rows.append((key, getattr(self.feedback, item.name), self.origins.get(key, DEFAULT_ORIGIN)))
+        for item in fields(self.retention):
+            key = f"retention.{item.name}"
+            rows.append((key, getattr(self.retention, item.name), self.origins.get(key, DEFAULT_ORIGIN)))
         for kind, mapping in self.headers.items():
             for header, target in mapping.items():
                 rows.append((f"headers.{kind}.{header}", target, self.origins.get(f"headers.{kind}", DEFAULT_ORIGIN)))
@@ -271,7 +294,11 @@ class _Problems:
 def _convert(value: Any, hint: Any, key: str, problems: _Problems) -> Any:
     """Check a TOML value against the field's type; return it in the dataclass's form."""
     origin = typing.get_origin(hint)
-    if hint is bool:
+    if hint is str:
+        if isinstance(value, str):
+            return value
+        problems.add(key, f"应为文字，实际为 {value!r}")
+    elif hint is bool:
         if isinstance(value, bool):
             return value
         problems.add(key, f"应为 true 或 false，实际为 {value!r}")
@@ -330,7 +357,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: TOML 语法错误：{exc}") from None
     problems = _Problems(path, text)
     origins: dict[str, str] = {}
-    known_top = {"rules", "feedback", "headers", "disabled_rules"}
+    known_top = {"rules", "feedback", "headers", "disabled_rules", "retention"}
     for key in data:
         if key not in known_top:
             problems.add(key, f"未知的配置项（可用：{'、'.join(sorted(known_top))}）")
@@ -361,6 +388,8 @@ def load_config(path: Path | None) -> Config:
         headers = {}
     for kind in headers:
         origins[f"headers.{kind}"] = problems.where(f"headers.{kind}")
+    retention = _section(RetentionConfig, data.get("retention", {}), "retention", problems, origins)
+    _check_retention(retention, problems)
     _check_header_targets(headers, problems)
     _check_rule_codes(disabled, problems)
     if problems.items:
@@ -368,6 +397,7 @@ def load_config(path: Path | None) -> Config:
     return Config(
         rules=RulesConfig(**sections),
         feedback=feedback,
+        retention=retention,
         disabled_rules=tuple(d.upper() for d in disabled),
         headers={str(k): {str(h): str(f) for h, f in v.items()} for k, v in headers.items()},
         source=str(path),
@@ -397,3 +427,13 @@ def _check_rule_codes(disabled: list[str], problems: _Problems) -> None:
     for code in disabled:
         if code.upper() not in codes:
             problems.add("disabled_rules", f"未知的规则代码 {code}（可用：{'、'.join(sorted(codes))}）")
+
+
+def _check_retention(retention: RetentionConfig, problems: _Problems) -> None:
+    if retention.months < 1:
+        problems.add("retention.months", "至少为 1（保留的月数包括最近一个月）")
+    if retention.cremation not in RETENTION_CREMATION_CHOICES:
+        problems.add(
+            "retention.cremation",
+            f"应为 {' 或 '.join(repr(c) for c in RETENTION_CREMATION_CHOICES)}，实际为 {retention.cremation!r}",
+        )

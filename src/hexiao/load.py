@@ -29,6 +29,7 @@ from hexiao.store import (
     fetch_one,
     insert_frame,
     opened,
+    os_user,
     transaction,
     workspace_lock,
 )
@@ -224,13 +225,15 @@ def begin_batch(
     config_text: str | None = None,
     detail: str | None = None,
 ) -> int:
-    """Record the start of a run outside its transaction, so even a killed run is in the ledger;
-    `config_text` is the run's effective configuration (`Config.settings_text`)."""
+    """Record the start of a run outside its transaction, so even a killed run is in the ledger, with
+    the operating-system account that ran it (`store.os_user`); `config_text` is the run's effective
+    configuration (`Config.settings_text`)."""
+    # Columns named: an upgraded workspace has its added columns in the order they were added.
     row = fetch_one(
         conn,
-        "INSERT INTO batches (batch_id, command, month, started_at, outcome, version, config_hash, config_text, detail) "
-        "VALUES (nextval('batch_ids'), ?, ?, ?, '进行中', ?, ?, ?, ?) RETURNING batch_id",
-        [command, month, datetime.now(), __version__, config_hash, config_text, detail],
+        "INSERT INTO batches (batch_id, command, month, started_at, outcome, version, config_hash, config_text, detail, os_user) "
+        "VALUES (nextval('batch_ids'), ?, ?, ?, '进行中', ?, ?, ?, ?, ?) RETURNING batch_id",
+        [command, month, datetime.now(), __version__, config_hash, config_text, detail, os_user()],
     )
     return int(row[0])
 

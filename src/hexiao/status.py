@@ -14,7 +14,9 @@ from hexiao.store import opened, query, require_workspace, workspace_lock
 
 @dataclass
 class Ledger:
-    batches: pl.DataFrame  # batch_id, command, month, started_at, finished_at, outcome, version, config_hash, detail
+    batches: (
+        pl.DataFrame
+    )  # batch_id, command, month, started_at, finished_at, outcome, version, config_hash, detail, os_user
     inputs: pl.DataFrame  # batch_id, kind, month, file_name, sha256, rows_read, rows_loaded, rows_rejected
     warnings: pl.DataFrame  # month, code, warnings
 
@@ -63,6 +65,8 @@ def readable_detail(command: str, outcome: str, detail: str | None) -> str:
             what = _EARLIER_FAILURES.get(detail, f"内部错误 {detail}")
             return f"原因：{what}（该版本未记下详细原因）"
         return f"原因：{detail}"
+    if command == "purge":
+        return purge_detail_text(detail)
     if command == "feedback":
         try:
             counts = json.loads(detail)
@@ -79,3 +83,20 @@ def review_counts_text(counts: dict[str, int]) -> str:
     known = [result for result in REVIEW_RESULT_ORDER if result in counts]
     rest = sorted(result for result in counts if result not in REVIEW_RESULT_ORDER)
     return "，".join(f"{result} {counts[result]}" for result in (*known, *rest))
+
+
+def purge_detail_text(detail: str) -> str:
+    """A purge's ledger detail (`purge._ledger_detail`) → `保留 2026-10 起；删除 roll 2026-09 173 行，…`."""
+    try:
+        recorded = json.loads(detail)
+    except json.JSONDecodeError:
+        return detail
+    removed = recorded.get("removed", {}) if isinstance(recorded, dict) else {}
+    if not isinstance(removed, dict):
+        return detail
+    parts = [f"{table} {month} {rows} 行" for table, months in removed.items() for month, rows in months.items()]
+    cleared = recorded.get("rejected_raw_cleared", 0)
+    what = "删除 " + "，".join(parts) if parts else "没有可删除的数据"
+    if cleared:
+        what += f"；清除被拒绝行原始内容 {cleared} 行"
+    return f"保留 {recorded.get('before')} 起；{what}"

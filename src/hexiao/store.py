@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import getpass
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,7 +46,7 @@ CREATE SEQUENCE IF NOT EXISTS input_ids;
 CREATE TABLE IF NOT EXISTS batches (
     batch_id BIGINT PRIMARY KEY, command VARCHAR, month VARCHAR,
     started_at TIMESTAMP, finished_at TIMESTAMP, outcome VARCHAR,
-    version VARCHAR, config_hash VARCHAR, detail VARCHAR, config_text VARCHAR
+    version VARCHAR, config_hash VARCHAR, detail VARCHAR, config_text VARCHAR, os_user VARCHAR
 );
 CREATE TABLE IF NOT EXISTS inputs (
     input_id BIGINT PRIMARY KEY, batch_id BIGINT, kind VARCHAR, month VARCHAR, file VARCHAR,
@@ -152,6 +153,8 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("warnings", "state", "VARCHAR"),
     ("warnings", "notice_date", "VARCHAR"),
     ("warnings", "recovered", "DECIMAL(12,2)"),
+    # Who ran each command (`load.begin_batch`): null for a run recorded before.
+    ("batches", "os_user", "VARCHAR"),
 )
 
 
@@ -219,6 +222,15 @@ PERSONS_SQL = (
 def raw_id_sql(alias: str) -> str:
     """SQL: the ID as the source file wrote it (stored only where it differs from `id_norm`)."""
     return f"coalesce({alias}.id_raw, {alias}.id_norm)"
+
+
+def os_user() -> str:
+    """The operating-system account running this process, for the ledger: its login name, or `uid
+    1000` where the system knows no name for it (a container started with an arbitrary uid)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # KeyError before Python 3.13, OSError since
+        return f"uid {os.getuid()}"
 
 
 def require_workspace(db_path: Path) -> None:
@@ -306,13 +318,17 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
 
 
 @contextlib.contextmanager
-def workspace_lock(db_path: Path) -> Iterator[Path]:
+def workspace_lock(db_path: Path, *, create: bool = True) -> Iterator[Path]:
     """An exclusive, non-blocking lock beside the database so two runs never overlap.
 
     flock is released by the kernel when the process dies, so a killed run never leaves a stale
-    lock behind.
+    lock behind. Without `create` (a command that must create no file) a missing lock file is not
+    made: no run holds it then, since every run creates it before anything else.
     """
     lock_path = db_path.resolve().parent / f".{db_path.name}.lock"
+    if not create and not lock_path.exists():
+        yield lock_path
+        return
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:

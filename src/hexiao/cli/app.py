@@ -12,6 +12,7 @@ from hexiao.cli import (
     load_cmd,
     match_cmd,
     overview_cmd,
+    purge_cmd,
     report_cmd,
     status_cmd,
 )
@@ -38,6 +39,7 @@ app.command(
 app.command("overview", help=overview_cmd.HELP, short_help="生成某月的概览页 概览.html（给局领导看）。")(
     overview_cmd.overview
 )
+app.command("purge", help=purge_cmd.HELP, short_help="按保存期限删除旧月份的花名册和比对数据原始行。")(purge_cmd.purge)
 app.command("demo", help=demo_cmd.HELP)(demo_cmd.demo)
 app.add_typer(config_cmd.config_app, name="config", help=config_cmd.HELP)
 

@@ -19,7 +19,7 @@ from hexiao.status import readable_detail
 from hexiao.status import status as read_ledger
 
 HELP = (
-    "运行台账：每次载入和比对的开始、结束、结果（失败时的原因）、版本、配置指纹，每个输入文件的 SHA-256 和行数，"
+    "运行台账：每次载入、比对、反馈和清理的开始、结束、结果（失败时的原因）、版本、配置指纹、运行的系统用户，每个输入文件的 SHA-256 和行数，"
     "各类预警数。只读：不建立任何文件；没有工作区时会说明。"
 )
 
@@ -52,7 +52,7 @@ def status(
             out.print(
                 f"#{batch['batch_id']} {batch['month']} {batch['command']:<15} {batch['outcome']}  "
                 f"{batch['started_at']:%Y-%m-%d %H:%M:%S} → {finished if finished == '—' else f'{finished:%H:%M:%S}'}  "
-                f"v{batch['version']} 配置 {batch['config_hash'] or '—'}  {detail}"
+                f"v{batch['version']} 配置 {batch['config_hash'] or '—'}  用户 {batch['os_user'] or '—'}  {detail}"
             )
             for item in ledger.inputs.filter(ledger.inputs["batch_id"] == batch["batch_id"]).iter_rows(named=True):
                 out.print(

@@ -134,6 +134,16 @@ def link_detail_sql(*, roll: str = "[]", links: str = "[]", months: str = "NULL"
     return f"to_json({{'roll': {roll}, 'others': {others}, 'links': {links}, 'months': {months}}})::VARCHAR"
 
 
+def rests_on_sql(column: str = "link_detail") -> str:
+    """SQL: the row keys (`store.ROW_KEY_SQL`) of every stored row a warning rests on, from its
+    `link_detail` — its roll rows, the other roll rows it names and its source records — so that
+    `hexiao purge` keeps them."""
+    return (
+        f"list_concat(json_extract({column}, '$.roll')::BIGINT[], json_extract({column}, '$.others')::BIGINT[], "
+        f"json_extract({column}, '$.links[*].ext')::BIGINT[])"
+    )
+
+
 def contains_any(column: str, words: tuple[str, ...] | list[str]) -> str:
     """SQL: the column contains one of the words (false for an empty list or a null column)."""
     if not words:
