@@ -16,8 +16,8 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
+from hexiao.cli import explain_render as render
 from hexiao.cli.app import app
-from hexiao.explain import render
 from hexiao.explain.gather import PURGED
 from hexiao_dev.sample.generator import generate
 

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
+from hexiao.cli import explain_render as render
 from hexiao.cli.common import ConfigOption, DbOption, QuietOption, handled, open_session
 from hexiao.explain import explain as gather_story
-from hexiao.explain import render
 
 HELP = (
     "说明一条预警的来龙去脉：涉及的花名册行和所依据的来源记录（文件、工作表、行）、如何关联（匹配方式、得分、"

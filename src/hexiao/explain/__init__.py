@@ -1,4 +1,4 @@
-"""`hexiao explain`: the whole story of one warning (`gather`), shown as text or JSON (`render`).
+"""`hexiao explain`: the whole story of one warning (`gather`), shown as text or JSON by the CLI (`cli.explain_render`).
 
 Read-only: the workspace is opened read-only and nothing is created — except with `unmask`, whose
 use the ledger records (a batch of command `explain` naming the warning), so who saw an ID whole
