@@ -53,9 +53,16 @@ def demo(
         demo_db = db or workspace / "hexiao.duckdb"
         prepare_demo_workspace(workspace, data=source, db=demo_db)
         session = open_session(demo_db, config, quiet, as_json)
-        # The sample data is an inbox: the same path `hexiao match --inbox` takes every month.
+        # The sample data is an inbox: the same path `hexiao match --inbox` takes every month; the demo
+        # shows every output, the township workbooks and the masked edition included.
         outcome = run_match(
-            month=SAMPLE_MONTH, db=session.db, out=workspace / "out", config=session.config, inbox=source
+            month=SAMPLE_MONTH,
+            db=session.db,
+            out=workspace / "out",
+            config=session.config,
+            inbox=source,
+            excel=True,
+            masked=True,
         )
         report(session, outcome)
         page = write_overview(month=SAMPLE_MONTH, db=session.db, out=workspace / "out")
