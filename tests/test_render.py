@@ -110,6 +110,7 @@ class Rendered:
     workbook_pages: list[str]  # `pdftotext -layout` of each printed page
     csv_pages: list[str]
     workbook_page_sizes: list[tuple[float, float]]  # points, width × height
+    workbook_text_heights: list[float]  # points: the height of every word printed on the list pages
 
 
 def _require_programs() -> None:
@@ -155,7 +156,10 @@ def rendered(tmp_path_factory: pytest.TempPathFactory, township_files: tuple[Pat
     for pdf in ("workbook.pdf", "list.pdf"):
         assert (workdir / pdf).exists(), f"LibreOffice wrote no {pdf}: {done.stdout} {done.stderr}"
     return Rendered(
-        _pages(workdir / "workbook.pdf"), _pages(workdir / "list.pdf"), _page_sizes(workdir / "workbook.pdf")
+        _pages(workdir / "workbook.pdf"),
+        _pages(workdir / "list.pdf"),
+        _page_sizes(workdir / "workbook.pdf"),
+        _text_heights(workdir / "workbook.pdf", first_page=2),
     )
 
 
@@ -168,6 +172,17 @@ def _page_sizes(pdf: Path) -> list[tuple[float, float]]:
     info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True, check=True)
     sizes = re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info.stdout)
     return [(float(w), float(h)) for w, h in sizes]
+
+
+def _text_heights(pdf: Path, *, first_page: int) -> list[float]:
+    """Each printed word's box height (points), as poppler lays the page out: about the font size."""
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(first_page), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [
+        float(y1) - float(y0)
+        for y0, y1 in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', boxes)
+    ]
 
 
 def _whole_values(warnings: pl.DataFrame) -> list[str]:
@@ -187,19 +202,31 @@ def test_every_id_is_shown_whole_and_nothing_as_hashes(rendered: Rendered, kind:
 
 
 def test_every_printed_page_is_landscape_with_the_whole_header(rendered: Rendered) -> None:
-    """A4 landscape; each page of a warning sheet begins with the header row, first to last column
-    (one page wide: nothing spills onto extra pages)."""
+    """A4 landscape; a warning sheet is printed two pages wide, the right-hand page of the same rows
+    right after the left-hand one; each page begins with the header row and the 预警编号 column."""
     assert rendered.workbook_page_sizes and all(
         (round(w), round(h)) == (842, 595) for w, h in rendered.workbook_page_sizes
     )
     summary, *lists = rendered.workbook_pages
     assert "预警条数" in summary and "合计" in summary
-    first, last = list(REPORT_HEADERS.values())[0], list(REPORT_HEADERS.values())[-1]
-    assert len(lists) >= 4  # 死亡, 重复享受, then 车辆 over several pages
+    headers = list(REPORT_HEADERS.values())
+    first, left, last = headers[0], REPORT_HEADERS["id_number"], headers[-1]
+    assert len(lists) >= 8  # 死亡, 重复享受, then 车辆 over several pages, each two pages wide
+    sides = []
     for page in lists:
         # Below the page's own header (township, month, sheet): the header row, on up to three lines.
-        header = [line for line in page.splitlines() if line.strip()][1:4]
-        assert any(first in line and last in line for line in header), page[:600]
+        header = "\n".join([line for line in page.splitlines() if line.strip()][1:4])
+        assert first in header, page[:600]
+        assert (left in header) != (last in header), page[:600]  # one half of the columns or the other
+        sides.append("L" if left in header else "R")
+    assert "".join(sides) == "LR" * (len(lists) // 2)
+
+
+def test_the_printed_lists_are_readable(rendered: Rendered) -> None:
+    """The text of a printed list is about ten points high, not shrunk to fit 27 columns on one
+    page (it was under four)."""
+    heights = sorted(rendered.workbook_text_heights)
+    assert heights and heights[len(heights) // 2] >= 8.0
 
 
 def _xml(book: Path, name: str) -> str:
@@ -216,8 +243,9 @@ def _column_letter(number: int) -> str:
 
 
 def test_the_workbook_is_set_up_for_printing(township_files: tuple[Path, Path, pl.DataFrame]) -> None:
-    """Read back from the file: every sheet A4 landscape fitted to one page wide, header frozen,
-    filtered and repeated on each page; IDs in text cells, amounts with two decimals."""
+    """Read back from the file: every sheet A4 landscape, a summary one page wide and a list two,
+    printed across then down, header frozen, filtered and repeated on each page (a list's 预警编号
+    column too); IDs in text cells, amounts with two decimals."""
     book = township_files[0]
     workbook = _xml(book, "xl/workbook.xml")
     sheets = re.findall(r'<sheet name="([^"]+)"', workbook)
@@ -225,11 +253,15 @@ def test_the_workbook_is_set_up_for_printing(township_files: tuple[Path, Path, p
     for index, name in enumerate(sheets, start=1):
         sheet = _xml(book, f"xl/worksheets/sheet{index}.xml")
         assert '<pageSetUpPr fitToPage="1"/>' in sheet, name
-        assert re.search(r'<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"', sheet), name
+        wide = 1 if name == "汇总" else 2
+        fit = "" if wide == 1 else f'fitToWidth="{wide}" '
+        setup = f'<pageSetup paperSize="9" {fit}fitToHeight="0" pageOrder="overThenDown" orientation="landscape"'
+        assert setup in sheet, name
         assert re.search(r'<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>', sheet), name
         assert "<autoFilter ref=" in sheet, name
         assert "<f>" not in sheet, name
-        assert f'<definedName name="_xlnm.Print_Titles" localSheetId="{index - 1}">{name}!$1:$1' in workbook
+        titles = f"{name}!$1:$1" if name == "汇总" else f"{name}!$A:$A,{name}!$1:$1"
+        assert f'<definedName name="_xlnm.Print_Titles" localSheetId="{index - 1}">{titles}<' in workbook, name
     styles = _xml(book, "xl/styles.xml")
     assert 'formatCode="0.00"' in styles and 'formatCode="@"' in styles
     deaths = _xml(book, "xl/worksheets/sheet2.xml")

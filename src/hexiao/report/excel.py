@@ -62,6 +62,10 @@ TEXT_CELLS = [
     for c in ("warning_id", *TEXT_ID_COLUMNS, "month", "effective_month", "first_month", "notice_date")
 ]
 A4 = 9  # xlsxwriter's paper code
+# Characters of column width one A4 landscape page holds at about nine points, the least a township
+# can read on paper (at 100 % it holds about 150). A warning list of 27 columns is two pages wide;
+# fitted on one, its text printed at under 4 points.
+PRINTED_WIDTH = 180
 TOTALS_NOTE = "合计行的预警户数、预警人数按不重复计：同一户、同一人有多类预警时只计一次。"
 
 
@@ -153,7 +157,7 @@ def _write_table(book: xlsxwriter.Workbook, formats: _Formats, name: str, title:
             sheet.set_row(row, _row_height(lines))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(frame.height, 1), max(frame.width - 1, 0))
-    _page_setup(sheet, title)
+    _page_setup(sheet, title, pages_wide=math.ceil(sum(widths.values()) / PRINTED_WIDTH))
     return sheet
 
 
@@ -201,12 +205,17 @@ def _display_width(text: pl.Expr) -> pl.Expr:
     return chars + (text.str.len_bytes() - chars) // 2
 
 
-def _page_setup(sheet: Worksheet, title: str) -> None:
-    """Printed: A4 landscape, one page wide, the header row on every page, where each page belongs."""
+def _page_setup(sheet: Worksheet, title: str, *, pages_wide: int = 1) -> None:
+    """Printed: A4 landscape, as many pages wide as keep the text readable (`PRINTED_WIDTH`), the
+    pages of the same rows one after the other, each with the header row and the 预警编号 column
+    (so a page of the right-hand columns still says whose rows they are), and where it belongs."""
     sheet.set_paper(A4)
     sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
+    sheet.fit_to_pages(max(pages_wide, 1), 0)
+    sheet.print_across()
     sheet.repeat_rows(0)
+    if pages_wide > 1:
+        sheet.repeat_columns(0)
     sheet.set_margins(left=0.3, right=0.3, top=0.7, bottom=0.7)
     sheet.set_header(f"&L{title.replace('&', '&&')}&R&A")
     sheet.set_footer("&C第 &P 页，共 &N 页")
