@@ -187,3 +187,18 @@ def test_summary_json_keeps_its_counts_and_masks_the_people_it_lists() -> None:
 def test_without_names_to_hide_ids_are_still_masked(names: pl.Series) -> None:
     masked = mask_frame(pl.DataFrame([_warning(evidence="身份证号 340421196503216006")]), names)
     assert masked["evidence"].item() == "身份证号 340421********6006"
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("电话13912345678", "电话139****5678"),
+        ("13912345678,13800001111", "139****5678,138****1111"),
+        ("已联系，电话：１３９１２３４５６７８", "已联系，电话：１３９****５６７８"),
+        ("编号 2139123456789", "编号 2139123456789"),  # not a mobile number: 13 digits
+        ("应追回 12000.00 元", "应追回 12000.00 元"),
+    ],
+)
+def test_mobile_numbers_in_free_text_are_masked(written: str, shown: str) -> None:
+    frame = pl.DataFrame({"review_note": [written]})
+    assert mask_frame(frame, pl.Series([], dtype=pl.String))["review_note"].item() == shown

@@ -158,16 +158,28 @@ def free_text_columns(frame: pl.DataFrame) -> list[str]:
     return [c for c, dtype in frame.schema.items() if dtype == pl.String and c not in whole]
 
 
+# A mainland mobile number (11 digits, 13x–19x) standing alone in free text — what a township
+# writes into 核查备注 — shown as its first 3 and last 4 digits. ID-like runs are masked before.
+_MOBILE = r"(^|[^0-9０-９])([1１][3-9３-９][0-9０-９])[0-9０-９]{4}([0-9０-９]{4})([^0-9０-９]|$)"
+
+
+def mask_phones_in_text(text: pl.Expr) -> pl.Expr:
+    """Every mobile number in free text as `139****5678`. Applied twice: a separator between two
+    numbers belongs to the first match, so the second would be missed in one pass."""
+    once = text.str.replace_all(_MOBILE, "${1}${2}****${3}${4}")
+    return once.str.replace_all(_MOBILE, "${1}${2}****${3}${4}")
+
+
 def mask_frame(frame: pl.DataFrame, names: pl.Series) -> pl.DataFrame:
     """Rows of a report (English column names) as the masked edition shows them: IDs and names
     masked in their own columns, and inside every free-text column the row's own ID, any ID-like
-    run and any of `names` (every name of a person the store holds: `report.names.known_names`)."""
+    run, any mobile number and any of `names` (every name of a person the store holds: `report.names.known_names`)."""
     text_columns = free_text_columns(frame)
     own_id = pl.col(ID_COLUMNS[0]) if ID_COLUMNS[0] in frame.columns else pl.lit(None, pl.String)
     masked = frame.with_columns(
         *(mask_id(pl.col(c)).alias(c) for c in ID_COLUMNS if c in frame.columns),
         *(mask_name(pl.col(c)).alias(c) for c in NAME_COLUMNS if c in frame.columns),
-        *(mask_ids_in_text(mask_own_id(pl.col(c), own_id)).alias(c) for c in text_columns),
+        *(mask_phones_in_text(mask_ids_in_text(mask_own_id(pl.col(c), own_id))).alias(c) for c in text_columns),
     )
     replacements = name_replacements(names)
     if not text_columns or replacements.is_empty() or frame.is_empty():
