@@ -190,6 +190,12 @@ def test_a_horizon_after_the_latest_month_is_refused(db: Path) -> None:
     assert "晚于工作区最近的月份 2026-11" in result.stderr
 
 
+def test_a_horizon_written_otherwise_names_the_option(db: Path) -> None:
+    result = runner.invoke(app, ["purge", "--before", "2026/10"])
+    assert result.exit_code != 0
+    assert "--before" in result.stderr and "--month" not in result.stderr
+
+
 def test_the_default_horizon_counts_back_from_the_latest_month_held(db: Path, workspace: Path) -> None:
     (workspace / "hexiao.toml").write_text("[retention]\nmonths = 2\n", encoding="utf-8")
     result = runner.invoke(app, ["purge", "--dry-run", "--json"])

@@ -78,11 +78,12 @@ def current_month() -> str:
     return date.today().strftime("%Y-%m")
 
 
-def check_month(month: str | None) -> str:
+def check_month(month: str | None, option: str = "--month") -> str:
+    """`month` as YYYY-MM (the current month when not given); a bad value names `option`."""
     value = month or current_month()
     parts = value.split("-")
     if len(parts) != 2 or len(parts[0]) != 4 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
-        raise typer.BadParameter(f"月份应为 YYYY-MM，例如 2026-11，收到 {value!r}", param_hint="--month")
+        raise typer.BadParameter(f"月份应为 YYYY-MM，例如 2026-11，收到 {value!r}", param_hint=option)
     return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
 
 

@@ -35,7 +35,7 @@ def purge(
     as_json: JsonOption = False,
 ) -> None:
     with handled():
-        horizon = check_month(before) if before else None
+        horizon = check_month(before, "--before") if before else None
         session = open_session(db, config, quiet, as_json, read_only=True)
         if not dry_run and session.db.is_file():  # logged like every change; no workspace, no log
             attach_log_file(session.db)
