@@ -92,10 +92,13 @@ def test_a_deceased_warning_names_its_cremation_record_roll_row_method_and_month
     months = story["months"]
     assert months and months[0]["month"] == warning["effective_month"]
     assert round(sum(m["amount"] for m in months), 2) == warning["overpayment"] > 0
-    # The month with a stored roll counts what it paid, naming the row; the others 保障起始年月.
+    # The month with a stored roll counts what it paid, naming the row; the months before it, without
+    # one, are valued at what that later roll paid, and say so.
     [october] = [m for m in months if m["month"] == SNAPSHOT]
     assert october["basis"] == f"{SNAPSHOT} 花名册：{roll['place']} {october['amount']} 元"
-    assert all(m["basis"].startswith("无该月花名册") for m in months if m is not october)
+    earlier = [m for m in months if m is not october]
+    assert earlier and all(m["basis"] == f"无该月花名册，按 {SNAPSHOT} 花名册金额计" for m in earlier)
+    assert all(m["valued_from"] == SNAPSHOT and m["amount"] == october["amount"] for m in earlier)
     text = _explain(sample.db, sample.ids["DECEASED"]).stdout
     assert record["place"] in text and roll["place"] in text and warning["match_method"] in text
     for month in months:

@@ -79,7 +79,8 @@ class Link:
 class PaidMonth:
     month: str
     amount: float | None
-    basis: str  # the roll snapshot of the month, or 保障起始年月 for a month without one
+    basis: str  # the roll snapshot of the month; for a month without one, where its amount was taken from
+    valued_from: str | None = None  # for a month without a snapshot: the later snapshot its amount is from
 
 
 @dataclass
@@ -252,7 +253,8 @@ def _months(
 ) -> list[PaidMonth]:
     """The overpayment month by month, as the run computed it (`rules.common.overpayment_ctes`):
     a month with a stored roll snapshot counts what that snapshot paid, naming its rows; a month
-    without one counts the monthly amount from 保障起始年月 on."""
+    without one counts, from 保障起始年月 on, the amount of the earliest later snapshot that lists the
+    person (`valued_from`; runs before it was stored have none), else the amount in the warning's own roll."""
     result = []
     for item in months:
         month, snapshot = str(item["month"]), item.get("snapshot")
@@ -261,10 +263,12 @@ def _months(
             basis = f"{month} 花名册" + (
                 f"：{'、'.join(places)}" if places else "（未列此人）" if item.get("amount") == 0 else ""
             )
+        elif valued_from := item.get("valued_from"):
+            basis = f"无该月花名册，按 {valued_from} 花名册金额计"
         else:
-            basis = "无该月花名册，按保障起始年月和月保障金额计"
+            basis = f"无该月花名册，按保障起始年月和 {warning['month']} 花名册月保障金额计"
         amount = item.get("amount")
-        result.append(PaidMonth(month, None if amount is None else float(amount), basis))
+        result.append(PaidMonth(month, None if amount is None else float(amount), basis, valued_from or None))
     return result
 
 

@@ -77,17 +77,21 @@ def link_extracts(ctx: RuleContext, kinds: Iterable[str]) -> None:
 
 
 def overpayment_ctes(hits: str) -> str:
-    """CTEs computing `paid(roll_key, overpayment, months_paid)` for a CTE `hits` with roll_key,
-    effective (first month no longer due), id_norm, program, monthly_amount and start_month.
+    """CTEs computing `paid(roll_key, overpayment, months_paid, paid_months)` for a CTE `hits` with
+    roll_key, effective (first month no longer due), id_norm, program, monthly_amount and start_month.
 
     A month m from `effective` to the month before this one counts as paid when the stored roll
-    snapshot of m lists the person in the same programme; months without a snapshot count from
-    保障起始年月 on (contract.md §4, 应追回金额). Parameter: this month's first day, twice.
+    snapshot of m lists the person in the same programme. A month without a snapshot counts from
+    保障起始年月 on, at the person's amount in the earliest stored snapshot after m (before this
+    month) that lists them: what was paid then, not this month's 月保障金额, which a later edit of
+    the roll may have changed (a raise, a 减发 to 0); this month's amount only when no such snapshot
+    is stored (contract.md §4, 应追回金额). Parameter: this month's first day, twice.
     """
     return f"""
     months AS (
-        SELECT roll_key, unnest(generate_series(effective, ?::DATE - INTERVAL 1 MONTH, INTERVAL 1 MONTH)) AS m
-        FROM {hits} WHERE effective < ?::DATE
+        SELECT roll_key, strftime(this_month, '%Y-%m') AS this_month,
+               unnest(generate_series(effective, this_month - INTERVAL 1 MONTH, INTERVAL 1 MONTH)) AS m
+        FROM (SELECT roll_key, effective, ?::DATE AS this_month FROM {hits}) WHERE effective < ?::DATE
     ),
     snapshots AS (SELECT DISTINCT month FROM roll),
     paid_in_snapshots AS (  -- of the hit persons only: a province's snapshots hold millions of rows
@@ -96,21 +100,36 @@ def overpayment_ctes(hits: str) -> str:
         GROUP BY ALL  -- the filter reads the stored columns (id_norm only where id_key cannot give it
                       -- back), so only the rows kept have their ID spelled
     ),
-    paid_months AS (
-        SELECT mo.roll_key, mo.m, s.month AS snapshot,
-               CASE WHEN s.month IS NOT NULL THEN coalesce(p.amount, 0)
-                    WHEN h.start_month IS NULL OR mo.m >= h.start_month THEN h.monthly_amount
-                    ELSE 0 END AS amount,
-               (s.month IS NOT NULL AND p.amount IS NOT NULL)
-                   OR (s.month IS NULL AND (h.start_month IS NULL OR mo.m >= h.start_month)) AS was_paid
+    month_rows AS (
+        SELECT mo.roll_key, mo.m, strftime(mo.m, '%Y-%m') AS month, mo.this_month,
+               h.id_norm, h.program, h.monthly_amount, h.start_month
         FROM months mo JOIN {hits} h USING (roll_key)
-        LEFT JOIN snapshots s ON s.month = strftime(mo.m, '%Y-%m')
-        LEFT JOIN paid_in_snapshots p
-               ON p.month = strftime(mo.m, '%Y-%m') AND p.id_norm = h.id_norm AND p.program = h.program
+    ),
+    month_sources AS (  -- each month's own snapshot, and the nearest later one with the person's amount
+        SELECT mr.*, s.month AS snapshot, p.amount AS snapshot_amount,
+               CASE WHEN later.month < mr.this_month THEN later.month END AS later_month,
+               CASE WHEN later.month < mr.this_month THEN later.amount END AS later_amount
+        FROM month_rows mr
+        LEFT JOIN snapshots s ON s.month = mr.month
+        LEFT JOIN paid_in_snapshots p ON p.month = mr.month AND p.id_norm = mr.id_norm AND p.program = mr.program
+        ASOF LEFT JOIN (SELECT * FROM paid_in_snapshots WHERE amount IS NOT NULL) later
+               ON later.id_norm = mr.id_norm AND later.program = mr.program AND later.month > mr.month
+    ),
+    paid_months AS (
+        SELECT roll_key, m, snapshot,
+               (start_month IS NULL OR m >= start_month) AS since_start,
+               CASE WHEN snapshot IS NULL AND since_start THEN later_month END AS valued_from,
+               CASE WHEN snapshot IS NOT NULL THEN coalesce(snapshot_amount, 0)
+                    WHEN NOT since_start THEN 0
+                    WHEN later_month IS NOT NULL THEN later_amount
+                    ELSE monthly_amount END AS amount,
+               (snapshot IS NOT NULL AND snapshot_amount IS NOT NULL) OR (snapshot IS NULL AND since_start) AS was_paid
+        FROM month_sources
     ),
     paid AS (  -- `paid_months` is what `hexiao explain` lists month by month (`link_detail_sql`)
         SELECT roll_key, sum(amount) AS overpayment, count(*) FILTER (WHERE was_paid) AS months_paid,
-               list({{'month': strftime(m, '%Y-%m'), 'amount': amount, 'snapshot': snapshot}} ORDER BY m) AS paid_months
+               list({{'month': strftime(m, '%Y-%m'), 'amount': amount, 'snapshot': snapshot,
+                      'valued_from': valued_from}} ORDER BY m) AS paid_months
         FROM paid_months GROUP BY roll_key
     )"""
 
