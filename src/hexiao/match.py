@@ -154,13 +154,19 @@ def check_out_dir(out: Path, month: str) -> None:
         raise ConfigError(f"报告目录 {out} 无法使用：没有写入 {writable} 的权限；请用 --out 指定可写入的目录")
 
 
-def reported_now(conn: duckdb.DuckDBPyConnection, month: str, params: FeedbackParams) -> pl.DataFrame:
-    """Month `month`'s stored warnings as its reports written now show them: as the match wrote
-    them, however the rows were stored, with the replies recorded since (`replies.with_replies`) and
-    the 处理状态 those and the month's roll give (`cycle.advance`; the risk as the match raised it).
-    Creates `roll_m` (`prepare_month`); writes nothing to the workspace."""
+def reported_now(
+    conn: duckdb.DuckDBPyConnection, month: str, params: FeedbackParams, *, warning_id: str | None = None
+) -> pl.DataFrame:
+    """Month `month`'s stored warnings (or the one `warning_id`) as its reports written now show
+    them: as the match wrote them, however the rows were stored, with the replies recorded since
+    (`replies.with_replies`) and the 处理状态 those and the month's roll give (`cycle.advance`; the
+    risk as the match raised it). Creates `roll_m` (`prepare_month`); writes nothing to the workspace."""
     prepare_month(conn, month)
-    stored = query(conn, f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ?", [month])
+    stored = query(
+        conn,
+        f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ? AND warning_id = coalesce(?, warning_id)",
+        [month, warning_id],
+    )
     return in_report_order(advance(conn, month, with_replies(conn, month, stored), params, raise_risk=False))
 
 
