@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,3 +65,28 @@ def two_months(tmp_path_factory: pytest.TempPathFactory) -> TwoMonths:
     feedback([reply_file], db=db)
     match(month="2026-11", db=db, out=out, inbox=root / "data" / "2026-11")
     return TwoMonths(db, out, replies)
+
+
+def reply_and_report(two_months: TwoMonths, root: Path) -> tuple[Path, Path]:
+    """A copy of the workspace and reports of `two_months` in `root` where, after the match of
+    2026-11, townships replied to it (属实, 1000.50 recovered, on three warnings with money owed)
+    and `hexiao report` wrote 2026-11 again; its database and report root."""
+    from hexiao.feedback import feedback
+    from hexiao.match import ReportFormat, report
+
+    db, out = root / "ws" / "hexiao.duckdb", root / "out"
+    db.parent.mkdir()
+    shutil.copy(two_months.db, db)
+    shutil.copytree(two_months.out, out)
+    listed = pl.read_csv(out / "2026-11" / "预警名单.csv", infer_schema=False)
+    owed = listed.filter(pl.col("应追回金额").cast(pl.Float64, strict=False) > 0)["预警编号"].head(3).to_list()
+    assert len(owed) == 3
+    chosen = pl.col("预警编号").is_in(owed)
+    answered = listed.with_columns(
+        pl.when(chosen).then(pl.lit("属实")).otherwise(pl.col("核查结果")).alias("核查结果"),
+        pl.when(chosen).then(pl.lit("1000.5")).otherwise(None).alias("已追回金额"),
+    )
+    reply = write_text(root / "11月反馈.csv", answered.write_csv())
+    feedback([reply], db=db)
+    report(month="2026-11", db=db, out=out, formats=ReportFormat())
+    return db, out

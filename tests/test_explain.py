@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -133,7 +134,7 @@ def test_json_and_text_tell_the_same_story(sample: Sample) -> None:
     story = _story(sample.db, sample.ids["DECEASED"])
     assert set(story) == {
         "warning", "roll", "others", "links", "detail_kept", "run", "rule_settings", "settings", "months",
-        "history", "replies",
+        "history", "resolved", "replies",
     }  # fmt: skip
     text = _explain(sample.db, sample.ids["DECEASED"]).stdout
     assert story["warning"]["warning_id"] in text and story["warning"]["evidence"] in text
@@ -184,6 +185,58 @@ def test_a_purged_source_row_is_said_to_be_gone_and_the_warning_keeps_its_eviden
     text = _explain(db, warning_id).stdout
     assert f"{place}：{PURGED}" in text
     assert story["warning"]["evidence"] in text
+    # Only what the linker recorded is known of a removed record: no comparison made now.
+    [link_line] = [line for line in text.splitlines() if line.strip().startswith("关联：")]
+    assert "身份证号无法比较" not in link_line and str(story["links"][0]["note"]) in link_line
+
+
+def test_each_month_shows_the_replies_recorded_since_as_a_report_written_now_does(
+    sample: Sample, tmp_path: Path
+) -> None:
+    db = _copy(sample, tmp_path)
+    warning_id = sample.ids["DECEASED"]
+    [before] = _story(db, warning_id)["history"]
+    assert before["review_result"] is None and before["state"] in ("待核查", "已执行")
+    reply = tmp_path / "反馈.csv"
+    reply.write_text(
+        f"预警编号,月份,核查结果,核查备注,告知日期,已追回金额\n{warning_id},{MONTH},属实,已入户,2026-11-05,123.45\n",
+        encoding="utf-8-sig",
+    )
+    assert CliRunner().invoke(app, ["feedback", str(reply), "--db", str(db), "-q"]).exit_code == 0
+    story = _story(db, warning_id)
+    [month] = story["history"]
+    out = tmp_path / "out"
+    assert (
+        CliRunner().invoke(app, ["report", "--month", MONTH, "--db", str(db), "--out", str(out), "-q"]).exit_code == 0
+    )
+    listed = {row["预警编号"]: row for row in csv.DictReader((out / MONTH / "预警名单.csv").open(encoding="utf-8-sig"))}
+    reported = listed[warning_id]
+    assert (month["review_result"], month["state"], month["notice_date"]) == (
+        "属实",
+        reported["处理状态"],
+        reported["告知日期"],
+    )
+    assert month["state"] != before["state"] and float(month["recovered"]) == 123.45
+    text = _explain(db, warning_id).stdout
+    [reply_line] = [line for line in text.splitlines() if f"{MONTH} 月的反馈：属实" in line]
+    assert "告知日期 2026-11-05" in reply_line and "已追回金额 123.45" in reply_line
+    assert f"处理状态 {month['state']}" in text
+
+
+def test_a_later_month_that_no_longer_raises_the_warning_says_it_was_executed(sample: Sample, tmp_path: Path) -> None:
+    db = _copy(sample, tmp_path)
+    warning_id = sample.ids["DECEASED"]
+    with duckdb.connect(str(db)) as conn:
+        # December's roll: November's without the deceased person, so the warning no longer holds.
+        conn.execute(
+            """INSERT INTO roll SELECT * REPLACE ('2026-12' AS month) FROM roll WHERE month = ?
+               AND name IS DISTINCT FROM (SELECT name FROM warnings WHERE warning_id = ? AND month = ?)""",
+            [MONTH, warning_id, MONTH],
+        )
+    args = ["match", "--month", "2026-12", "--db", str(db), "--out", str(tmp_path / "out"), "-q"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert _story(db, warning_id)["resolved"] == [{"month": "2026-12", "state": "已执行"}]
+    assert "2026-12  处理状态 已执行（该月比对时预警已不成立，不再列出）" in _explain(db, warning_id).stdout
 
 
 def test_plain_text_has_no_box_drawing_and_a_terminal_gets_tables(sample: Sample) -> None:

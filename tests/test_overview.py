@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import TwoMonths
+from conftest import TwoMonths, reply_and_report
 from hexiao.cli.app import app
 from hexiao.overview import OVERVIEW_FILE, write_overview
 from hexiao.overview.data import NO_REPLY, gather
@@ -25,12 +25,7 @@ from hexiao.overview.page import HEADLINE, UNKNOWN
 from hexiao.store import opened
 
 MONTH = "2026-11"
-CYCLE_KEYS = {
-    "overdue": 7,
-    "overdue_by_township": {"城关镇": 5, "新集镇": 2},
-    "recovered_total": 1234.5,
-    "outstanding_total": 4321.25,
-}
+CYCLE_KEYS = ("overdue", "overdue_by_township", "recovered_total", "outstanding_total")
 
 
 class _Cells(HTMLParser):
@@ -87,68 +82,78 @@ def _edit_summary(db: Path, month: str, change: dict[str, object], drop: tuple[s
 
 
 @pytest.mark.parametrize("matched_before_the_cycle", [False, True])
-def test_headline_numbers_are_summary_json_and_unknown_ones_are_shown_as_such(
+def test_headline_numbers_are_summary_json(
     two_months: TwoMonths, tmp_path: Path, matched_before_the_cycle: bool
 ) -> None:
     db = _copy(two_months, tmp_path)
-    cycle_keys = ("overdue", "overdue_by_township", "recovered_total", "outstanding_total")
     if matched_before_the_cycle:  # a month matched by a version that did not count these yet
-        _edit_summary(db, MONTH, {}, drop=cycle_keys)
+        _edit_summary(db, MONTH, {}, drop=CYCLE_KEYS)
     page = write_overview(month=MONTH, db=db, out=tmp_path / "out")
-    with duckdb.connect(str(db), read_only=True) as conn:
-        (text,) = conn.execute("SELECT summary FROM month_summaries WHERE month = ?", [MONTH]).fetchone() or ("",)
-    summary = json.loads(text)
-    assert (set(cycle_keys) <= set(summary)) != matched_before_the_cycle
+    summary = json.loads((two_months.out / MONTH / "summary.json").read_text(encoding="utf-8"))
     shown = _cells(page).headline
     assert set(shown) == {key for key, _, _ in HEADLINE}
     for key, _, money in HEADLINE:
-        if key in summary:
-            assert shown[key][0] == str(summary[key]), key
-            expected = f"{summary[key]:,.2f}" if money else f"{summary[key]:,}"
-            assert shown[key][1] == expected, key
-        else:
-            assert shown[key] == ("", UNKNOWN), key
+        assert shown[key][0] == str(summary[key]), key
+        expected = f"{summary[key]:,.2f}" if money else f"{summary[key]:,}"
+        assert shown[key][1] == expected, key
 
 
-def test_a_summary_with_the_cycle_keys_shows_them_and_its_warnings_amounts(
+def test_overdue_per_township_is_counted_now_not_read_from_the_stored_summary(
     two_months: TwoMonths, tmp_path: Path
 ) -> None:
     db = _copy(two_months, tmp_path)
-    _edit_summary(db, MONTH, CYCLE_KEYS)
-    with duckdb.connect(str(db)) as conn:
-        conn.execute("ALTER TABLE warnings ADD COLUMN IF NOT EXISTS recovered DECIMAL(12,2)")
-        conn.execute(
-            "UPDATE warnings SET recovered = 100.25 WHERE month = ? AND township = '城关镇' AND overpayment > 0",
-            [MONTH],
-        )
-        (recovered,) = conn.execute(
-            "SELECT sum(recovered) FROM warnings WHERE month = ? AND township = '城关镇'", [MONTH]
-        ).fetchone() or (None,)
-    page = write_overview(month=MONTH, db=db, out=tmp_path / "out")
-    cells = _cells(page)
-    assert cells.headline["overdue"] == ("7", "7")
-    assert cells.headline["recovered_total"] == ("1234.5", "1,234.50")
-    assert cells.headline["outstanding_total"] == ("4321.25", "4,321.25")
+    _edit_summary(db, MONTH, {"overdue": 7, "overdue_by_township": {"城关镇": 5, "新集镇": 2}})
+    summary = json.loads((two_months.out / MONTH / "summary.json").read_text(encoding="utf-8"))
+    assert summary["overdue_by_township"] and summary["overdue"] != 7
+    cells = _cells(write_overview(month=MONTH, db=db, out=tmp_path / "out"))
+    assert cells.headline["overdue"][0] == str(summary["overdue"])
     reply_rows = {row[0]: row for row in cells.rows if len(row) == 7 and row[0] != "乡镇（街道）"}
-    assert reply_rows["城关镇"][-1] == "5" and reply_rows["新集镇"][-1] == "2" and reply_rows["桂集镇"][-1] == "0"
-    money_rows = {row[0]: row for row in cells.rows if len(row) == 3 and row[0] in reply_rows}
-    assert recovered and money_rows["城关镇"][2] == f"{float(recovered):,.2f}"
-    assert money_rows["桂集镇"][2] == "0.00"
+    assert {t: int(row[-1]) for t, row in reply_rows.items() if row[-1] != "0"} == summary["overdue_by_township"]
 
 
-def test_without_the_cycle_keys_overdue_and_recovered_read_unknown_not_zero(
+def test_after_replies_and_a_report_the_page_and_the_stored_summary_are_the_new_summary_json(
+    two_months: TwoMonths, tmp_path: Path
+) -> None:
+    before = json.loads((two_months.out / MONTH / "summary.json").read_text(encoding="utf-8"))
+    db, out = reply_and_report(two_months, tmp_path)
+    written = json.loads((out / MONTH / "summary.json").read_text(encoding="utf-8"))
+    assert written["recovered_total"] == 3001.5 != before["recovered_total"]
+    with duckdb.connect(str(db), read_only=True) as conn:
+        (text,) = conn.execute("SELECT summary FROM month_summaries WHERE month = ?", [MONTH]).fetchone() or ("",)
+    assert json.loads(text) == written
+    # The page counts the replies itself: the same figures with the stored summary as the match left it.
+    _edit_summary(db, MONTH, {key: before[key] for key in CYCLE_KEYS})
+    page = _cells(write_overview(month=MONTH, db=db, out=tmp_path / "page"))
+    for key, _, _ in HEADLINE:
+        assert page.headline[key][0] == str(written[key]), key
+    township_money = (
+        pl.read_csv(out / MONTH / "summary.csv", infer_schema=False)
+        .group_by("乡镇（街道）")
+        .agg(pl.col(column).cast(pl.Float64).sum().round(2) for column in ("应追回金额", "已追回金额", "未追回金额"))
+    )
+    expected = {township: [f"{amount:,.2f}" for amount in amounts] for township, *amounts in township_money.iter_rows()}
+    assert {row[0]: row[1:] for row in page.rows if len(row) == 4 and row[0] in expected} == expected
+
+
+def test_a_month_whose_roll_is_purged_shows_the_stored_overdue_and_the_money_of_the_replies(
     two_months: TwoMonths, tmp_path: Path
 ) -> None:
     db = _copy(two_months, tmp_path)
+    summary = json.loads((two_months.out / MONTH / "summary.json").read_text(encoding="utf-8"))
     for month in ("2026-10", MONTH):  # both months as a version before the cycle stored them
-        _edit_summary(db, month, {}, drop=("overdue", "overdue_by_township", "recovered_total", "outstanding_total"))
+        _edit_summary(db, month, {}, drop=CYCLE_KEYS)
     with duckdb.connect(str(db)) as conn:
-        conn.execute("UPDATE warnings SET recovered = NULL")
+        conn.execute("DELETE FROM roll WHERE month = ?", [MONTH])
     with opened(db, read_only=True) as conn:
         data = gather(conn, MONTH, 12)
-    assert data.replies["overdue"].is_null().all()
-    assert data.money["recovered"].is_null().all()
-    assert data.money_trend["recovered_total"].is_null().all()
+    assert data.replies["overdue"].is_null().all() and "overdue" not in data.summary
+    assert _cells(write_overview(month=MONTH, db=db, out=tmp_path / "out")).headline["overdue"] == ("", UNKNOWN)
+    assert data.summary["recovered_total"] == summary["recovered_total"]
+    assert data.summary["outstanding_total"] == summary["outstanding_total"]
+    assert data.money_trend.filter(pl.col("month") == "2026-10")["recovered_total"].is_null().all()
+    assert data.money_trend.filter(pl.col("month") == MONTH)["recovered_total"].to_list() == [
+        summary["recovered_total"]
+    ]
 
 
 def test_trend_counts_new_and_ongoing_from_the_warnings_and_the_rest_from_each_summary(

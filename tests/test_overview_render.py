@@ -2,7 +2,8 @@
 
 Chromium loads the page from disk with every host name unresolvable and a proxy that answers
 nothing, so anything the page tried to fetch would be missing. Its rendered DOM must hold the
-month's headline numbers exactly as summary.json has them and the charts as SVG; its screenshot must
+month's headline numbers exactly as summary.json has them (after replies recorded since the match
+and a `hexiao report`) and the charts as SVG; its screenshot must
 show something (more than a handful of distinct colours). Without Chromium the tests skip and say
 so; under CI (`CI=true`, where `.ci/run` installs it) they fail instead.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TwoMonths
+from conftest import TwoMonths, reply_and_report
 from hexiao.overview import write_overview
 
 MONTH = "2026-11"
@@ -63,7 +64,8 @@ def rendered(two_months: TwoMonths, tmp_path_factory: pytest.TempPathFactory) ->
     """The page rendered once for the module: its DOM after layout, and a screenshot."""
     program = _chromium()
     root = tmp_path_factory.mktemp("overview_render")
-    page = write_overview(month=MONTH, db=two_months.db, out=root / "out")
+    db, out = reply_and_report(two_months, root)  # replies recorded after the match, then a report
+    page = write_overview(month=MONTH, db=db, out=root / "page")
     url = page.resolve().as_uri()
     common = [program, *HEADLESS, f"--user-data-dir={root / 'profile'}"]
     dom = subprocess.run([*common, "--dump-dom", url], capture_output=True, timeout=180, check=True)
@@ -74,7 +76,7 @@ def rendered(two_months: TwoMonths, tmp_path_factory: pytest.TempPathFactory) ->
         timeout=180,
         check=True,
     )
-    summary = json.loads((two_months.out / MONTH / "summary.json").read_text(encoding="utf-8"))
+    summary = json.loads((out / MONTH / "summary.json").read_text(encoding="utf-8"))
     return Rendered(summary, dom.stdout.decode("utf-8"), screenshot)
 
 
@@ -87,9 +89,12 @@ def test_the_rendered_page_holds_summary_json_headline_numbers(rendered: Rendere
     }
     for key in ("households_checked", "persons_checked", "households_warned", "persons_warned", "warnings"):
         assert cells[key] == (str(rendered.summary[key]), f"{rendered.summary[key]:,}"), key
-    total = rendered.summary["overpayment_total"]
-    assert isinstance(total, float)
-    assert cells["overpayment_total"] == (str(total), f"{total:,.2f}")
+    assert rendered.summary["recovered_total"] == 3001.5  # the replies recorded after the match count
+    for key in ("overpayment_total", "recovered_total", "outstanding_total"):
+        total = rendered.summary[key]
+        assert isinstance(total, float)
+        assert cells[key] == (str(total), f"{total:,.2f}"), key
+    assert cells["overdue"] == (str(rendered.summary["overdue"]), f"{rendered.summary['overdue']:,}")
 
 
 def test_the_rendered_page_holds_its_charts_as_svg_with_chinese_labels(rendered: Rendered) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from hexiao.config import Config
+from hexiao.config import Config, FeedbackParams
 from hexiao.cycle import advance
 from hexiao.errors import ConfigError, StateError, failure_detail
 from hexiao.frames import conform
@@ -154,6 +154,26 @@ def check_out_dir(out: Path, month: str) -> None:
         raise ConfigError(f"报告目录 {out} 无法使用：没有写入 {writable} 的权限；请用 --out 指定可写入的目录")
 
 
+def reported_now(
+    conn: duckdb.DuckDBPyConnection, month: str, params: FeedbackParams, *, warning_id: str | None = None
+) -> pl.DataFrame:
+    """Month `month`'s stored warnings (or the one `warning_id`) as its reports written now show
+    them: as the match wrote them, however the rows were stored, with the replies recorded since
+    (`replies.with_replies`) and the 处理状态 those and the month's roll give (`cycle.advance`; the
+    risk as the match raised it). Creates `roll_m` (`prepare_month`); writes nothing to the workspace."""
+    prepare_month(conn, month)
+    stored = query(
+        conn,
+        f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ? AND warning_id = coalesce(?, warning_id)",
+        [month, warning_id],
+    )
+    return in_report_order(advance(conn, month, with_replies(conn, month, stored), params, raise_risk=False))
+
+
+def _summary_text(summary: dict[str, Any]) -> str:
+    return json.dumps(summary, ensure_ascii=False, default=str)
+
+
 def report(*, month: str, db: Path, out: Path, formats: ReportFormat, config: Config | None = None) -> Path:
     """Write a month's reports again from what the last match stored, without matching again; each
     warning shows its latest reply (`replies.with_replies`), recorded since or not, and the
@@ -166,12 +186,10 @@ def report(*, month: str, db: Path, out: Path, formats: ReportFormat, config: Co
         rows = conn.execute("SELECT summary FROM month_summaries WHERE month = ?", [month]).fetchall()
         if not rows:
             raise StateError(f"{month} 月还没有比对结果：先运行 hexiao match --month {month}")
-        prepare_month(conn, month)
-        stored = query(conn, f"SELECT {', '.join(WARNING_COLUMNS)} FROM warnings WHERE month = ?", [month])
-        # As the match wrote them, however the rows were stored, with the replies recorded since.
-        params = (config or Config()).feedback
-        warnings = in_report_order(advance(conn, month, with_replies(conn, month, stored), params, raise_risk=False))
+        warnings = reported_now(conn, month, (config or Config()).feedback)
         summary = json.loads(rows[0][0]) | cycle_summary(conn, month, warnings)
+        # Stored back, so what the workspace holds (`hexiao overview` reads it) is what was written.
+        conn.execute("UPDATE month_summaries SET summary = ? WHERE month = ?", [_summary_text(summary), month])
         staging = stage_month(conn, out, month, warnings, summary, formats)
         return publish_reports(staging, month)
 
@@ -280,7 +298,7 @@ def _match_in_batch(
     conn.execute("DELETE FROM month_summaries WHERE month = ?", [month])
     conn.execute(
         "INSERT INTO month_summaries VALUES (?, ?, ?)",
-        [month, batch_id, json.dumps(summary, ensure_ascii=False, default=str)],
+        [month, batch_id, _summary_text(summary)],
     )
     # Written inside the transaction: if writing fails, the warnings roll back too.
     with timed("report", warnings.height):

@@ -28,7 +28,9 @@ def explain(
 ) -> None:
     with handled():
         session = open_session(db, config, quiet, as_json, read_only=not unmask)
-        story = gather_story(warning_id, db=session.db, unmask=unmask, config_hash=session.config.digest())
+        story = gather_story(
+            warning_id, db=session.db, unmask=unmask, config_hash=session.config.digest(), config=session.config
+        )
         if as_json:
             sys.stdout.write(render.as_json(story))
         elif sys.stdout.isatty():

@@ -59,10 +59,13 @@ def _row_lines(row: dict[str, Any]) -> list[str]:
 def _link_line(link: dict[str, Any], roll_name: str | None) -> str:
     if link["method"] is None:
         return "    未与花名册关联：本月各保障花名册均未找到此人"
+    present = link["record"]["present"]
+    # A removed record cannot be compared now: only what the linker recorded at the match is known.
     edit = {None: "无法比较（一方没有可用的身份证号）", 0: "一致"}.get(link["id_edit"], f"相差 {link['id_edit']} 处")
-    names = f"（花名册 {_text(roll_name)}，来源 {_text(link['record']['name'])}）" if link["record"]["present"] else ""
+    ids = f"身份证号{edit}；" if present else ""
+    names = f"（花名册 {_text(roll_name)}，来源 {_text(link['record']['name'])}）" if present else ""
     return (
-        f"    关联：{link['method']}，得分 {_text(link['score'])}；身份证号{edit}；"
+        f"    关联：{link['method']}，得分 {_text(link['score'])}；{ids}"
         f"姓名{_text(link['name_tier'])}{names}；{_text(link['note'])}"
     )
 
@@ -108,10 +111,11 @@ def sections(story: dict[str, Any]) -> list[tuple[str, list[str]]]:
     history = [
         "  " + "  ".join(f"{_HISTORY_LABELS.get(k, k)} {_text(v)}" if k != "month" else str(v) for k, v in item.items())
         for item in story["history"]
-    ]
+    ] + [f"  {r['month']}  处理状态 {_text(r['state'])}（该月比对时预警已不成立，不再列出）" for r in story["resolved"]]
     replies = [
         f"  {_text(r.get('warning_month'))} 月的反馈：{_text(r.get('review_result'))}"
-        f"（{_text(r.get('review_note'))}）  {_text(r.get('source_file'))} 第{_text(r.get('source_row'))}行"
+        f"（{_text(r.get('review_note'))}）  告知日期 {_text(r.get('notice_date'))}"
+        f"  已追回金额 {_text(r.get('recovered'))}  {_text(r.get('source_file'))} 第{_text(r.get('source_row'))}行"
         f"  录入于 {_text(r.get('received_at'))[:19]}"
         for r in story["replies"]
     ] or ["  尚无乡镇反馈"]

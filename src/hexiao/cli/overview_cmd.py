@@ -42,7 +42,7 @@ def overview(
 ) -> None:
     with handled():
         session = open_session(db, config, quiet, as_json, read_only=True)
-        page = write_overview(month=check_month(month), db=session.db, out=out, months=months)
+        page = write_overview(month=check_month(month), db=session.db, out=out, months=months, config=session.config)
         session.step(f"概览已写入 {page}")
         if session.json:
             session.emit_json({"overview": str(page)})

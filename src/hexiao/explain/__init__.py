@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from hexiao.config import Config
 from hexiao.explain.gather import gather, masked
 from hexiao.load import begin_batch, end_batch
 from hexiao.store import opened, require_workspace, workspace_lock
@@ -17,14 +18,18 @@ from hexiao.store import opened, require_workspace, workspace_lock
 UNMASK_NOTE = "显示完整身份证号：预警 {}"
 
 
-def explain(warning_id: str, *, db: Path, unmask: bool = False, config_hash: str = "") -> dict[str, Any]:
-    """The story of `warning_id` as a dict (`gather.Story`), IDs masked unless `unmask`."""
+def explain(
+    warning_id: str, *, db: Path, unmask: bool = False, config_hash: str = "", config: Config | None = None
+) -> dict[str, Any]:
+    """The story of `warning_id` as a dict (`gather.Story`), IDs masked unless `unmask`; the
+    months' 处理状态 as reports written now with `config` would show them."""
     require_workspace(db)
+    params = (config or Config()).feedback
     if not unmask:
         with opened(db, read_only=True) as conn:
-            return masked(gather(conn, warning_id).as_dict())  # type: ignore[no-any-return]
+            return masked(gather(conn, warning_id, params).as_dict())  # type: ignore[no-any-return]
     with workspace_lock(db), opened(db) as conn:
-        story = gather(conn, warning_id)
+        story = gather(conn, warning_id, params)
         batch_id = begin_batch(conn, "explain", str(story.warning["month"]), config_hash)
         end_batch(conn, batch_id, "完成", UNMASK_NOTE.format(story.warning["warning_id"]))
         return story.as_dict()

@@ -5,7 +5,10 @@ month, and its months, states and replies.
 
 Everything is read as stored, nothing is matched again: what the story shows is what the run saw.
 A row `hexiao purge` has removed is named from its row key and said to be gone; the warning's own
-比对来源 and 证据 still hold what it recorded.
+比对来源 and 证据 still hold what it recorded. Only what happened since is brought up to date: each
+month shows the warning as a report of that month written now would (`match.reported_now`: the
+replies recorded since and the 处理状态 they give), and a later month whose match found it no
+longer holding says so, 已执行 or 已解除 (that month's summary.json `resolved_warnings`).
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from typing import Any
 
 import duckdb
 
-from hexiao.config import DEFAULT_ORIGIN
+from hexiao.config import DEFAULT_ORIGIN, FeedbackParams
 from hexiao.errors import StateError
+from hexiao.history import WARNING_COLUMNS
 from hexiao.io.fields import FIELDS, KIND_LABELS, ROLL_KIND
 from hexiao.log import mask_ids_in_text
-from hexiao.store import PERSON_TABLES, ROWS_PER_SHEET, SHEETS_PER_FILE, person_rows, query, raw_id_sql
+from hexiao.match import reported_now
+from hexiao.store import PERSON_TABLES, ROWS_PER_SHEET, SHEETS_PER_FILE, fetch_one, person_rows, query, raw_id_sql
 
 PURGED = "来源记录已按保存期限清除"
 WARNING_ID = re.compile(r"[A-Z]{2}[0-9A-F]{10}")
@@ -94,7 +99,8 @@ class Story:
     rule_settings: list[dict[str, Any]]  # key, value, origin: the rule's own section
     settings: list[dict[str, Any]]  # every setting in force at the run; empty if not kept
     months: list[PaidMonth]
-    history: list[dict[str, Any]]
+    history: list[dict[str, Any]]  # per month listed, as its report written now shows the warning
+    resolved: list[dict[str, Any]]  # month, state (已执行/已解除): a later match found it no longer holds
     replies: list[dict[str, Any]]
 
     def as_dict(self) -> dict[str, Any]:
@@ -105,8 +111,9 @@ def normalise_warning_id(text: str) -> str:
     return text.strip().upper()
 
 
-def gather(conn: duckdb.DuckDBPyConnection, warning_id: str) -> Story:
-    """The story of `warning_id` (a 预警编号 as the reports print it); StateError when unknown."""
+def gather(conn: duckdb.DuckDBPyConnection, warning_id: str, params: FeedbackParams | None = None) -> Story:
+    """The story of `warning_id` (a 预警编号 as the reports print it); StateError when unknown.
+    `params`: the `[feedback]` settings the months' 处理状态 are worked out with."""
     wanted = normalise_warning_id(warning_id)
     fields = ", ".join(_WARNING_FIELDS)
     # A workspace an earlier version wrote, opened read-only, is not upgraded: its warnings lack the column.
@@ -137,7 +144,8 @@ def gather(conn: duckdb.DuckDBPyConnection, warning_id: str) -> Story:
         rule_settings=rule_settings,
         settings=settings,
         months=months,
-        history=_history(conn, wanted),
+        history=_history(conn, wanted, params or FeedbackParams()),
+        resolved=_resolved(conn, wanted),
         replies=_replies(conn, wanted),
     )
 
@@ -295,11 +303,33 @@ def _present(conn: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ..
     return [c for c in columns if c in names]
 
 
-def _history(conn: duckdb.DuckDBPyConnection, warning_id: str) -> list[dict[str, Any]]:
+def _history(conn: duckdb.DuckDBPyConnection, warning_id: str, params: FeedbackParams) -> list[dict[str, Any]]:
+    """Per month the warning was listed, its row as that month's report written now shows it. As
+    stored where that cannot be worked out: a workspace of an earlier version opened read-only
+    (without the cycle's columns), or a month whose roll `hexiao purge` removed."""
     columns = _present(conn, "warnings", (*_HISTORY_FIELDS, *_OPTIONAL_HISTORY_FIELDS))
-    return query(
-        conn, f"SELECT {', '.join(columns)} FROM warnings WHERE warning_id = ? ORDER BY month", [warning_id]
-    ).to_dicts()
+    stored = query(conn, f"SELECT {', '.join(columns)} FROM warnings WHERE warning_id = ? ORDER BY month", [warning_id])
+    if len(_present(conn, "warnings", tuple(WARNING_COLUMNS))) < len(WARNING_COLUMNS):
+        return stored.to_dicts()
+    history = []
+    for row in stored.to_dicts():
+        month = str(row["month"])
+        if int(fetch_one(conn, "SELECT count(*) FROM roll WHERE month = ?", [month])[0]):
+            row = reported_now(conn, month, params, warning_id=warning_id).select(columns).row(0, named=True)
+        history.append(row)
+    return history
+
+
+def _resolved(conn: duckdb.DuckDBPyConnection, warning_id: str) -> list[dict[str, Any]]:
+    """The months whose match found the warning (listed the month before) no longer holding, with
+    the state it gave."""
+    summaries = conn.execute("SELECT month, summary FROM month_summaries ORDER BY month").fetchall()
+    return [
+        {"month": str(month), "state": item.get("state")}
+        for month, text in summaries
+        for item in json.loads(text).get("resolved_warnings", [])
+        if item.get("warning_id") == warning_id
+    ]
 
 
 def _replies(conn: duckdb.DuckDBPyConnection, warning_id: str) -> list[dict[str, Any]]:

@@ -94,10 +94,10 @@ def reply_progress(replies: pl.DataFrame, kinds: tuple[str, ...]) -> str:
 
 
 def recovery(money: pl.DataFrame) -> str:
-    """Per township, what the month's warnings have to recover beside what was recovered."""
-    long = money.select(
-        "township", pl.col("overpayment").alias("应追回"), pl.col("recovered").fill_null(0).alias("已追回")
-    ).unpivot(index="township", variable_name="amount", value_name="yuan")
+    """Per township, what is to recover beside what was recovered (up to the month)."""
+    long = money.select("township", pl.col("to_recover").alias("应追回"), pl.col("recovered").alias("已追回")).unpivot(
+        index="township", variable_name="amount", value_name="yuan"
+    )
     return _svg(
         {
             "data": {"values": _records(long)},

@@ -1,12 +1,16 @@
-"""What the overview page shows, read from the workspace as the reports left it.
+"""What the overview page shows, read from the workspace without writing to it.
 
-The month's headline numbers are summary.json's own (the `month_summaries` row the match stored),
-never counted again another way, so the page and summary.json always agree. What summary.json does
-not hold is read from the stored warnings: counts by 建议措施, the trend's 新增/持续 (the `status`
-column), reply progress (the latest reply of each warning, `replies.latest_replies`) and, per
-township, the amounts of the month's warnings. Keys and columns added by later versions (`overdue`,
-`recovered_total`, the warnings' `recovered` …) are read where present; a month stored before them
-shows them as unknown (None), never as 0 made up.
+The month's headline numbers are those of the summary.json a `hexiao report` of the month would
+write now: the match's stored summary (`month_summaries`) with the cycle's figures (`overdue`,
+`overdue_by_township`, `recovered_total`, `outstanding_total`: `report.money.cycle_summary`)
+computed from the replies recorded up to this run, as the report computes them, so a reply recorded
+since the match shows on the page as in the next report. The per-township money is the cycle's too
+(`report.money.recovery_by_warning`: 应追回, 已追回, 未追回 up to the month). Where the month's roll is
+no longer stored (purged), the 处理状态 cannot be worked out: `overdue` is the summary's as stored.
+What summary.json does not hold is read from the stored warnings: counts by 建议措施, the trend's
+新增/持续 (the `status` column) and reply progress (the latest reply of each warning,
+`replies.latest_replies`). The trend's earlier months are their stored summaries; a key a month's
+summary predates shows as unknown (None), never as 0 made up.
 """
 
 from __future__ import annotations
@@ -18,12 +22,15 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from hexiao.config import FeedbackParams
 from hexiao.cycle import REPLY_CONFIRMED, REPLY_FALSE, REPLY_HANDLED
 from hexiao.errors import StateError
 from hexiao.history import STATUS_NEW, STATUS_ONGOING
+from hexiao.match import reported_now
 from hexiao.replies import latest_replies
+from hexiao.report.money import MONEY_COLUMNS, cycle_summary, money_totals, recovery_by_warning
 from hexiao.rules import LABELS
-from hexiao.store import query
+from hexiao.store import fetch_one, query
 
 NO_REPLY = "未反馈"
 REPLY_KINDS = (REPLY_CONFIRMED, REPLY_FALSE, REPLY_HANDLED, NO_REPLY)
@@ -34,13 +41,13 @@ TREND_KINDS = (STATUS_NEW, STATUS_ONGOING, TREND_RESOLVED, TREND_FALSE)
 @dataclass(frozen=True)
 class OverviewData:
     month: str
-    summary: dict[str, Any]  # summary.json of the month, as stored
+    summary: dict[str, Any]  # summary.json of the month, as `hexiao report` would write it now
     by_action: pl.DataFrame  # action, warnings, persons
     by_township: pl.DataFrame  # township, code, label, persons (summary.json `by_township`)
     trend: pl.DataFrame  # month, kind (TREND_KINDS), count; one row per month and kind
     money_trend: pl.DataFrame  # month, overpayment_total, recovered_total, outstanding_total (None: not stored)
     replies: pl.DataFrame  # township, warnings, the REPLY_KINDS counts, overdue (None: not stored)
-    money: pl.DataFrame  # township, overpayment, recovered (None: not stored)
+    money: pl.DataFrame  # township, to_recover, recovered, outstanding (up to the month)
 
 
 def read_summaries(conn: duckdb.DuckDBPyConnection, month: str, months: int) -> list[dict[str, Any]]:
@@ -55,15 +62,16 @@ def read_summaries(conn: duckdb.DuckDBPyConnection, month: str, months: int) -> 
     return summaries[::-1]
 
 
-def gather(conn: duckdb.DuckDBPyConnection, month: str, months: int) -> OverviewData:
+def gather(
+    conn: duckdb.DuckDBPyConnection, month: str, months: int, params: FeedbackParams | None = None
+) -> OverviewData:
     summaries = read_summaries(conn, month, months)
-    summary = summaries[-1]
-    warning_columns = set(query(conn, "DESCRIBE warnings")["column_name"])
+    summary, money = _current(conn, month, summaries[-1], params or FeedbackParams())
+    summaries[-1] = summary
     warnings = query(
         conn,
-        f"""SELECT warning_id, township, code, action, coalesce(id_number, name) AS person, overpayment,
-                   {"recovered" if "recovered" in warning_columns else "NULL::DOUBLE AS recovered"}
-            FROM warnings WHERE month = ?""",
+        """SELECT warning_id, township, code, action, coalesce(id_number, name) AS person, overpayment
+           FROM warnings WHERE month = ?""",
         [month],
     )
     return OverviewData(
@@ -87,10 +95,25 @@ def gather(conn: duckdb.DuckDBPyConnection, month: str, months: int) -> Overview
             },
         ),
         replies=_replies(conn, month, warnings, summary),
-        # The warnings of a month matched before replies carried amounts have the column (a workspace
-        # upgrades in place) but nothing in it: what the month's summary counted decides.
-        money=_money(warnings, known="recovered_total" in summary),
+        money=money.group_by("township")
+        .agg(pl.col(column).sum().cast(pl.Float64).round(2) for column in MONEY_COLUMNS)
+        .sort("township"),
     )
+
+
+def _current(
+    conn: duckdb.DuckDBPyConnection, month: str, stored: dict[str, Any], params: FeedbackParams
+) -> tuple[dict[str, Any], pl.DataFrame]:
+    """The month's summary as `hexiao report` would write it now (`match.report`: the stored one
+    with the cycle's figures counted again) and its `recovery_by_warning`. Only temporary tables
+    are made (`roll_m` among them), which a read-only workspace allows."""
+    if int(fetch_one(conn, "SELECT count(*) FROM roll WHERE month = ?", [month])[0]) == 0:
+        # Roll purged: no 处理状态, so the stored `overdue`; the money needs no roll.
+        listed = query(conn, "SELECT warning_id, township, code, overpayment FROM warnings WHERE month = ?", [month])
+        money = recovery_by_warning(conn, month, listed)
+        return stored | money_totals(money), money
+    warnings = reported_now(conn, month, params)
+    return stored | cycle_summary(conn, month, warnings), recovery_by_warning(conn, month, warnings)
 
 
 def _by_township(summary: dict[str, Any]) -> pl.DataFrame:
@@ -159,15 +182,3 @@ def _replies(
         .replace_strict(overdue or {}, default=0 if overdue is not None else None, return_dtype=pl.Int64)
         .alias("overdue")
     ).sort("township")
-
-
-def _money(warnings: pl.DataFrame, *, known: bool) -> pl.DataFrame:
-    """Per township, the month's warnings' 应追回 and (where the warnings carry it) 已追回 amounts."""
-    return (
-        warnings.group_by("township")
-        .agg(
-            pl.col("overpayment").fill_null(0).sum().round(2).alias("overpayment"),
-            (pl.col("recovered").fill_null(0).sum().round(2) if known else pl.lit(None, pl.Float64)).alias("recovered"),
-        )
-        .sort("township")
-    )

@@ -145,10 +145,10 @@ def _reply_section(data: OverviewData) -> str:
 def _money_section(data: OverviewData) -> str:
     frame = data.money
     rows = [
-        [_text(row["township"]), _cell(row["overpayment"], True), _cell(row["recovered"], True)]
+        [_text(row["township"]), *(_cell(row[column], True) for column in ("to_recover", "recovered", "outstanding"))]
         for row in frame.iter_rows(named=True)
     ]
-    table = _table("本月预警的追回金额（元）", ["乡镇（街道）", "应追回", "已追回"], rows)
+    table = _table("截至本月的追回金额（元，summary.csv）", ["乡镇（街道）", "应追回", "已追回", "未追回"], rows)
     months = [
         [
             _text(row["month"]),
@@ -159,7 +159,10 @@ def _money_section(data: OverviewData) -> str:
         for row in data.money_trend.iter_rows(named=True)
     ]
     by_month = _table("各月金额（元，summary.json）", ["月份", "当月应追回", "累计已追回", "未追回"], months)
-    note = "已追回为乡镇反馈填报的金额（同一预警以最新反馈为准）；比对时尚未记录的金额显示 —。"
+    note = (
+        "应追回为乡镇核实属实（或已处理）的预警的多发金额，已追回为乡镇反馈填报的金额（同一预警以最新反馈为准），"
+        "截至本月，与本月 summary.json、summary.csv 一致；各月金额中该月比对时尚未记录的显示 —。"
+    )
     chart = charts.recovery(frame) if frame.height else ""
     return _section("追回情况", note, chart, table) + f'<section><div class="pair">{by_month}</div></section>'
 

@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from hexiao.config import Config
 from hexiao.log import get_logger
 from hexiao.match import check_out_dir
 from hexiao.overview.data import gather
@@ -16,9 +17,12 @@ OVERVIEW_FILE = "概览.html"
 DEFAULT_MONTHS = 12
 
 
-def write_overview(*, month: str, db: Path, out: Path, months: int = DEFAULT_MONTHS) -> Path:
+def write_overview(
+    *, month: str, db: Path, out: Path, months: int = DEFAULT_MONTHS, config: Config | None = None
+) -> Path:
     """Write `<out>/<month>/概览.html` from the stored results of `month` and up to `months` - 1
-    months before it; returns its path.
+    months before it, the month's figures as `hexiao report` with `config` would write them now;
+    returns its path.
 
     The workspace is only read: opened read-only, under the workspace lock as `hexiao status` takes
     it, so while a match runs it says so (exit 3) rather than read a month half written. The page is written to
@@ -27,7 +31,7 @@ def write_overview(*, month: str, db: Path, out: Path, months: int = DEFAULT_MON
     check_out_dir(out, month)
     require_workspace(db)
     with workspace_lock(db), opened(db, read_only=True) as conn:
-        data = gather(conn, month, months)
+        data = gather(conn, month, months, (config or Config()).feedback)
     html = render(data, months)
     folder = out / month
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)

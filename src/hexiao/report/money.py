@@ -61,13 +61,15 @@ def cycle_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.Data
     `outstanding_total` (contract.md §4)."""
     overdue = warnings.filter(pl.col("state") == OVERDUE)
     by_township = overdue.group_by("township").len().sort("township", nulls_last=True)
-    money = recovery_by_warning(conn, month, warnings)
     return {
         "overdue": overdue.height,
         "overdue_by_township": {str(township): int(count) for township, count in by_township.iter_rows()},
-        "recovered_total": _yuan(money["recovered"].sum()),
-        "outstanding_total": _yuan(money["outstanding"].sum()),
-    }
+    } | money_totals(recovery_by_warning(conn, month, warnings))
+
+
+def money_totals(money: pl.DataFrame) -> dict[str, float]:
+    """`recovered_total` and `outstanding_total` of a `recovery_by_warning` frame."""
+    return {"recovered_total": _yuan(money["recovered"].sum()), "outstanding_total": _yuan(money["outstanding"].sum())}
 
 
 def _yuan(total: Any) -> float:
