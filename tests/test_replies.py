@@ -292,3 +292,113 @@ def test_a_workspace_upgraded_from_before_the_column_shows_replies_in_a_rewrite(
     assert stored == [(None,)]
     report(month="2026-11", db=db, out=out, formats=ReportFormat())
     assert _shown(out / "2026-11" / "预警名单.csv")[ids["丁"]][:3] == ("已处理", None, "2026-11")
+
+
+def _edit(report_csv: Path, changes: dict[str, dict[str, str]], target: Path) -> Path:
+    """A township's file: its report as it came, the columns `changes` names set on the rows of
+    those 预警编号 (预警编号 → header → value), re-saved by Excel as GBK."""
+    frame = pl.read_csv(report_csv, infer_schema=False)
+    for header in {h for row in changes.values() for h in row}:
+        values = {wid: row[header] for wid, row in changes.items() if header in row}
+        frame = frame.with_columns(
+            pl.when(pl.col("预警编号").is_in(list(values)))
+            .then(pl.col("预警编号").replace_strict(values, default=None))
+            .otherwise(pl.col(header))
+            .alias(header)
+        )
+    target.write_bytes(frame.write_csv(None).encode("gbk"))
+    return target
+
+
+def _states(report_csv: Path) -> dict[str, tuple[str | None, ...]]:
+    """预警编号 → (处理状态, 风险等级, 核查结果, 反馈月份, 告知日期, 已追回金额) as a report shows them."""
+    frame = pl.read_csv(report_csv, infer_schema=False)
+    columns = ("处理状态", "风险等级", "核查结果", "反馈月份", "告知日期", "已追回金额")
+    return {r[0]: tuple(r[1:]) for r in frame.select("预警编号", *columns).iter_rows()}
+
+
+def _replied_in_november_then_december(workspace: Path) -> tuple[Path, Path, dict[str, str]]:
+    """November matched and answered (甲 handled with a notice and money back, 丙 and 丁 confirmed),
+    then December matched: its reports show those November replies."""
+    db, out, ids = _november(workspace)
+    answers = {
+        ids["甲"]: {"核查结果": "已处理", "核查备注": "已停发", "告知日期": "2026-11-05", "已追回金额": "300.50"},
+        ids["丙"]: {"核查结果": "属实"},
+        ids["丁"]: {"核查结果": "属实", "核查备注": "有车"},
+    }
+    feedback([_edit(out / "2026-11" / "预警名单_城关镇.csv", answers, workspace / "11月反馈.csv")], db=db)
+    _december(workspace, db, out)
+    return db, out, ids
+
+
+def test_a_list_sent_back_unchanged_records_nothing_and_moves_no_state(workspace: Path) -> None:
+    db, out, ids = _replied_in_november_then_december(workspace)
+    december_csv = out / "2026-12" / "预警名单_城关镇.csv"
+    before, filed = _states(december_csv), _filed(db)
+    assert before[ids["甲"]] == ("已处理但仍在册", "高", "已处理", "2026-11", "2026-11-05", "300.50")
+    assert before[ids["丙"]][:4] == before[ids["丁"]][:4] == ("属实未处理", "高", "属实", "2026-11")
+    # Excel's re-save rewrites the date and the amount: the same values all the same.
+    text = december_csv.read_text(encoding="utf-8-sig")
+    resaved = workspace / "12月反馈.csv"
+    resaved.write_bytes(text.replace("2026-11-05", "2026/11/5").replace("300.50", "300.5").encode("gbk"))
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["feedback", str(resaved)])
+    assert result.exit_code == 0, result.output
+    assert "已录入核查结果：未录入任何核查结果；未改动（已记录） 3 个预警编号" in result.stdout
+    assert "未录入：" not in result.stdout  # never a problem row
+    assert _filed(db) == filed
+    assert runner.invoke(app, ["report", "--month", "2026-12"]).exit_code == 0
+    assert _states(december_csv) == before
+    ledger = runner.invoke(app, ["status"])
+    assert "feedback" in ledger.stdout and "未录入任何核查结果；未改动（已记录） 3 个预警编号" in ledger.stdout
+    as_is = workspace / "原样交回.csv"  # as hexiao wrote it, but not byte for byte: a file read before is skipped
+    as_is.write_bytes(text.encode("gbk"))
+    as_json = json.loads(runner.invoke(app, ["feedback", str(as_is), "--json"]).stdout)
+    assert (as_json["by_result"], as_json["unchanged"], as_json["problems"]) == ({}, 3, [])
+
+
+def test_a_changed_row_among_unchanged_ones_is_recorded(workspace: Path) -> None:
+    db, out, ids = _replied_in_november_then_december(workspace)
+    changes = {ids["甲"]: {"已追回金额": "500"}, ids["丙"]: {"核查结果": "已处理"}}  # 丁 as shown
+    reply = _edit(out / "2026-12" / "预警名单_城关镇.csv", changes, workspace / "12月反馈.csv")
+    result = feedback([reply], db=db)
+    assert (result.by_result, result.unchanged, result.problems) == ({"已处理": 2}, 1, [])
+    december = {row for row in _filed(db) if row[1] == "2026-12"}
+    assert december == {(ids["甲"], "2026-12", "已处理"), (ids["丙"], "2026-12", "已处理")}
+    report(month="2026-12", db=db, out=out, formats=ReportFormat())
+    shown = _states(out / "2026-12" / "预警名单_城关镇.csv")
+    assert shown[ids["甲"]][2:] == ("已处理", "2026-12", "2026-11-05", "500.00")
+    assert shown[ids["丙"]][2:4] == ("已处理", "2026-12")
+    assert shown[ids["丁"]][:4] == ("属实未处理", "高", "属实", "2026-11")
+
+
+def test_a_reply_equal_to_an_older_reply_but_not_the_latest_is_a_new_reply(workspace: Path) -> None:
+    db, out, ids = _replied_in_november_then_december(workspace)
+    december_csv = out / "2026-12" / "预警名单_城关镇.csv"
+    feedback([_edit(december_csv, {ids["丙"]: {"核查结果": "不属实"}}, workspace / "12月反馈.csv")], db=db)
+    report(month="2026-12", db=db, out=out, formats=ReportFormat())
+    assert _states(december_csv)[ids["丙"]][2:4] == ("不属实", "2026-12")
+    # 属实 again: what November's reply said, not the latest: recorded, and the latest once more.
+    again = feedback([_edit(december_csv, {ids["丙"]: {"核查结果": "属实"}}, workspace / "更正.csv")], db=db)
+    assert (again.by_result, again.unchanged) == ({"属实": 1}, 2)
+    report(month="2026-12", db=db, out=out, formats=ReportFormat())
+    assert _states(december_csv)[ids["丙"]][2:4] == ("属实", "2026-12")
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("没有这个文件.csv", "没有这个文件.csv: 文件不存在；请检查路径和文件名"),
+        ("out", "out: 这是一个文件夹，不是文件；请写出其中要读取的文件，如 out/*.csv"),
+    ],
+)
+def test_a_missing_file_or_a_folder_given_to_feedback_is_named_and_nothing_is_recorded(
+    workspace: Path, given: str, says: str
+) -> None:
+    db, _, _ = _replied_in_november_then_december(workspace)
+    filed = _filed(db)
+    result = CliRunner().invoke(app, ["feedback", given])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip().splitlines() == [f"hexiao: error: {says}"]
+    assert "Traceback" not in result.output and _filed(db) == filed

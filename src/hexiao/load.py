@@ -88,7 +88,7 @@ def read_input(
 
     For small inputs (township replies) and tests; the monthly load streams (`load_planned`).
     """
-    opened = _open_input(path, kind, program, extra_headers, sha256_of(path))
+    opened = _open_input(path, kind, program, extra_headers, _sha256_or_blank(path))  # read_grid names a missing file
     loaded, rejected = [], []
     for chunk in _prepared_chunks(opened, kind, program):
         loaded.append(chunk.loaded)

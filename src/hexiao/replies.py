@@ -28,23 +28,32 @@ def latest_replies(conn: duckdb.DuckDBPyConnection, month: str, *, before: bool 
     """warning_id and its latest reply (`REPLY_COLUMNS`) among those belonging to `month` or an
     earlier one; with `before`, to an earlier month only (what a run acts on: a reply answers the
     report of its own month, and changes what the next months report)."""
-    months = "warning_month < ?" if before else "warning_month <= ?"
+    return replies_as_of(conn, [month], before=before).drop("as_of")
+
+
+def replies_as_of(conn: duckdb.DuckDBPyConnection, months: list[str], *, before: bool = False) -> pl.DataFrame:
+    """`latest_replies` for each month of `months` at once, that month in column `as_of`: what
+    each month's reports showed (a township's file may answer more than one month)."""
+    upto = "<" if before else "<="
     return query(
         conn,
         f"""
-        WITH latest AS (
-            SELECT warning_id, review_result, review_note, warning_month AS feedback_month
-            FROM feedback WHERE {months}
-            QUALIFY row_number() OVER (PARTITION BY warning_id ORDER BY {_LATEST}) = 1
+        WITH replies AS (
+            SELECT m.as_of, f.* FROM feedback f
+            JOIN (SELECT unnest(?::VARCHAR[]) AS as_of) m ON f.warning_month {upto} m.as_of
+        ), latest AS (
+            SELECT as_of, warning_id, review_result, review_note, warning_month AS feedback_month
+            FROM replies
+            QUALIFY row_number() OVER (PARTITION BY as_of, warning_id ORDER BY {_LATEST}) = 1
         ), figures AS (
-            SELECT warning_id,
+            SELECT as_of, warning_id,
                    arg_max(notice_date, {_ORDER_KEY}) FILTER (WHERE notice_date IS NOT NULL) AS notice_date,
                    arg_max(recovered, {_ORDER_KEY}) FILTER (WHERE recovered IS NOT NULL) AS recovered
-            FROM feedback WHERE {months} GROUP BY warning_id
+            FROM replies GROUP BY as_of, warning_id
         )
-        SELECT l.*, f.notice_date, f.recovered FROM latest l JOIN figures f USING (warning_id)
+        SELECT l.*, f.notice_date, f.recovered FROM latest l JOIN figures f USING (as_of, warning_id)
         """,
-        [month, month],
+        [sorted(set(months))],
     )
 
 

@@ -51,6 +51,9 @@ _EARLIER_FAILURES = {
     "KeyboardInterrupt": "已中断",
 }
 REVIEW_RESULT_ORDER = ("属实", "不属实", "已处理")
+# In a feedback run's ledger detail, beside the counts per 核查结果: rows that repeat the latest
+# reply recorded (the township sent its list back untouched), not recorded again.
+UNCHANGED_KEY = "未改动（已记录）"
 
 
 def readable_detail(command: str, outcome: str, detail: str | None) -> str:
@@ -72,8 +75,25 @@ def readable_detail(command: str, outcome: str, detail: str | None) -> str:
             counts = json.loads(detail)
         except json.JSONDecodeError:
             return detail
-        return review_counts_text(counts) if isinstance(counts, dict) else detail
+        return feedback_counts_text(counts) if isinstance(counts, dict) else detail
     return detail
+
+
+def feedback_detail(by_result: dict[str, int], unchanged: int) -> str:
+    """A feedback run's ledger detail: its counts per 核查结果 and, if any, of warnings whose row
+    repeated the latest reply recorded (`readable_detail` reads it back)."""
+    return json.dumps({**by_result, **({UNCHANGED_KEY: unchanged} if unchanged else {})}, ensure_ascii=False)
+
+
+def feedback_counts_text(counts: dict[str, int]) -> str:
+    """A feedback run's ledger detail as read: `属实 3，不属实 1；未改动（已记录） 5 个预警编号`."""
+    results = {key: value for key, value in counts.items() if key != UNCHANGED_KEY}
+    text = review_counts_text(results)
+    return f"{text}；{unchanged_text(counts[UNCHANGED_KEY])}" if counts.get(UNCHANGED_KEY) else text
+
+
+def unchanged_text(unchanged: int) -> str:
+    return f"{UNCHANGED_KEY} {unchanged} 个预警编号（交回的与已记录的最新反馈相同，未重复录入）"
 
 
 def review_counts_text(counts: dict[str, int]) -> str:

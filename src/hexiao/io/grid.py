@@ -51,9 +51,9 @@ def sha256_of(path: Path) -> str:
 
 def read_grid(path: Path) -> Grid:
     if not path.exists():
-        raise InputError(str(path), "文件不存在")
+        raise InputError(str(path), "文件不存在；请检查路径和文件名")
     if path.is_dir():
-        raise InputError(str(path), "这是一个目录，不是文件")
+        raise InputError(str(path), f"这是一个文件夹，不是文件；请写出其中要读取的文件，如 {path / '*.csv'}")
     if not os.access(path, os.R_OK):
         raise InputError(str(path), "没有读取该文件的权限")
     suffix = path.suffix.lower()
