@@ -1,0 +1,98 @@
+"""A roll that did not come: a programme (保障类别) with rows in the previous stored roll month and
+none this month is missing this month, and a present programme whose roll lists fewer than half
+the persons of the previous month's is shrunk (likely a partial file).
+
+A roll that was not sent says nothing about the people it would list. So hexiao never takes their
+absence for a stop: `prepare_gaps` keeps last month's rows of each missing programme in the temp
+table `roll_gap`, and the cycle (`cycle.roll_changes`, `cycle.resolved_states`) and OMISSION read
+it — their warnings are not re-checked this month, and a poverty-monitoring person on such a roll
+is not taken as on no roll. A shrunk roll is only reported: its rows are there, what they say holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from hexiao.store import PERSONS_SQL, fetch_one, person_rows, query
+
+GAP_TABLE = "roll_gap"  # township, household_id, id_norm, name, name_simp of missing programmes' people
+
+
+@dataclass(frozen=True)
+class RollGaps:
+    missing: list[dict[str, Any]]  # program, previous_month, previous_rows
+    shrunk: list[dict[str, Any]]  # program, previous_month, previous_persons, persons
+
+
+def previous_roll_month(conn: duckdb.DuckDBPyConnection, month: str) -> str | None:
+    row = fetch_one(conn, "SELECT max(month) FROM roll WHERE month < ?", [month])
+    return None if row[0] is None else str(row[0])
+
+
+def prepare_gaps(conn: duckdb.DuckDBPyConnection, month: str) -> None:
+    """Create `roll_gap`: the previous stored roll month's rows of the programmes with no row this
+    month (empty when nothing is missing, or there is no earlier month)."""
+    previous = previous_roll_month(conn, month)
+    conn.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {GAP_TABLE} AS
+        SELECT township, household_id, id_norm, name, name_simp
+        FROM ({person_rows("roll", "month = ?")})
+        WHERE program NOT IN (SELECT DISTINCT program FROM roll WHERE month = ? AND program IS NOT NULL)
+        """,
+        [previous or "", month],
+    )
+
+
+def survey_gaps(conn: duckdb.DuckDBPyConnection, month: str) -> RollGaps:
+    """Each programme of the previous stored roll month, against this month's roll: missing (no
+    row) or shrunk (fewer than half its persons), in programme order."""
+    previous = previous_roll_month(conn, month)
+    if previous is None:
+        return RollGaps([], [])
+    counts = query(
+        conn,
+        f"""
+        SELECT program, month, count(*) AS rows, {PERSONS_SQL} AS persons
+        FROM ({person_rows("roll", "month IN (?, ?)")}) WHERE program IS NOT NULL GROUP BY ALL
+        """,
+        [previous, month],
+    )
+    before = counts.filter(counts["month"] == previous).sort("program")
+    now = dict(counts.filter(counts["month"] == month).select("program", "persons").iter_rows())
+    missing: list[dict[str, Any]] = []
+    shrunk: list[dict[str, Any]] = []
+    for program, rows, persons in before.select("program", "rows", "persons").iter_rows():
+        if program not in now:
+            missing.append({"program": program, "previous_month": previous, "previous_rows": rows})
+        elif now[program] * 2 < persons:
+            shrunk.append(
+                {"program": program, "previous_month": previous, "previous_persons": persons, "persons": now[program]}
+            )
+    return RollGaps(missing, shrunk)
+
+
+def gap_summary(gaps: RollGaps, held_back: int) -> dict[str, Any]:
+    """summary.json's keys: `missing_programs`, `roll_shrink`, and `omission_held_back` (persons
+    OMISSION did not list because they were on last month's roll of a missing programme)."""
+    return {"missing_programs": gaps.missing, "roll_shrink": gaps.shrunk, "omission_held_back": held_back}
+
+
+def gap_messages(summary: dict[str, Any]) -> list[str]:
+    """One line per missing or shrunk roll in a month's summary, saying what to do."""
+    month = summary["month"]
+    again = f"把完整的花名册放入收件目录 inbox/{month}/ 后重新运行 hexiao match --month {month}"
+    lines = [
+        f"{month} 月没有「{gap['program']}」花名册（{gap['previous_month']} 月有 {gap['previous_rows']} 行）："
+        f"该类别人员本月未复核，其预警不会标为已执行、不列为疑似漏保；请{again}"
+        for gap in summary.get("missing_programs", [])
+    ]
+    lines += [
+        f"{month} 月「{gap['program']}」花名册只有 {gap['persons']} 人，不到 {gap['previous_month']} 月"
+        f" {gap['previous_persons']} 人的一半，可能只放入了部分文件：请核对，{again}"
+        for gap in summary.get("roll_shrink", [])
+    ]
+    return lines
