@@ -1,5 +1,6 @@
 """A roll left out of a month's inbox says nothing: its people are neither 已执行 nor 疑似漏保, and
-the run says which programme is missing; a roll far smaller than last month's is reported."""
+the run says which programme is missing; a roll cut to less than half of last month's is reported,
+and says nothing about the people it leaves out."""
 
 from __future__ import annotations
 
@@ -121,16 +122,24 @@ def test_a_present_roll_without_the_person_or_at_0_still_executes(workspace: Pat
     assert result.summary["not_rechecked"] == 0
 
 
-def test_a_roll_of_less_than_half_last_months_persons_is_reported_and_changes_no_state(workspace: Path) -> None:
+def test_a_roll_of_less_than_half_last_months_persons_is_reported_and_leaves_the_rest_unchecked(
+    workspace: Path,
+) -> None:
     ids = _november(workspace)
-    result = _december(workspace, [DESTITUTE["赵四"]])  # a partial 特困 file: 1 person of 4
+    # A partial 特困 file: 1 person of 4, 孙大山 listed at 0.
+    result = _december(workspace, [DESTITUTE["孙大山"].replace(",600,", ",0,")])
     summary = result.summary
     assert summary["roll_shrink"] == [
         {"program": "特困供养", "previous_month": NOVEMBER, "previous_persons": 4, "persons": 1}
     ]
     assert summary["missing_programs"] == []
-    # What the partial roll says still holds: 孙大山 is off a present roll.
-    assert [(r["warning_id"], r["state"]) for r in summary["resolved_warnings"]] == [(ids["孙大山"], "已执行")]
+    # What the partial roll says holds: 孙大山 at 0 is 已执行. Who it leaves out is not re-checked.
+    assert result.warnings.filter(result.warnings["name"] == "孙大山")["state"].to_list() == ["已执行"]
+    assert summary["resolved_warnings"] == []
+    assert [(r["warning_id"], r["state"]) for r in summary["not_rechecked_warnings"]] == [(ids["赵四"], "未复核")]
+    assert result.warnings.filter(result.warnings["name"] == "张三")["state"].to_list() == ["逾期未反馈"]
+    assert "OMISSION" not in result.warnings["code"].to_list() and summary["omission_held_back"] == 1
     cli = runner.invoke(app, ["match", "--month", DECEMBER])
     assert cli.exit_code == 0, cli.output
     assert "警告：2026-12 月「特困供养」花名册只有 1 人，不到 2026-11 月 4 人的一半，可能只放入了部分文件" in cli.stderr
+    assert "花名册缺少或不全：特困供养；上月预警本月未复核 1 条，未列为疑似漏保 1 人" in cli.stdout

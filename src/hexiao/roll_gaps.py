@@ -2,11 +2,14 @@
 none this month is missing this month, and a present programme whose roll lists fewer than half
 the persons of the previous month's is shrunk (likely a partial file).
 
-A roll that was not sent says nothing about the people it would list. So hexiao never takes their
-absence for a stop: `prepare_gaps` keeps last month's rows of each missing programme in the temp
-table `roll_gap`, and the cycle (`cycle.roll_changes`, `cycle.resolved_states`) and OMISSION read
-it — their warnings are not re-checked this month, and a poverty-monitoring person on such a roll
-is not taken as on no roll. A shrunk roll is only reported: its rows are there, what they say holds.
+A roll that was not sent says nothing about the people it would list, and a roll cut to less than
+half says nothing about the people left out (a programme's roll file forgotten while another file,
+such as a 新增保障对象 list, still has a few of its rows, is such a shrink). So hexiao never takes
+their absence for a stop: `prepare_gaps` keeps last month's rows of each missing or shrunk
+programme in the temp table `roll_gap`, and the cycle (`cycle.roll_changes`,
+`cycle.resolved_states`) and OMISSION read it — a person of it not on this month's roll is not
+re-checked, and a poverty-monitoring person of it is not taken as on no roll. What this month's
+rows do say (a person listed at 0) holds.
 """
 
 from __future__ import annotations
@@ -33,17 +36,17 @@ def previous_roll_month(conn: duckdb.DuckDBPyConnection, month: str) -> str | No
 
 
 def prepare_gaps(conn: duckdb.DuckDBPyConnection, month: str) -> None:
-    """Create `roll_gap`: the previous stored roll month's rows of the programmes with no row this
-    month (empty when nothing is missing, or there is no earlier month)."""
-    previous = previous_roll_month(conn, month)
+    """Create `roll_gap`: the previous stored roll month's rows of the programmes missing or shrunk
+    this month (`survey_gaps`; empty when none is, or there is no earlier month)."""
+    gaps = survey_gaps(conn, month)
+    programs = [gap["program"] for gap in (*gaps.missing, *gaps.shrunk)]
     conn.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {GAP_TABLE} AS
         SELECT township, household_id, id_norm, name, name_simp
-        FROM ({person_rows("roll", "month = ?")})
-        WHERE program NOT IN (SELECT DISTINCT program FROM roll WHERE month = ? AND program IS NOT NULL)
+        FROM ({person_rows("roll", "month = ?")}) WHERE list_contains(?, program)
         """,
-        [previous or "", month],
+        [previous_roll_month(conn, month) or "", programs],
     )
 
 
@@ -92,7 +95,7 @@ def gap_messages(summary: dict[str, Any]) -> list[str]:
     ]
     lines += [
         f"{month} 月「{gap['program']}」花名册只有 {gap['persons']} 人，不到 {gap['previous_month']} 月"
-        f" {gap['previous_persons']} 人的一半，可能只放入了部分文件：请核对，{again}"
+        f" {gap['previous_persons']} 人的一半，可能只放入了部分文件：不在本月花名册上的该类别人员本月未复核；请核对，{again}"
         for gap in summary.get("roll_shrink", [])
     ]
     return lines

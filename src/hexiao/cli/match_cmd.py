@@ -129,10 +129,10 @@ def report(session: Session, result: MatchResult) -> None:
         out.print(f"    {code:<16} {LABELS.get(code, '')}：{persons} 人")
     if s["suppressed"] or s["resolved"]:
         out.print(f"  乡镇核实不属实、本月不再提示：{s['suppressed']} 条；上月预警本月已解除：{s['resolved']} 条")
-    if s["missing_programs"]:
-        missing = "、".join(gap["program"] for gap in s["missing_programs"])
+    if s["missing_programs"] or s["roll_shrink"]:
+        missing = "、".join(gap["program"] for gap in (*s["missing_programs"], *s["roll_shrink"]))
         out.print(
-            f"  缺少花名册：{missing}；上月预警本月未复核 {s['not_rechecked']} 条，"
+            f"  花名册缺少或不全：{missing}；上月预警本月未复核 {s['not_rechecked']} 条，"
             f"未列为疑似漏保 {s['omission_held_back']} 人（补齐花名册后重新比对）"
         )
     actions = result.warnings.group_by("action").len().sort("action")

@@ -2,8 +2,9 @@
 risk not cleared, whose ID is on no roll this month (domain.md rule 9). Rows come from the list:
 乡镇/村 are the list's.
 
-A person on last month's roll of a programme whose roll is missing this month (`roll_gaps`) is
-not listed: the roll that would show them was not sent. They are counted (`RuleContext.held_back`)."""
+A person on last month's roll of a programme whose roll is missing or shrunk to less than half this
+month (`roll_gaps`) is not listed: the roll that would show them was not sent. They are counted
+(`RuleContext.held_back`)."""
 
 from __future__ import annotations
 
