@@ -97,8 +97,11 @@ def test_a_missing_roll_executes_nobody_lists_no_omission_and_says_so(workspace:
     written = json.loads((workspace / "out" / DECEMBER / "summary.json").read_text(encoding="utf-8"))
     assert written["missing_programs"] == summary["missing_programs"] and written["roll_shrink"] == []
 
-    cli = runner.invoke(app, ["match", "--month", DECEMBER, "--quiet"])
+    cli = runner.invoke(app, ["match", "--month", DECEMBER, "--quiet", "--masked"])
     assert cli.exit_code == 0, cli.output
+    masked = json.loads((workspace / "out" / DECEMBER / "脱敏" / "summary.json").read_text(encoding="utf-8"))
+    assert masked["missing_programs"] == summary["missing_programs"]
+    assert sorted(r["name"] for r in masked["not_rechecked_warnings"]) == ["孙**", "赵*"]
     line = "警告：2026-12 月没有「特困供养」花名册（2026-11 月有 4 行）"
     assert [text for text in cli.stderr.splitlines() if text.startswith("警告")] == [
         f"{line}：该类别人员本月未复核，其预警不会标为已执行、不列为疑似漏保；"
