@@ -21,7 +21,8 @@ import duckdb
 
 from hexiao.store import PERSONS_SQL, fetch_one, person_rows, query
 
-GAP_TABLE = "roll_gap"  # township, household_id, id_norm, name, name_simp of missing programmes' people
+# township, household_id, id_norm, name, name_simp: last month's rows of missing or shrunk programmes
+GAP_TABLE = "roll_gap"
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def survey_gaps(conn: duckdb.DuckDBPyConnection, month: str) -> RollGaps:
 
 def gap_summary(gaps: RollGaps, held_back: int) -> dict[str, Any]:
     """summary.json's keys: `missing_programs`, `roll_shrink`, and `omission_held_back` (persons
-    OMISSION did not list because they were on last month's roll of a missing programme)."""
+    OMISSION did not list because they were on last month's roll of a missing or shrunk programme)."""
     return {"missing_programs": gaps.missing, "roll_shrink": gaps.shrunk, "omission_held_back": held_back}
 
 
