@@ -13,6 +13,10 @@ stored inputs give the same states, whenever and however often a month is run.
   household less than the roll of the warning's first month did (减发).
   A warning of last month no longer raised (`resolved_states`) is 已执行 where it asked to stop or
   reduce and this month's roll no longer pays the person, else 已解除.
+- A programme whose roll is missing or shrunk to less than half this month (`roll_gaps`) says
+  nothing about the people it leaves out: their households are never taken as paid less, and last
+  month's warning of such a person, on no roll this month, is 未复核 (not re-checked: neither
+  已执行 nor 已解除) until the month is matched again with that roll. A person listed at 0 is 已执行.
 - Escalation, one rule: a reply of an earlier month said 属实 (已处理) and the person is still paid
   as before — 属实未处理 (已处理但仍在册), risk raised one level. Not while a notice's response
   window runs into this month, not for 已处理 on a notice (提前告知: the person stays paid until
@@ -28,6 +32,7 @@ import polars as pl
 
 from hexiao.config import FeedbackParams
 from hexiao.ingest.values import month_start
+from hexiao.roll_gaps import GAP_TABLE
 from hexiao.rules.base import ACTION_NOTIFY, ACTION_REDUCE, ACTION_STOP
 from hexiao.rules.omission import OmissionRule
 from hexiao.store import query, temp_table
@@ -37,6 +42,7 @@ OPEN, OVERDUE = "待核查", "逾期未反馈"
 CONFIRMED, NOTIFIED, ENFORCEABLE, EXECUTED = "已核实属实", "已告知", "可执行", "已执行"
 CONFIRMED_UNACTED, HANDLED_STILL_PAID = "属实未处理", "已处理但仍在册"
 RESOLVED = "已解除"  # last month's warning that no longer holds, its person still paid
+NOT_RECHECKED = "未复核"  # last month's warning of a person whose programme's roll is missing this month
 # States in which the warning comes back one risk level higher.
 RAISING_STATES = (CONFIRMED_UNACTED, HANDLED_STILL_PAID)
 RAISED_RISK = {"低": "中", "中": "高", "高": "高"}
@@ -92,17 +98,38 @@ def _month_number_of(month: str) -> int:
     return int(year) * 12 + int(mon)
 
 
+def _gap_households_sql(warnings: str) -> str:
+    """SQL: warning_id of `warnings` whose household had a member on last month's roll of a
+    programme missing or shrunk this month (`roll_gaps`): its amount this month tells nothing."""
+    return f"""
+        SELECT DISTINCT w.warning_id FROM {warnings} w JOIN {GAP_TABLE} g
+          ON g.township = w.township AND g.household_id = w.household_id
+    """
+
+
+def _gap_persons_sql(warnings: str) -> str:
+    """SQL: warning_id of `warnings` whose person is on last month's roll of a programme missing or
+    shrunk this month, by ID, or by name within the household where that roll has no ID."""
+    return f"""
+        SELECT w.warning_id FROM {warnings} w JOIN {GAP_TABLE} g ON g.id_norm = w.id_number
+        UNION
+        SELECT w.warning_id FROM {warnings} w JOIN {GAP_TABLE} g
+          ON g.name = w.name AND g.household_id = w.household_id WHERE g.id_norm IS NULL
+    """
+
+
 def roll_changes(conn: duckdb.DuckDBPyConnection, warnings: pl.DataFrame) -> pl.DataFrame:
     """warning_id and `changed`: this month's roll (`roll_m`) pays the person nothing, or pays the
     household less than the stored roll of the warning's first month did. A person is found by
     ID, or by name within the household where the roll has no ID; a household whose roll of the
-    first month is no longer stored is never taken as changed."""
+    first month is no longer stored, or one a missing or shrunk roll leaves unknown
+    (`_gap_households_sql`), is never taken as paid less."""
     columns = ("warning_id", "township", "household_id", "id_number", "name", "first_month")
     temp_table(conn, "cycle_warnings", warnings.select(columns))
     try:
         return query(
             conn,
-            """
+            f"""
             WITH person_rows AS (  -- two equi-joins, not one join on OR (which DuckDB cannot hash)
                 SELECT w.warning_id, r.monthly_amount FROM cycle_warnings w JOIN roll_m r ON r.id_norm = w.id_number
                 UNION ALL
@@ -115,10 +142,11 @@ def roll_changes(conn: duckdb.DuckDBPyConnection, warnings: pl.DataFrame) -> pl.
             ), then_ AS (
                 SELECT month, township, household_id, sum(monthly_amount) AS amount FROM roll
                 WHERE month IN (SELECT DISTINCT first_month FROM cycle_warnings) GROUP BY ALL
-            )
-            SELECT w.warning_id, coalesce(p.paid = 0 OR n.amount < t.amount, false) AS changed
+            ), gap AS ({_gap_households_sql("cycle_warnings")})
+            SELECT w.warning_id, coalesce(p.paid = 0 OR n.amount < t.amount AND g.warning_id IS NULL, false) AS changed
             FROM cycle_warnings w
             LEFT JOIN person p USING (warning_id)
+            LEFT JOIN gap g USING (warning_id)
             LEFT JOIN now n ON n.township = w.township AND n.household_id = w.household_id
             LEFT JOIN then_ t ON t.month = w.first_month AND t.township = w.township AND t.household_id = w.household_id
             """,
@@ -148,15 +176,20 @@ def advance(
 
 def resolved_states(conn: duckdb.DuckDBPyConnection, resolved: pl.DataFrame) -> pl.DataFrame:
     """Last month's warnings that no longer hold (columns kept but `action`, `id_number` and
-    `household_id`, which it reads), with `state`: 已执行 for a 停发/减发 whose person this
-    month's roll (`roll_m`) no longer lists or pays nothing, else 已解除 (the evidence went away)."""
+    `household_id`, which it reads), with `state`: 未复核 for a person on no roll this month whom
+    a missing or shrunk roll leaves unknown (`_gap_persons_sql`); 已执行 for a 停发/减发 whose
+    person this month's roll (`roll_m`) no longer lists or pays nothing; else 已解除 (the evidence
+    went away)."""
     temp_table(conn, "cycle_resolved", resolved)
     try:
         return query(
             conn,
             f"""
+            WITH gap AS ({_gap_persons_sql("cycle_resolved")})
             SELECT w.* EXCLUDE (action, id_number, household_id),
-                   CASE WHEN w.action IN ('{ACTION_STOP}', '{ACTION_REDUCE}')
+                   CASE WHEN p.id_norm IS NULL AND n.name IS NULL AND w.warning_id IN (SELECT warning_id FROM gap)
+                        THEN '{NOT_RECHECKED}'
+                        WHEN w.action IN ('{ACTION_STOP}', '{ACTION_REDUCE}')
                              AND (p.id_norm IS NULL AND n.name IS NULL OR coalesce(p.paid, n.paid) = 0)
                         THEN '{EXECUTED}' ELSE '{RESOLVED}' END AS state
             FROM cycle_resolved w

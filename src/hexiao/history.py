@@ -6,7 +6,8 @@
 - Every warning shows its latest township reply (`replies.with_replies`) and its 处理状态
   (`cycle`). A 不属实 reply belonging to an earlier month suppresses the same warning (counted,
   never silently lost).
-- Warnings of the previous month that no longer hold are 已解除, or 已执行 (`cycle.resolved_states`).
+- Warnings of the previous month that no longer hold are 已解除, or 已执行 (`cycle.resolved_states`);
+  those of people whose programme's roll is missing this month are 未复核, kept apart.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import duckdb
 import polars as pl
 
 from hexiao.config import FeedbackParams
-from hexiao.cycle import REPLY_FALSE, advance, resolved_states
+from hexiao.cycle import NOT_RECHECKED, REPLY_FALSE, advance, resolved_states
 from hexiao.replies import latest_replies, with_replies
 from hexiao.store import query, temp_table
 
@@ -45,6 +46,7 @@ class MonthWarnings:
     warnings: pl.DataFrame  # what the townships receive
     suppressed: pl.DataFrame  # warning_id, code, township, name: confirmed 不属实 earlier
     resolved: pl.DataFrame  # last month's warnings that no longer hold, with their `state`
+    not_rechecked: pl.DataFrame  # last month's warnings a missing roll leaves unknown: 未复核, not resolved
     details: pl.DataFrame  # warning_id, link_detail: what each warning rests on, stored beside it
 
 
@@ -89,5 +91,12 @@ def finalise(
         [month],
     )
     resolved = resolved_states(conn, previous.join(frame.select("warning_id"), on="warning_id", how="anti"))
+    unknown = pl.col("state") == NOT_RECHECKED
     suppressed = suppressed.select("warning_id", "code", "label", "township", "name").sort("warning_id")
-    return MonthWarnings(kept, suppressed, resolved, frame.select("warning_id", "link_detail"))
+    return MonthWarnings(
+        warnings=kept,
+        suppressed=suppressed,
+        resolved=resolved.filter(~unknown),
+        not_rechecked=resolved.filter(unknown),
+        details=frame.select("warning_id", "link_detail"),
+    )

@@ -29,9 +29,11 @@ from hexiao.report.names import known_names
 from hexiao.report.settle import mark_pending, settle_pending
 from hexiao.report.summary import build_summary, township_table
 from hexiao.report.writer import discard_reports, publish_reports, stage_reports
+from hexiao.roll_gaps import gap_messages, gap_summary, prepare_gaps, survey_gaps
 from hexiao.rules import REGISTRY
 from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext, empty_output
 from hexiao.rules.common import link_extracts
+from hexiao.rules.omission import OmissionRule
 from hexiao.store import (
     ROW_KEY_SQL,
     fetch_one,
@@ -60,7 +62,7 @@ class MatchResult:
 
 
 def prepare_month(conn: duckdb.DuckDBPyConnection, month: str) -> int:
-    """Create `roll_m`: this month's roll with a row key, its household (`household_key`: township
+    """Create `roll_m` (and `roll_gaps.GAP_TABLE`): this month's roll with a row key, its household (`household_key`: township
     and 户编号, null where the household is unknown) and the household's size (null where unknown:
     a household is never sized from a damaged 户编号)."""
     conn.execute(
@@ -79,6 +81,7 @@ def prepare_month(conn: duckdb.DuckDBPyConnection, month: str) -> int:
     count = int(fetch_one(conn, "SELECT count(*) FROM roll_m")[0])
     if count == 0:
         raise StateError(f"没有 {month} 月的花名册：先运行 hexiao load roll 文件 --month {month}")
+    prepare_gaps(conn, month)
     return count
 
 
@@ -294,6 +297,11 @@ def _match_in_batch(
     summary["suppressed_warnings"] = month_warnings.suppressed.to_dicts()
     summary["resolved"] = month_warnings.resolved.height
     summary["resolved_warnings"] = month_warnings.resolved.to_dicts()
+    summary["not_rechecked"] = month_warnings.not_rechecked.height
+    summary["not_rechecked_warnings"] = month_warnings.not_rechecked.to_dicts()
+    summary |= gap_summary(survey_gaps(conn, month), ctx.held_back.get(OmissionRule.code, 0))
+    for line in gap_messages(summary):
+        log.warning(line)
     summary["elapsed_s"] = round(time.perf_counter() - started, 2)
     conn.execute("DELETE FROM month_summaries WHERE month = ?", [month])
     conn.execute(

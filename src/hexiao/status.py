@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from hexiao.report.settle import PENDING
+from hexiao.roll_gaps import gap_messages
 from hexiao.store import opened, query, require_workspace, workspace_lock
 
 
@@ -19,6 +20,7 @@ class Ledger:
     )  # batch_id, command, month, started_at, finished_at, outcome, version, config_hash, detail, os_user
     inputs: pl.DataFrame  # batch_id, kind, month, file_name, sha256, rows_read, rows_loaded, rows_rejected
     warnings: pl.DataFrame  # month, code, warnings
+    roll_alerts: list[str]  # each matched month's missing or shrunk rolls, from its summary (`roll_gaps`)
 
 
 def status(*, db: Path, month: str | None = None) -> Ledger:
@@ -39,7 +41,9 @@ def status(*, db: Path, month: str | None = None) -> Ledger:
             f"SELECT month, code, count(*) AS warnings FROM warnings {where} GROUP BY ALL ORDER BY ALL",
             list(params),
         )
-    return Ledger(batches, inputs, warnings)
+        summaries = conn.execute(f"SELECT summary FROM month_summaries {where} ORDER BY month", list(params)).fetchall()
+    alerts = [line for (text,) in summaries for line in gap_messages(json.loads(text))]
+    return Ledger(batches, inputs, warnings, alerts)
 
 
 # Before the ledger kept a failed run's message, it kept only the exception's class name.

@@ -54,6 +54,10 @@ class Session:
         if not self.quiet:
             self.err.print(masked, markup=False, highlight=False)
 
+    def warn(self, message: str) -> None:
+        """A warning on stderr, IDs masked: shown even with --quiet (a cron job's error log keeps it)."""
+        self.err.print(f"警告：{mask_ids_in_text(message)}", markup=False, highlight=False)
+
     def emit_json(self, payload: Any) -> None:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
 

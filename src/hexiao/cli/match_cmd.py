@@ -22,6 +22,7 @@ from hexiao.cli.common import (
 from hexiao.io.fields import KIND_LABELS
 from hexiao.match import MatchResult, ReportFormat
 from hexiao.match import match as run_match
+from hexiao.roll_gaps import gap_messages
 from hexiao.rules import LABELS
 
 HELP = "每月比对：用本月花名册与已载入的火化等数据比对，按乡镇写出预警名单、退出建议和汇总。"
@@ -105,6 +106,8 @@ def report(session: Session, result: MatchResult) -> None:
         f"比对 {s['month']}：核对 {s['households_checked']} 户 {s['persons_checked']} 人，"
         f"预警 {warned}；报告在 {result.out_dir}"
     )
+    for line in gap_messages(s):
+        session.warn(line)
     if session.json:
         session.emit_json(s | {"ignored_files": result.ignored})
         return
@@ -126,6 +129,12 @@ def report(session: Session, result: MatchResult) -> None:
         out.print(f"    {code:<16} {LABELS.get(code, '')}：{persons} 人")
     if s["suppressed"] or s["resolved"]:
         out.print(f"  乡镇核实不属实、本月不再提示：{s['suppressed']} 条；上月预警本月已解除：{s['resolved']} 条")
+    if s["missing_programs"] or s["roll_shrink"]:
+        missing = "、".join(gap["program"] for gap in (*s["missing_programs"], *s["roll_shrink"]))
+        out.print(
+            f"  花名册缺少或不全：{missing}；上月预警本月未复核 {s['not_rechecked']} 条，"
+            f"未列为疑似漏保 {s['omission_held_back']} 人（补齐花名册后重新比对）"
+        )
     actions = result.warnings.group_by("action").len().sort("action")
     out.print("  建议措施：" + "，".join(f"{a} {n}" for a, n in actions.iter_rows()))
     out.print(f"  报告：{result.out_dir}")

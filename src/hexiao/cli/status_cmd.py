@@ -42,6 +42,7 @@ def status(
                     "batches": ledger.batches.to_dicts(),
                     "inputs": ledger.inputs.to_dicts(),
                     "warnings": ledger.warnings.to_dicts(),
+                    "roll_alerts": ledger.roll_alerts,
                 }
             )
             return
@@ -61,5 +62,7 @@ def status(
                 )
         for row in ledger.warnings.iter_rows(named=True):
             out.print(f"{row['month']} {row['code']:<16} {row['warnings']} 条预警")
+        for line in ledger.roll_alerts:
+            session.warn(line)
         if ledger.batches.height == 0:
             out.print("还没有任何运行记录")

@@ -55,6 +55,8 @@ class RuleContext:
     month_start: date
     config: Config
     cache: dict[str, str] = field(default_factory=dict)  # what a run works out once: links, months in force
+    # Persons a rule did not list because a programme's roll is missing this month (`roll_gaps`), by rule code.
+    held_back: dict[str, int] = field(default_factory=dict)
 
 
 class Rule(Protocol):

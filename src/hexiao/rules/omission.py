@@ -1,6 +1,10 @@
 """OMISSION 疑似漏保: a person on the poverty-monitoring list, in a monitored category and with the
 risk not cleared, whose ID is on no roll this month (domain.md rule 9). Rows come from the list:
-乡镇/村 are the list's."""
+乡镇/村 are the list's.
+
+A person on last month's roll of a programme whose roll is missing or shrunk to less than half this
+month (`roll_gaps`) is not listed: the roll that would show them was not sent. They are counted
+(`RuleContext.held_back`)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import polars as pl
 from hexiao.config import OmissionParams
 from hexiao.frames import conform
 from hexiao.io.fields import POVERTY_KIND
+from hexiao.roll_gaps import GAP_TABLE
 from hexiao.rules.base import ACTION_INCLUDE, RISK_MEDIUM, RULE_OUTPUT_SCHEMA, RuleContext
 from hexiao.rules.common import contains_any, extract_table, link_detail_sql, linked
 from hexiao.store import query, source_sql
@@ -37,10 +42,16 @@ class OmissionRule:
                    '{ACTION_INCLUDE}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
                    coalesce(e.id_norm, e.name_simp || '@' || e.township) AS person_key,
                    coalesce(e.monitor_category, '') AS evidence_key,
-                   {link_detail_sql(links=f"[{{'kind': '{POVERTY_KIND}', 'ext': e.ext_key}}]")} AS link_detail
+                   {link_detail_sql(links=f"[{{'kind': '{POVERTY_KIND}', 'ext': e.ext_key}}]")} AS link_detail,
+                   -- two equi-joins (hashable), not one on OR
+                   EXISTS (SELECT 1 FROM {GAP_TABLE} g WHERE g.id_norm = e.id_norm)
+                   OR e.id_norm IS NULL
+                      AND EXISTS (SELECT 1 FROM {GAP_TABLE} g WHERE g.name_simp = e.name_simp AND g.township = e.township)
+                       AS held
             FROM {records} e
             WHERE {monitored} AND NOT {cleared}
               AND e.ext_key NOT IN (SELECT ext_key FROM {links})
             """,
         )
-        return frame.select(conform(RULE_OUTPUT_SCHEMA))
+        ctx.held_back[self.code] = frame.filter(pl.col("held")).height
+        return frame.filter(~pl.col("held")).select(conform(RULE_OUTPUT_SCHEMA))
