@@ -152,9 +152,27 @@ def test_without_masked_no_masked_edition_is_written_nor_left_from_before(sample
     shutil.copytree(sample.work / "out", out)
     assert (out / MONTH / MASKED_DIR).is_dir()
     report = ["report", "--month", MONTH, "--db", str(db), "--out", str(out), "--quiet"]
-    assert runner.invoke(app, report).exit_code == 0
+    assert runner.invoke(app, [*report, "--no-masked"]).exit_code == 0
     assert not (out / MONTH / MASKED_DIR).exists() and (out / MONTH / "预警名单.csv").is_file()
     shutil.copytree(sample.work / "out" / MONTH / MASKED_DIR, out / MONTH / MASKED_DIR)
     match = ["match", "--month", MONTH, "--db", str(db), "--out", str(out), "--quiet"]
     assert runner.invoke(app, match).exit_code == 0
     assert not (out / MONTH / MASKED_DIR).exists()
+
+
+def test_a_rewrite_keeps_the_formats_the_month_was_written_in_unless_told(sample: Sample, tmp_path: Path) -> None:
+    """`report` after the townships' replies: the month's folder is replaced whole, so the
+    workbooks and the masked edition the match wrote are written again, not lost."""
+    db = _copy(sample, tmp_path)
+    out = tmp_path / "out"
+    report = ["report", "--month", MONTH, "--db", str(db), "--out", str(out), "--quiet"]
+    assert runner.invoke(app, report).exit_code == 0
+    month = out / MONTH
+    assert (month / MASKED_DIR).is_dir() and list(month.glob("预警名单_*.xlsx"))
+    assert runner.invoke(app, [*report, "--format", "csv"]).exit_code == 0  # told: no workbooks
+    assert (month / MASKED_DIR).is_dir() and not list(month.glob("预警名单_*.xlsx"))
+    assert runner.invoke(app, report).exit_code == 0  # as last written: CSV and masked
+    assert (month / MASKED_DIR).is_dir() and not list(month.glob("预警名单_*.xlsx"))
+    assert runner.invoke(app, [*report, "--encoding", "gb18030"]).exit_code == 0
+    assert (month / "预警名单.csv").read_bytes()[:3] != b"\xef\xbb\xbf"  # no UTF-8 BOM: GB18030
+    assert (month / MASKED_DIR).is_dir()

@@ -6,7 +6,7 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,17 @@ class ReportFormat:
     excel: bool = False  # also one workbook per township
     masked: bool = False  # also the masked edition, in `<out>/<month>/脱敏/`
 
+    @classmethod
+    def recorded(cls, summary: dict[str, Any]) -> ReportFormat:
+        """The formats the month's reports were last written in (`FORMATS_KEY` of its summary)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (summary.get(FORMATS_KEY) or {}).items() if k in known})
+
+
+# summary.json: the formats a month's reports were written in, so that `report` writes them again
+# the same way unless told otherwise (a rewrite replaces the month's folder as a whole).
+FORMATS_KEY = "report_formats"
+
 
 def stage_month(
     conn: duckdb.DuckDBPyConnection,
@@ -177,11 +188,21 @@ def _summary_text(summary: dict[str, Any]) -> str:
     return json.dumps(summary, ensure_ascii=False, default=str)
 
 
-def report(*, month: str, db: Path, out: Path, formats: ReportFormat, config: Config | None = None) -> Path:
+def report(
+    *,
+    month: str,
+    db: Path,
+    out: Path,
+    formats: ReportFormat | None = None,
+    config: Config | None = None,
+    **changes: Any,
+) -> Path:
     """Write a month's reports again from what the last match stored, without matching again; each
     warning shows its latest reply (`replies.with_replies`), recorded since or not, and the
     处理状态 those replies and the rolls give (`cycle.advance`: the same as the match's from the
-    same inputs; the risk stays as the match raised it)."""
+    same inputs; the risk stays as the match raised it). In `formats`, or else in the formats the
+    month was last written in with `changes` (fields of `ReportFormat`) applied: the month's folder
+    is replaced whole, so workbooks and the masked edition are written again unless turned off."""
     check_out_dir(out, month)
     require_workspace(db)
     with workspace_lock(db), opened(db) as conn:
@@ -190,7 +211,9 @@ def report(*, month: str, db: Path, out: Path, formats: ReportFormat, config: Co
         if not rows:
             raise StateError(f"{month} 月还没有比对结果：先运行 hexiao match --month {month}")
         warnings = reported_now(conn, month, (config or Config()).feedback)
-        summary = json.loads(rows[0][0]) | cycle_summary(conn, month, warnings)
+        stored = json.loads(rows[0][0])
+        formats = formats or replace(ReportFormat.recorded(stored), **changes)
+        summary = stored | cycle_summary(conn, month, warnings) | {FORMATS_KEY: asdict(formats)}
         # Stored back, so what the workspace holds (`hexiao overview` reads it) is what was written.
         conn.execute("UPDATE month_summaries SET summary = ? WHERE month = ?", [_summary_text(summary), month])
         staging = stage_month(conn, out, month, warnings, summary, formats)
@@ -302,6 +325,7 @@ def _match_in_batch(
     summary |= gap_summary(survey_gaps(conn, month), ctx.held_back.get(OmissionRule.code, 0))
     for line in gap_messages(summary):
         log.warning(line)
+    summary[FORMATS_KEY] = asdict(formats)
     summary["elapsed_s"] = round(time.perf_counter() - started, 2)
     conn.execute("DELETE FROM month_summaries WHERE month = ?", [month])
     conn.execute(
