@@ -79,7 +79,7 @@ def test_the_next_month_continues_the_old_warnings(upgraded: Path, workspace: Pa
 # version 3 wrote it.
 VERSION_4_COLUMNS = (
     *(("batches", "config_text"), ("batches", "os_user"), ("warnings", "link_detail")),
-    *(("feedback", "notice_date"), ("feedback", "recovered")),
+    *(("feedback", "notice_date"), ("feedback", "recovered"), ("feedback", "sheet")),
     *(("warnings", "state"), ("warnings", "notice_date"), ("warnings", "recovered")),
 )
 

@@ -7,7 +7,11 @@ import re
 import zipfile
 from pathlib import Path
 
+import duckdb
+from typer.testing import CliRunner
+
 from conftest import ROLL_HEADER, write_text
+from hexiao.cli.app import app
 from hexiao.feedback import feedback
 from hexiao.load import load
 from hexiao.match import match
@@ -16,6 +20,9 @@ from hexiao.report.columns import REPORT_HEADERS
 CLERK = "340421195001010134"
 ROLL = [ROLL_HEADER, f"城关镇,东村,H1,张三,{CLERK},张三,{CLERK},本人,农村低保,A,560,2020-01"]
 EMPLOYEES = ["姓名,身份证号,工作单位,人员类别", f"张三,{CLERK},县教育局,事业"]
+
+
+runner = CliRunner()
 
 
 def _column_letter(number: int) -> str:
@@ -56,3 +63,9 @@ def test_a_reply_typed_into_the_township_workbook_is_recorded(workspace: Path) -
     recorded = feedback([reply], db=db)
     assert recorded.by_result == {"属实": 1}
     assert not recorded.problems
+    # The reply's provenance is its file, sheet and row, as the township's workbook shows them.
+    with duckdb.connect(str(db), read_only=True) as conn:
+        stored = conn.execute("SELECT source_file, sheet, source_row FROM feedback").fetchall()
+    assert [(Path(f).name, s, r) for f, s, r in stored] == [("城关镇_反馈.xlsx", "财政供养", 2)]
+    story = runner.invoke(app, ["explain", warnings["warning_id"][0], "--db", str(db)])
+    assert "城关镇_反馈.xlsx 工作表“财政供养” 第2行" in story.stdout

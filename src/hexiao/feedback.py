@@ -37,6 +37,7 @@ REPLY_FIELDS = ("review_result", "review_note", "notice_date", "recovered")
 # The columns of the `feedback` table a reply row fills; `store_inputs` adds month, input and file.
 STORED_COLUMNS = (
     "source_row", "warning_id", "warning_month", "review_result", "review_note", "received_at", "notice_date", "recovered",
+    "sheet",
 )  # fmt: skip
 
 
@@ -82,7 +83,7 @@ def _record(conn: duckdb.DuckDBPyConnection, batch_id: int, planned: list[Planne
                 pl.lit(received_at).alias("received_at")
             )
             _count(result, recorded, refused)
-            refused_rows = refused.select("source_row", pl.lit(None, pl.String).alias("sheet"), "raw", "reason")
+            refused_rows = refused.select("source_row", "sheet", "raw", "reason")
             quiet = refused["unanswered"] | refused["unchanged"]  # counted, not listed as problems
             listed = pl.concat([read.rejected, refused_rows.filter(~quiet)], how="vertical_relaxed")
             result.problems.extend(_problems(read.summary.file, listed))

@@ -16,7 +16,7 @@ import polars as pl
 from hexiao import __version__
 from hexiao.errors import HexiaoError, InputError, failure_detail
 from hexiao.ingest.prepare import REASON, prepare
-from hexiao.io.fields import FIELDS, KIND_LABELS
+from hexiao.io.fields import FEEDBACK_KIND, FIELDS, KIND_LABELS
 from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
 from hexiao.io.headers import find_header, mapping_hint, missing_required, select_fields
 from hexiao.io.sheets import sheet_fills
@@ -194,6 +194,8 @@ def _prepared_chunks(opened: _OpenedInput, kind: str, program: str | None) -> It
                 loaded = prepared.loaded
                 if kind in PERSON_TABLES:
                     loaded = loaded.with_columns(sheet_name, sheet_no)
+                elif kind == FEEDBACK_KIND:  # a reply's provenance is file, sheet and row too
+                    loaded = loaded.with_columns(sheet_name)
             summary.rows_loaded += loaded.height
             summary.rows_rejected += rejected.height
             yield ReadInput(summary, loaded, rejected)

@@ -85,7 +85,7 @@ CREATE TABLE IF NOT EXISTS poverty (
 CREATE TABLE IF NOT EXISTS feedback (
     month VARCHAR, input_id BIGINT, source_file VARCHAR, source_row BIGINT, warning_id VARCHAR,
     warning_month VARCHAR, review_result VARCHAR, review_note VARCHAR, received_at TIMESTAMP,
-    notice_date VARCHAR, recovered DECIMAL(12,2)
+    notice_date VARCHAR, recovered DECIMAL(12,2), sheet VARCHAR
 );
 CREATE TABLE IF NOT EXISTS month_summaries (month VARCHAR, batch_id BIGINT, summary VARCHAR);
 CREATE TABLE IF NOT EXISTS rejected (
@@ -150,6 +150,8 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     # warning's 处理状态 with the figures it showed. Null reads as no date, no amount, no state.
     ("feedback", "notice_date", "VARCHAR"),
     ("feedback", "recovered", "DECIMAL(12,2)"),
+    # The sheet of a workbook a reply came from (null for a CSV file, and for a reply recorded before).
+    ("feedback", "sheet", "VARCHAR"),
     ("warnings", "state", "VARCHAR"),
     ("warnings", "notice_date", "VARCHAR"),
     ("warnings", "recovered", "DECIMAL(12,2)"),

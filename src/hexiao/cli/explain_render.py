@@ -115,7 +115,7 @@ def sections(story: dict[str, Any]) -> list[tuple[str, list[str]]]:
     replies = [
         f"  {_text(r.get('warning_month'))} 月的反馈：{_text(r.get('review_result'))}"
         f"（{_text(r.get('review_note'))}）  告知日期 {_text(r.get('notice_date'))}"
-        f"  已追回金额 {_text(r.get('recovered'))}  {_text(r.get('source_file'))} 第{_text(r.get('source_row'))}行"
+        f"  已追回金额 {_text(r.get('recovered'))}  {_reply_place(r)}"
         f"  录入于 {_text(r.get('received_at'))[:19]}"
         for r in story["replies"]
     ] or ["  尚无乡镇反馈"]
@@ -152,3 +152,9 @@ def rich(story: dict[str, Any], console: Console) -> None:
 
 def as_json(story: dict[str, Any]) -> str:
     return json.dumps(story, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def _reply_place(reply: dict[str, Any]) -> str:
+    """Where a reply came from, as the township's file shows it: file, sheet (a workbook's), row."""
+    sheet = f"工作表“{reply['sheet']}” " if reply.get("sheet") else ""
+    return f"{_text(reply.get('source_file'))} {sheet}第{_text(reply.get('source_row'))}行"
