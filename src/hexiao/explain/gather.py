@@ -117,7 +117,7 @@ def gather(conn: duckdb.DuckDBPyConnection, warning_id: str, params: FeedbackPar
     wanted = normalise_warning_id(warning_id)
     fields = ", ".join(_WARNING_FIELDS)
     # A workspace an earlier version wrote, opened read-only, is not upgraded: its warnings lack the column.
-    detail_sql = "link_detail" if _present(conn, "warnings", ("link_detail",)) else "NULL AS link_detail"
+    detail_sql = _column_or_null(conn, "warnings", "link_detail")
     rows = query(
         conn,
         f"SELECT {fields}, {detail_sql} FROM warnings WHERE warning_id = ? ORDER BY month DESC LIMIT 1",
@@ -240,7 +240,7 @@ def _link(conn: duckdb.DuckDBPyConnection, item: dict[str, Any], roll: Row | Non
 
 def _run(conn: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The run that raised the warning's month and the settings it stored (none before they were)."""
-    text_sql = "config_text" if _present(conn, "batches", ("config_text",)) else "NULL AS config_text"
+    text_sql = _column_or_null(conn, "batches", "config_text")
     rows = query(
         conn,
         f"SELECT batch_id, command, started_at, version, config_hash, {text_sql} FROM batches WHERE batch_id = ?",
@@ -293,6 +293,12 @@ def _snapshot_rows(conn: duckdb.DuckDBPyConnection, month: str, roll: Row, warni
 def _place(file: str, sheet: str | None, row: int) -> str:
     """Where a row is, as the spreadsheet shows it (`store.source_sql`)."""
     return f"{file}{f' 工作表“{sheet}”' if sheet else ''} 第{row}行"
+
+
+def _column_or_null(conn: duckdb.DuckDBPyConnection, table: str, column: str) -> str:
+    """SQL selecting `column`, or a null under its name where a workspace an earlier version wrote
+    (opened read-only, so not upgraded) lacks it."""
+    return column if _present(conn, table, (column,)) else f"NULL AS {column}"
 
 
 def _present(conn: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...]) -> list[str]:
