@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hexiao.config import load_config
 from hexiao.errors import ConfigError
+from hexiao.settings import load_config
 
 
 def test_config_problem_in_headers_table_points_at_its_own_line(tmp_path: Path) -> None:

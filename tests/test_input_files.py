@@ -13,7 +13,7 @@ from conftest import write_text
 from hexiao.cli.app import app
 from hexiao.errors import InputError
 from hexiao.inbox import kind_from_header, kind_from_name
-from hexiao.io.fields import FIELDS
+from hexiao.kinds import FIELDS
 from hexiao.load import read_input
 from test_deceased import HEAD, SOLO
 

@@ -14,7 +14,7 @@ import xlsxwriter
 from conftest import ROLL_HEADER, write_text
 from hexiao.config import Config
 from hexiao.ingest.values import month_start
-from hexiao.io.fields import CREMATION_KIND
+from hexiao.kinds import CREMATION_KIND
 from hexiao.load import load
 from hexiao.match import match, prepare_month
 from hexiao.matching import methods as m

@@ -8,7 +8,7 @@ import pytest
 
 import hexiao.ingest.prepare as prepare_module
 from hexiao.inbox import plan_inbox
-from hexiao.ingest.prepare import PREPARERS, prepare
+from hexiao.ingest.prepare import prepare, preparer
 from hexiao.load import _open_input
 from hexiao_dev.sample.generator import generate
 
@@ -22,7 +22,7 @@ def test_sliced_preparation_equals_whole(tmp_path: Path, monkeypatch: pytest.Mon
         opened = _open_input(item.path, item.kind, item.program, None, "")
         for sheet in opened.sheets:
             fields = sheet.fields
-            whole, sliced = PREPARERS[item.kind](fields, item.program), prepare(item.kind, fields, item.program)
+            whole, sliced = preparer(item.kind)(fields, item.program), prepare(item.kind, fields, item.program)
             assert sliced.loaded.equals(whole.loaded), item.path.name
             assert sliced.rejected.equals(whole.rejected), item.path.name
             kinds.add(item.kind)

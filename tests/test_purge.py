@@ -16,10 +16,11 @@ from typer.testing import CliRunner
 import hexiao.compact as compact_module
 import hexiao.purge as purge_module
 from hexiao.cli.app import app
-from hexiao.config import RetentionConfig, load_config
+from hexiao.config import RetentionConfig
 from hexiao.errors import ConfigError
 from hexiao.purge import purge
 from hexiao.rules.common import rests_on_sql
+from hexiao.settings import load_config
 from hexiao.store import ROW_KEY_SQL, os_user, spelled_id_sql
 from hexiao_dev.sample.generator import generate
 

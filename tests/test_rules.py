@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 
 from conftest import ROLL_HEADER, write_text
-from hexiao.config import Config, load_config
+from hexiao.config import Config
 from hexiao.ingest.values import month_start
-from hexiao.io.fields import VEHICLE_KIND
+from hexiao.kinds import VEHICLE_KIND
 from hexiao.load import load
 from hexiao.match import match, prepare_month
 from hexiao.normalize.ids import check_digit
@@ -18,6 +18,7 @@ from hexiao.rules.base import RuleContext
 from hexiao.rules.common import link_extracts
 from hexiao.rules.property import PropertyRule
 from hexiao.rules.vehicle import VehicleRule
+from hexiao.settings import load_config
 from hexiao.store import opened
 
 

@@ -9,13 +9,14 @@ Everything else in the package may change between versions.
 
 from __future__ import annotations
 
-from hexiao.config import Config, load_config
+from hexiao.config import Config
 from hexiao.explain import explain
 from hexiao.feedback import feedback
 from hexiao.load import load
 from hexiao.match import match, report
 from hexiao.overview import write_overview
 from hexiao.purge import purge
+from hexiao.settings import load_config
 from hexiao.status import status
 
 __all__ = [

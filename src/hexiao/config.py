@@ -1,7 +1,10 @@
-"""hexiao.toml: one typed schema for every rule parameter, unknown keys refused.
+"""hexiao.toml: one typed schema for every setting, unknown keys refused.
 
-Every default is a named constant with its reason or source. Problems are collected and reported
-together, each with file, key and line. `Config.origins` says where each effective value came from.
+The `[rules.*]` sections are the rules' own: each rule module declares its parameters as a frozen
+dataclass whose defaults are named constants with their reason or source, and the caller passes
+them in (`RuleSections`, built from the rule registry by `hexiao.settings`), so this module never
+imports a rule. Problems are collected and reported together, each with file, key and line.
+`Config.origins` says where each effective value came from.
 """
 
 from __future__ import annotations
@@ -9,48 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import types
 import typing
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from hexiao.errors import ConfigError
+from hexiao.kinds import FIELDS
 
 DEFAULT_CONFIG_NAME = "hexiao.toml"
 DEFAULT_ORIGIN = "默认值"
 
-# 特困人员认定办法: support ends from the month after death (从下月起终止).
-DEATH_STOP_OFFSET_MONTHS = 1
-# Vehicles that do not count as assets (domain.md rule 2): disabled people's vehicles
-# (功能性补偿代步机动车), motorcycles, three-wheelers, low-speed trucks, tractors — tools of a
-# rural livelihood in Anhui practice.
-VEHICLE_EXEMPT_TYPES = ("残疾人", "摩托", "三轮汽车", "低速货车", "拖拉机")
-VEHICLE_INACTIVE_STATES = ("注销", "报废", "转出")
-VEHICLE_LIVELIHOOD_USES = ("营运", "货运", "客运")  # note 可能为谋生工具; 非营运 is excluded
-# Anhui 低保 property rules: one home is allowed; shops, offices, garages, parking and industrial
-# property are not.
-MAX_RESIDENTIAL_UNITS = 1
-NON_RESIDENTIAL_ALLOWED = False
-NON_RESIDENTIAL_USES = ("商业", "商服", "办公", "车库", "车位", "工业")
-BUSINESS_ACTIVE_STATES = ("存续", "在业", "开业")
-BUSINESS_ENTERPRISE_ROLES = ("法定代表人", "股东", "投资人", "高管", "董事", "监事", "经理")
-BUSINESS_SOLE_TRADER_ROLES = ("经营者",)
-# Programmes one person may not draw together (national rules; 低保 covers 城市低保 and 农村低保).
-EXCLUSIVE_PROGRAMS = (("低保", "特困"), ("孤儿", "特困"), ("事实无人抚养儿童", "特困"), ("孤儿", "事实无人抚养儿童"))
-# 孤儿/事实无人抚养儿童 are paid until 18 and stop from the month after (seed 004: 年满18周岁的，自次月起，停发);
-# 提前三个月书面告知 (seed 000).
-AGE_OUT_PROGRAMS = ("孤儿", "事实无人抚养儿童")
-# 特困 members who joined as minors: at 18 they are re-assessed as adults (they may stay), so the
-# rule asks for a visit, and only for stop months in the last year — older cases were reviewed.
-AGE_OUT_MINOR_PROGRAMS = ("特困",)
-AGE_OUT_MINOR_REVIEW_MONTHS = 12
-AGE_OUT_AGE = 18
-AGE_OUT_NOTICE_MONTHS = 3
-# 高龄津贴 is for people aged 80 and over.
-MINIMUM_AGES = {"高龄津贴": 80}
-# 防返贫监测: the categories that must be checked for 漏保 (seed 000); 风险已消除 = 是 are not.
-OMISSION_CATEGORIES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "未脱贫户")
-OMISSION_CLEARED_VALUES = ("是",)
 # The township cycle. Days a person has, after the written notice (告知日期), to answer before a
 # stop or reduction is carried out: a local rule (no national figure), 15 days as in common county
 # practice; set it to what your bureau's rules say.
@@ -70,103 +43,9 @@ RETENTION_MONTHS = 60
 RETENTION_CREMATION = "keep"
 RETENTION_CREMATION_CHOICES = ("keep", "purge")
 
-
-@dataclass(frozen=True)
-class DeceasedParams:
-    """DECEASED 死亡."""
-
-    death_stop_offset_months: int = DEATH_STOP_OFFSET_MONTHS
-
-
-@dataclass(frozen=True)
-class VehicleParams:
-    """VEHICLE 车辆."""
-
-    exempt_types: tuple[str, ...] = VEHICLE_EXEMPT_TYPES
-    inactive_states: tuple[str, ...] = VEHICLE_INACTIVE_STATES
-    livelihood_uses: tuple[str, ...] = VEHICLE_LIVELIHOOD_USES
-
-
-@dataclass(frozen=True)
-class PropertyParams:
-    """PROPERTY 房产."""
-
-    max_residential_units: int = MAX_RESIDENTIAL_UNITS
-    non_residential_allowed: bool = NON_RESIDENTIAL_ALLOWED
-    non_residential_uses: tuple[str, ...] = NON_RESIDENTIAL_USES
-
-
-@dataclass(frozen=True)
-class BusinessParams:
-    """BUSINESS 工商."""
-
-    active_states: tuple[str, ...] = BUSINESS_ACTIVE_STATES
-    enterprise_roles: tuple[str, ...] = BUSINESS_ENTERPRISE_ROLES
-    sole_trader_roles: tuple[str, ...] = BUSINESS_SOLE_TRADER_ROLES
-
-
-@dataclass(frozen=True)
-class PublicEmployeeParams:
-    """PUBLIC_EMPLOYEE 财政供养: anyone on the payroll list."""
-
-
-@dataclass(frozen=True)
-class DuplicateParams:
-    """DUPLICATE 重复享受."""
-
-    exclusive_programs: tuple[tuple[str, ...], ...] = EXCLUSIVE_PROGRAMS
-
-
-@dataclass(frozen=True)
-class AgeOutParams:
-    """AGE_OUT 年龄到期."""
-
-    programs: tuple[str, ...] = AGE_OUT_PROGRAMS
-    minor_programs: tuple[str, ...] = AGE_OUT_MINOR_PROGRAMS
-    minor_review_months: int = AGE_OUT_MINOR_REVIEW_MONTHS
-    age: int = AGE_OUT_AGE
-    age_out_notice_months: int = AGE_OUT_NOTICE_MONTHS
-
-
-@dataclass(frozen=True)
-class AgeInvalidParams:
-    """AGE_INVALID 年龄不符."""
-
-    minimum_ages: dict[str, int] = field(default_factory=lambda: dict(MINIMUM_AGES))
-    maximum_ages: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class OmissionParams:
-    """OMISSION 疑似漏保."""
-
-    categories: tuple[str, ...] = OMISSION_CATEGORIES
-    cleared_values: tuple[str, ...] = OMISSION_CLEARED_VALUES
-
-
-@dataclass(frozen=True)
-class BadIdParams:
-    """BAD_ID 身份证号异常: no parameters; listed so the section is known."""
-
-
-@dataclass(frozen=True)
-class BadHouseholdParams:
-    """BAD_HOUSEHOLD 户编号异常: no parameters; listed so the section is known."""
-
-
-@dataclass(frozen=True)
-class RulesConfig:
-    deceased: DeceasedParams = field(default_factory=DeceasedParams)
-    vehicle: VehicleParams = field(default_factory=VehicleParams)
-    property: PropertyParams = field(default_factory=PropertyParams)
-    business: BusinessParams = field(default_factory=BusinessParams)
-    public_employee: PublicEmployeeParams = field(default_factory=PublicEmployeeParams)
-    duplicate: DuplicateParams = field(default_factory=DuplicateParams)
-    age_out: AgeOutParams = field(default_factory=AgeOutParams)
-    age_invalid: AgeInvalidParams = field(default_factory=AgeInvalidParams)
-    omission: OmissionParams = field(default_factory=OmissionParams)
-    bad_id: BadIdParams = field(default_factory=BadIdParams)
-    bad_household: BadHouseholdParams = field(default_factory=BadHouseholdParams)
+# A rule's parameter section: its name under [rules] and the dataclass of its parameters.
+RuleSections = tuple[tuple[str, type[Any]], ...]
+P = typing.TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -187,7 +66,9 @@ class RetentionConfig:
 
 @dataclass(frozen=True)
 class Config:
-    rules: RulesConfig = field(default_factory=RulesConfig)
+    # Every rule's parameters by section, as read; a section not given is its dataclass's defaults.
+    rules: dict[str, Any] = field(default_factory=dict)
+    rule_sections: RuleSections = ()
     feedback: FeedbackParams = field(default_factory=FeedbackParams)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     disabled_rules: tuple[str, ...] = ()
@@ -195,9 +76,14 @@ class Config:
     source: str = "内置默认值"
     origins: dict[str, str] = field(default_factory=dict)  # "rules.vehicle.exempt_types" → "hexiao.toml:7"
 
+    def rule_params(self, section: str, params_type: type[P]) -> P:
+        """The parameters of the rule whose section is `section`: as configured, else the defaults."""
+        value = self.rules.get(section)
+        return value if isinstance(value, params_type) else params_type()
+
     def digest(self) -> str:
         """Short hash of the effective values, recorded with every run."""
-        values = asdict(self) | {"source": "", "origins": {}}
+        values = [(key, value) for key, value, _ in self.effective()]
         payload = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
@@ -214,10 +100,10 @@ class Config:
         rows: list[tuple[str, Any, str]] = [
             ("disabled_rules", list(self.disabled_rules), self.origins.get("disabled_rules", DEFAULT_ORIGIN))
         ]
-        for section in fields(RulesConfig):
-            params = getattr(self.rules, section.name)
+        for section, params_type in self.rule_sections:
+            params = self.rule_params(section, params_type)
             for item in fields(params):
-                key = f"rules.{section.name}.{item.name}"
+                key = f"rules.{section}.{item.name}"
                 rows.append((key, _plain(getattr(params, item.name)), self.origins.get(key, DEFAULT_ORIGIN)))
         for item in fields(self.feedback):
             key = f"feedback.{item.name}"
@@ -234,6 +120,8 @@ class Config:
 def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 
@@ -294,7 +182,14 @@ class _Problems:
 def _convert(value: Any, hint: Any, key: str, problems: _Problems) -> Any:
     """Check a TOML value against the field's type; return it in the dataclass's form."""
     origin = typing.get_origin(hint)
-    if hint is str:
+    if origin in (typing.Union, types.UnionType):  # `int | None`: a setting with no default
+        inner = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+        return _convert(value, inner, key, problems)
+    if hint is float:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+            return float(value)
+        problems.add(key, f"应为非负数，实际为 {value!r}")
+    elif hint is str:
         if isinstance(value, str):
             return value
         problems.add(key, f"应为文字，实际为 {value!r}")
@@ -317,9 +212,11 @@ def _convert(value: Any, hint: Any, key: str, problems: _Problems) -> Any:
         else:
             problems.add(key, f"列表元素类型不对：{value!r}")
     elif origin is dict:
-        if isinstance(value, dict) and all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
-            return dict(value)
-        problems.add(key, f"应为 {{名称 = 整数}} 表，实际为 {value!r}")
+        number = typing.get_args(hint)[1]
+        allowed = (int, float) if number is float else (int,)
+        if isinstance(value, dict) and all(isinstance(v, allowed) and not isinstance(v, bool) for v in value.values()):
+            return {str(k): number(v) for k, v in value.items()}
+        problems.add(key, f"应为 {{名称 = {'数值' if number is float else '整数'}}} 表，实际为 {value!r}")
     return None
 
 
@@ -342,9 +239,11 @@ def _section(cls: type[Any], values: Any, prefix: str, problems: _Problems, orig
     return cls(**kwargs)
 
 
-def load_config(path: Path | None) -> Config:
+def load_config(path: Path | None, rule_sections: RuleSections = (), rule_codes: tuple[str, ...] = ()) -> Config:
+    """The settings of `path` (None: the defaults) over the rules' sections; `rule_codes` are the
+    codes `disabled_rules` may name. `hexiao.settings.load_config` passes the registry's."""
     if path is None:
-        return Config()
+        return Config(rule_sections=rule_sections)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -363,14 +262,12 @@ def load_config(path: Path | None) -> Config:
             problems.add(key, f"未知的配置项（可用：{'、'.join(sorted(known_top))}）")
     rules_data = data.get("rules", {})
     sections: dict[str, Any] = {}
-    rule_fields = {f.name: f for f in fields(RulesConfig)}
+    known_sections = dict(rule_sections)
     for name, values in rules_data.items() if isinstance(rules_data, dict) else []:
-        if name not in rule_fields:
-            problems.add(f"rules.{name}", f"未知的规则（可用：{'、'.join(rule_fields)}）")
+        if name not in known_sections:
+            problems.add(f"rules.{name}", f"未知的规则（可用：{'、'.join(known_sections)}）")
             continue
-        factory = rule_fields[name].default_factory
-        assert callable(factory)
-        sections[name] = _section(type(factory()), values, f"rules.{name}", problems, origins)
+        sections[name] = _section(known_sections[name], values, f"rules.{name}", problems, origins)
     feedback = _section(FeedbackParams, data.get("feedback", {}), "feedback", problems, origins)
     if feedback.overdue_after_months < 1:
         problems.add("feedback.overdue_after_months", "应至少为 1（预警发出后的第几个月仍未反馈算逾期）")
@@ -391,11 +288,12 @@ def load_config(path: Path | None) -> Config:
     retention = _section(RetentionConfig, data.get("retention", {}), "retention", problems, origins)
     _check_retention(retention, problems)
     _check_header_targets(headers, problems)
-    _check_rule_codes(disabled, problems)
+    _check_rule_codes(disabled, rule_codes, problems)
     if problems.items:
         raise ConfigError(problems.items)
     return Config(
-        rules=RulesConfig(**sections),
+        rules=sections,
+        rule_sections=rule_sections,
         feedback=feedback,
         retention=retention,
         disabled_rules=tuple(d.upper() for d in disabled),
@@ -406,8 +304,6 @@ def load_config(path: Path | None) -> Config:
 
 
 def _check_header_targets(headers: dict[str, Any], problems: _Problems) -> None:
-    from hexiao.io.fields import FIELDS  # the input schema; imported here to keep config importable alone
-
     for kind, mapping in headers.items():
         if kind not in FIELDS:
             problems.add(f"headers.{kind}", f"未知的数据种类（可用：{'、'.join(FIELDS)}）")
@@ -420,10 +316,8 @@ def _check_header_targets(headers: dict[str, Any], problems: _Problems) -> None:
                 )
 
 
-def _check_rule_codes(disabled: list[str], problems: _Problems) -> None:
-    from hexiao.rules import LABELS  # the registry imports this module, so look it up lazily
-
-    codes = set(LABELS)
+def _check_rule_codes(disabled: list[str], rule_codes: tuple[str, ...], problems: _Problems) -> None:
+    codes = set(rule_codes)
     for code in disabled:
         if code.upper() not in codes:
             problems.add("disabled_rules", f"未知的规则代码 {code}（可用：{'、'.join(sorted(codes))}）")

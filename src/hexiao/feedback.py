@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 
 from hexiao.errors import StateError, failure_detail
-from hexiao.io.fields import FEEDBACK_KIND
+from hexiao.kinds import FEEDBACK_KIND
 from hexiao.load import InputSummary, PlannedFile, begin_batch, end_batch, read_files, store_inputs
 from hexiao.log import get_logger
 from hexiao.replies import replies_as_of

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hexiao.errors import InputError
-from hexiao.io.fields import FIELDS
+from hexiao.io.files import kind_from_name, name_words, program_from_name, sort_inbox
 from hexiao.io.grid import read_grid
 from hexiao.io.headers import find_header, missing_required
-from hexiao.io.kinds import kind_from_name, program_from_name, sort_inbox
+from hexiao.kinds import FIELDS
 from hexiao.load import PlannedFile
 
 __all__ = ["InboxPlan", "kind_from_header", "kind_from_name", "plan_inbox", "program_from_name", "survey_inbox"]
@@ -77,7 +77,7 @@ def survey_inbox(directory: Path) -> InboxPlan:
         raise InputError(
             str(directory),
             [
-                f"无法判断“{name}”是哪类数据（文件名不含 花名册/火化/车辆/机动车/不动产/工商/财政供养/监测 等，"
+                f"无法判断“{name}”是哪类数据（文件名不含 {name_words()} 等，"
                 "表头也不能唯一识别）；请改名或移出收件目录，本次未载入任何文件"
                 for name in unknown
             ],

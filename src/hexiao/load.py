@@ -16,10 +16,10 @@ import polars as pl
 from hexiao import __version__
 from hexiao.errors import HexiaoError, InputError, failure_detail
 from hexiao.ingest.prepare import REASON, prepare
-from hexiao.io.fields import FEEDBACK_KIND, FIELDS, KIND_LABELS
 from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
 from hexiao.io.headers import find_header, mapping_hint, missing_required, select_fields
 from hexiao.io.sheets import sheet_fills
+from hexiao.kinds import FEEDBACK_KIND, FIELDS, KIND_LABELS
 from hexiao.log import get_logger
 from hexiao.prefetch import Prefetched, prefetched
 from hexiao.store import (

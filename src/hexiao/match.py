@@ -34,6 +34,7 @@ from hexiao.rules import REGISTRY
 from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext, empty_output
 from hexiao.rules.common import link_extracts
 from hexiao.rules.omission import OmissionRule
+from hexiao.settings import default_config
 from hexiao.store import (
     ROW_KEY_SQL,
     fetch_one,
@@ -238,7 +239,7 @@ def match(
     place by one rename after the commit. `inbox` defaults to `inbox/<month>/` when that directory
     exists. `masked` also writes the masked edition (`ReportFormat.masked`).
     """
-    config = config or Config()
+    config = config or default_config()
     if not MONTH_PATTERN.fullmatch(month):
         raise ConfigError(f"月份应为 YYYY-MM，收到 {month!r}")
     check_out_dir(out, month)

@@ -30,7 +30,7 @@ import duckdb
 from hexiao.compact import rewrite
 from hexiao.config import Config
 from hexiao.errors import ConfigError, StateError, failure_detail
-from hexiao.io.fields import EXTRACT_KINDS, ROLL_KIND, SNAPSHOT_KINDS
+from hexiao.kinds import ACCUMULATING_KINDS, CREMATION_KIND, ROLL_KIND, SNAPSHOT_KINDS
 from hexiao.load import begin_batch, end_batch
 from hexiao.log import get_logger
 from hexiao.rules.common import rests_on_sql
@@ -47,8 +47,6 @@ from hexiao.store import (
 
 log = get_logger()
 
-# Kinds whose records accumulate (every record of a month ≤ M is in force): `[retention] cremation`.
-ACCUMULATING_KINDS = tuple(kind for kind in EXTRACT_KINDS if kind not in SNAPSHOT_KINDS)
 PURGE_CREMATION = "purge"
 _DOOMED = "purge_doomed"  # temp table: (kind, month, row_key) of every row the purge removes
 
@@ -163,9 +161,10 @@ def _plan(conn: duckdb.DuckDBPyConnection, config: Config, result: PurgeResult) 
     before = result.before
     assert before is not None
     _protected(conn, before)
-    kinds = [ROLL_KIND, *SNAPSHOT_KINDS]
+    # Death records only as `[retention] cremation` says: the others go with their months.
+    kinds = [ROLL_KIND, *SNAPSHOT_KINDS, *(kind for kind in ACCUMULATING_KINDS if kind != CREMATION_KIND)]
     if config.retention.cremation == PURGE_CREMATION:
-        kinds += ACCUMULATING_KINDS
+        kinds.append(CREMATION_KIND)
     selects: list[str] = []
     for kind in kinds:
         months = "t.month < $before"

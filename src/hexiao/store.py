@@ -15,8 +15,9 @@ import polars as pl
 
 from hexiao import engine
 from hexiao.errors import LockedError, StateError
+from hexiao.kinds import KINDS, PERSON_KINDS, Kind
 
-SCHEMA_VERSION = "4"  # 2: integer `id_key` beside `id_norm`; 3, 4: the columns of `ADDED_COLUMNS`
+SCHEMA_VERSION = "5"  # 2: integer `id_key` beside `id_norm`; 3–5: the tables and columns of `ADDED_COLUMNS`
 # Rows DuckDB gathers before it compresses a row group and writes it out, still inside the
 # transaction, while the next file is read. Above the size of a register (DuckDB's default is
 # 122,880) a register's rows instead wait for the commit and are compressed there, after all other
@@ -39,6 +40,15 @@ _SOURCE_COLUMNS = (
     "month VARCHAR, input_id BIGINT, source_file VARCHAR, source_row BIGINT, sheet VARCHAR, sheet_no INTEGER"
 )
 
+
+def _kind_table(kind: Kind) -> str:
+    """A register's table: where each row came from, the kind's own columns, the person's."""
+    own = "".join(f"{column.name} {column.type_sql}, " for column in kind.columns)
+    return f"CREATE TABLE IF NOT EXISTS {kind.table} ({_SOURCE_COLUMNS}, {own}{_PERSON_COLUMNS});"
+
+
+_KIND_TABLES = "\n".join(_kind_table(kind) for kind in KINDS if kind.person)
+
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE SEQUENCE IF NOT EXISTS batch_ids;
@@ -53,35 +63,7 @@ CREATE TABLE IF NOT EXISTS inputs (
     file_name VARCHAR, sha256 VARCHAR, encoding VARCHAR, program VARCHAR,
     rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, header_row BIGINT, notes VARCHAR
 );
-CREATE TABLE IF NOT EXISTS roll (
-    {_SOURCE_COLUMNS}, township VARCHAR, village VARCHAR, household_id VARCHAR,
-    head_name VARCHAR, head_id_norm VARCHAR, relation VARCHAR, is_head BOOLEAN,
-    program VARCHAR, category VARCHAR, monthly_amount DOUBLE, start_month DATE,
-    {_PERSON_COLUMNS}, household_raw VARCHAR, household_basis VARCHAR
-);
-CREATE TABLE IF NOT EXISTS cremation (
-    {_SOURCE_COLUMNS}, death_date DATE, cremation_date DATE, funeral_home VARCHAR,
-    {_PERSON_COLUMNS}
-);
-CREATE TABLE IF NOT EXISTS vehicle (
-    {_SOURCE_COLUMNS}, plate VARCHAR, vehicle_type VARCHAR, use_nature VARCHAR, vehicle_status VARCHAR,
-    registered_on DATE, {_PERSON_COLUMNS}
-);
-CREATE TABLE IF NOT EXISTS property (
-    {_SOURCE_COLUMNS}, certificate VARCHAR, location VARCHAR, planned_use VARCHAR, floor_area DOUBLE,
-    registered_on DATE, {_PERSON_COLUMNS}
-);
-CREATE TABLE IF NOT EXISTS business (
-    {_SOURCE_COLUMNS}, enterprise VARCHAR, credit_code VARCHAR, role VARCHAR, business_status VARCHAR,
-    {_PERSON_COLUMNS}
-);
-CREATE TABLE IF NOT EXISTS employee (
-    {_SOURCE_COLUMNS}, employer VARCHAR, staff_category VARCHAR, {_PERSON_COLUMNS}
-);
-CREATE TABLE IF NOT EXISTS poverty (
-    {_SOURCE_COLUMNS}, township VARCHAR, village VARCHAR, head_id_norm VARCHAR, monitor_category VARCHAR,
-    risk_cleared VARCHAR, {_PERSON_COLUMNS}
-);
+{_KIND_TABLES}
 CREATE TABLE IF NOT EXISTS feedback (
     month VARCHAR, input_id BIGINT, source_file VARCHAR, source_row BIGINT, warning_id VARCHAR,
     warning_month VARCHAR, review_result VARCHAR, review_note VARCHAR, received_at TIMESTAMP,
@@ -120,7 +102,7 @@ def source_sql(alias: str) -> str:
     return f"{alias}.source_file || coalesce(' 工作表“' || {alias}.sheet || '”', '') || ' 第' || {alias}.source_row || '行'"
 
 
-PERSON_TABLES = ("roll", "cremation", "vehicle", "property", "business", "employee", "poverty")
+PERSON_TABLES = PERSON_KINDS
 # The SQL twin of `normalize.ids._id_key`, for rows stored before the column existed.
 _ID_KEY_SQL = """CASE WHEN regexp_full_match(id_norm, '[0-9]{17}[0-9X]')
     THEN CAST(left(id_norm, 17) AS BIGINT) * 11 + CASE right(id_norm, 1) WHEN 'X' THEN 10 ELSE CAST(right(id_norm, 1) AS BIGINT) END
@@ -137,8 +119,15 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     *((table, "sheet_no", "INTEGER") for table in PERSON_TABLES),
     # A 户编号 a spreadsheet damaged, as written, and what the household was built from instead
     # (`ingest.households`): null reads as a sound 户编号, as before.
-    ("roll", "household_raw", "VARCHAR"),
-    ("roll", "household_basis", "VARCHAR"),
+    # A register's columns added since its table was made (`kinds.base.Column.since`): 户编号 as
+    # written where a spreadsheet damaged it (3), a child's parents (5) …
+    *(
+        (kind.table, column.name, column.type_sql)
+        for kind in KINDS
+        if kind.person
+        for column in kind.columns
+        if column.since > max(kind.since, 2)
+    ),
     ("warnings", "feedback_month", "VARCHAR"),  # 反馈月份: the month of the reply a report showed
     # A run's effective configuration, each setting with its origin (`Config.settings_text`):
     # null for a run before it was kept, whose settings only `config_hash` identifies.

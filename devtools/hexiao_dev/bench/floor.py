@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from hexiao.io.fields import FEEDBACK_KIND, FIELDS
-from hexiao.io.kinds import inbox_files, kind_from_name
+from hexiao.io.files import inbox_files, kind_from_name
+from hexiao.kinds import FEEDBACK_KIND, FIELDS
 from hexiao.timing import peak_rss_mb
 
 # The ID column's header in any of the contract's spellings (spaces inside are ignored).

@@ -17,11 +17,12 @@ import duckdb
 import typer
 from rich.console import Console
 
-from hexiao.config import Config, find_config, load_config
+from hexiao.config import Config, find_config
 from hexiao.errors import ExitCode, HexiaoError, exit_code_for, underlying_error
-from hexiao.io.fields import KIND_LABELS
+from hexiao.kinds import KIND_LABELS
 from hexiao.load import InputSummary
 from hexiao.log import attach_log_file, get_logger, mask_ids_in_text
+from hexiao.settings import load_config
 
 DEFAULT_DB = "hexiao.duckdb"
 

@@ -17,7 +17,7 @@ from hexiao.cli.common import (
     handled,
     open_session,
 )
-from hexiao.io.fields import EXTRACT_KINDS, KIND_LABELS, ROLL_KIND
+from hexiao.kinds import EXTRACT_KINDS, KIND_LABELS, ROLL_KIND
 from hexiao.load import load as load_files
 
 LOADABLE = (ROLL_KIND, *EXTRACT_KINDS)  # township replies go through `hexiao feedback`

@@ -19,7 +19,7 @@ from hexiao.cli.common import (
     handled,
     open_session,
 )
-from hexiao.io.fields import KIND_LABELS
+from hexiao.kinds import KIND_LABELS
 from hexiao.match import MatchResult, ReportFormat
 from hexiao.match import match as run_match
 from hexiao.roll_gaps import gap_messages

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hexiao.cli.common import ConfigOption, DbOption, JsonOption, QuietOption, check_month, handled, open_session
-from hexiao.io.fields import KIND_LABELS
+from hexiao.kinds import KIND_LABELS
 from hexiao.log import attach_log_file
 from hexiao.purge import PurgeResult
 from hexiao.purge import purge as run_purge

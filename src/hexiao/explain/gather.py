@@ -23,7 +23,7 @@ import duckdb
 from hexiao.config import DEFAULT_ORIGIN, FeedbackParams
 from hexiao.errors import StateError
 from hexiao.history import WARNING_COLUMNS
-from hexiao.io.fields import FIELDS, KIND_LABELS, ROLL_KIND
+from hexiao.kinds import FIELDS, KIND_LABELS, ROLL_KIND
 from hexiao.log import mask_ids_in_text
 from hexiao.match import reported_now
 from hexiao.store import PERSON_TABLES, ROWS_PER_SHEET, SHEETS_PER_FILE, fetch_one, person_rows, query, raw_id_sql

@@ -15,23 +15,15 @@ import polars as pl
 from hexiao.frames import with_parsed
 from hexiao.ingest.households import household_columns
 from hexiao.ingest.values import blank_to_null, parse_amount, parse_date, parse_month
-from hexiao.io.fields import (
-    BUSINESS_KIND,
-    CREMATION_KIND,
-    EMPLOYEE_KIND,
-    FEEDBACK_KIND,
-    POVERTY_KIND,
-    PROPERTY_KIND,
-    ROLL_KIND,
-    VEHICLE_KIND,
-)
 from hexiao.io.grid import ROW_COLUMN
 from hexiao.io.headers import raw_json
 from hexiao.io.transcode import usable_cores
+from hexiao.kinds import BUSINESS_KIND, BY_NAME, CREMATION_KIND, FEEDBACK_KIND, POVERTY_KIND, ROLL_KIND, Column, Kind
 from hexiao.normalize.ids import add_id_columns_of
 from hexiao.normalize.names import normalize_names, to_simplified
 
 REASON = "_reason"
+PARENT_IDS = ("father_id", "mother_id")  # a child's parents' IDs on a children's roll (`kinds.roll`)
 HEAD_RELATIONS = ["户主", "本人", "本人(户主)", "户主本人", "申请人"]
 
 
@@ -67,15 +59,17 @@ def _bad_value(column: str, label: str, parsed: pl.Expr) -> tuple[pl.Expr, pl.Ex
     return raw.is_not_null() & parsed.is_null(), pl.format(label + "无法识别：{}", raw)
 
 
-def add_person_columns(frame: pl.DataFrame, head_id: bool = False) -> pl.DataFrame:
+def add_person_columns(frame: pl.DataFrame, head_id: bool = False, others: tuple[str, ...] = ()) -> pl.DataFrame:
     """Normalised name (and its simplified form) and the ID columns of `normalize.ids`; with
-    `head_id`, also the household head's (`head_id_norm`, `head_status`, `head_key` …)."""
+    `head_id`, also the household head's (`head_id_norm`, `head_status`, `head_key` …); for each
+    raw ID column of `others` (`father_id`), its own (`father_id_norm`, `father_id_status` …)."""
     frame = frame.with_columns(
         blank_to_null(pl.col("name")).alias("name"),
         blank_to_null(pl.col("id_number")).alias("id_raw"),
     )
     frame = frame.with_columns(normalize_names(frame["name"]).alias("name_norm"))
-    frame = add_id_columns_of(frame, {"id_raw": "id", "head_id": "head"} if head_id else {"id_raw": "id"})
+    columns = {"id_raw": "id", "head_id": "head"} if head_id else {"id_raw": "id"}
+    frame = add_id_columns_of(frame, columns | {column: column for column in others})
     if head_id:
         frame = frame.rename({"head_norm": "head_id_norm"})
     return frame.with_columns(to_simplified(frame["name_norm"]).alias("name_simp"))
@@ -101,7 +95,7 @@ def prepare_roll(fields: pl.DataFrame, program: str | None) -> Prepared:
         _bad_value("start_month", "保障起始年月", start),
     ]
     kept, rejected = _split(fields, checks)
-    kept = add_person_columns(kept, head_id=True)
+    kept = add_person_columns(kept, head_id=True, others=PARENT_IDS)
     relation = blank_to_null(pl.col("relation"))
     loaded = kept.select(
         pl.col(ROW_COLUMN).alias("source_row"),
@@ -118,6 +112,8 @@ def prepare_roll(fields: pl.DataFrame, program: str | None) -> Prepared:
         blank_to_null(pl.col("category")).alias("category"),
         amount.alias("monthly_amount"),
         start.alias("start_month"),
+        *_text_fields("hardship_type", "father_name", "father_status", "mother_name", "mother_status"),
+        *[pl.col(f"{column}_{part}") for column in PARENT_IDS for part in ("norm", "status")],
         *_person_output(),
     )
     return Prepared(loaded, rejected)
@@ -159,39 +155,6 @@ def _text_fields(*names: str) -> list[pl.Expr]:
     return [blank_to_null(pl.col(n)).alias(n) for n in names]
 
 
-def prepare_vehicle(fields: pl.DataFrame, program: str | None) -> Prepared:
-    fields = with_parsed(fields, "registered_on", parse_date, "_registered")
-    registered = pl.col("_registered")
-    kept, rejected = _split(fields, _common_checks())
-    loaded = add_person_columns(kept).select(
-        pl.col(ROW_COLUMN).alias("source_row"),
-        *_text_fields("plate", "vehicle_type", "use_nature", "vehicle_status"),
-        registered.alias("registered_on"),
-        *_person_output(),
-    )
-    return Prepared(loaded, rejected)
-
-
-def _parse_area(expr: pl.Expr) -> pl.Expr:
-    return parse_amount(expr.str.replace_all(r"(㎡|平方米|m2|M2)", ""))
-
-
-def prepare_property(fields: pl.DataFrame, program: str | None) -> Prepared:
-    fields = with_parsed(fields, "registered_on", parse_date, "_registered")
-    fields = with_parsed(fields, "floor_area", _parse_area, "_area")
-    area = pl.col("_area")
-    kept, rejected = _split(fields, [*_common_checks(), _bad_value("floor_area", "建筑面积", area)])
-    loaded = add_person_columns(kept).select(
-        pl.col(ROW_COLUMN).alias("source_row"),
-        pl.coalesce(blank_to_null(pl.col("certificate")), blank_to_null(pl.col("unit_number"))).alias("certificate"),
-        *_text_fields("location", "planned_use"),
-        area.alias("floor_area"),
-        pl.col("_registered").alias("registered_on"),
-        *_person_output(),
-    )
-    return Prepared(loaded, rejected)
-
-
 def prepare_business(fields: pl.DataFrame, program: str | None) -> Prepared:
     kept, rejected = _split(fields, _common_checks())
     loaded = add_person_columns(kept).select(
@@ -206,16 +169,6 @@ def prepare_business(fields: pl.DataFrame, program: str | None) -> Prepared:
         pl.coalesce(blank_to_null(pl.col("business_status")), blank_to_null(pl.col("operating_status"))).alias(
             "business_status"
         ),
-        *_person_output(),
-    )
-    return Prepared(loaded, rejected)
-
-
-def prepare_employee(fields: pl.DataFrame, program: str | None) -> Prepared:
-    kept, rejected = _split(fields, _common_checks())
-    loaded = add_person_columns(kept).select(
-        pl.col(ROW_COLUMN).alias("source_row"),
-        *_text_fields("employer", "staff_category"),
         *_person_output(),
     )
     return Prepared(loaded, rejected)
@@ -285,16 +238,78 @@ def prepare_feedback(fields: pl.DataFrame, program: str | None) -> Prepared:
     return Prepared(loaded, rejected)
 
 
+def _parse_number(expr: pl.Expr) -> pl.Expr:
+    """A number written with its unit: 85.5㎡, 85.5平方米."""
+    return parse_amount(expr.str.replace_all(r"(㎡|平方米|m2|M2)", ""))
+
+
+_PARSERS: dict[str, Callable[[pl.Expr], pl.Expr]] = {
+    "date": parse_date,
+    "month": parse_month,
+    "money": parse_amount,
+    "number": _parse_number,
+}
+
+
+def prepare_register(kind: Kind, fields: pl.DataFrame) -> Prepared:
+    """A register's rows from its kind's columns (`kinds.base.Column`): each column the first of its
+    fields that has a value, parsed as the column says; a row is refused where a column that must
+    be there is blank, or written and unreadable. Rejects name the header as the contract spells it."""
+    frame = fields.with_columns(
+        pl.coalesce([blank_to_null(pl.col(source)) for source in column.sources]).alias(f"_raw:{column.name}")
+        for column in kind.columns
+    )
+    for column in kind.columns:
+        if column.parse != "text":
+            frame = with_parsed(frame, f"_raw:{column.name}", _PARSERS[column.parse], f"_value:{column.name}")
+    checks = _common_checks()
+    for column in kind.columns:
+        raw, header = pl.col(f"_raw:{column.name}"), kind.field(column.sources[0]).header
+        if column.reject_blank:
+            checks.append((raw.is_null(), f"{header}为空"))
+        if column.reject_unreadable and column.parse != "text":
+            checks.append(
+                (
+                    raw.is_not_null() & pl.col(f"_value:{column.name}").is_null(),
+                    pl.format(f"{header}无法识别：{{}}", raw),
+                )
+            )
+    kept, rejected = _split(frame, checks)
+    return Prepared(
+        add_person_columns(kept).select(
+            pl.col(ROW_COLUMN).alias("source_row"),
+            *[_stored_value(column) for column in kind.columns],
+            *_person_output(),
+        ),
+        rejected,
+    )
+
+
+def _stored_value(column: Column) -> pl.Expr:
+    if column.parse == "text":
+        return pl.col(f"_raw:{column.name}").alias(column.name)
+    value = pl.col(f"_value:{column.name}")
+    if column.parse == "money":  # money as decimals, rounded as a payment office rounds
+        value = value.round(2, mode="half_away_from_zero").cast(pl.Decimal(12, 2))
+    return value.alias(column.name)
+
+
+# Kinds whose rows need more than their columns say; every other kind is prepared by
+# `prepare_register` from its module in `hexiao.kinds`.
 PREPARERS: dict[str, Callable[[pl.DataFrame, str | None], Prepared]] = {
     ROLL_KIND: prepare_roll,
     CREMATION_KIND: prepare_cremation,
-    VEHICLE_KIND: prepare_vehicle,
-    PROPERTY_KIND: prepare_property,
     BUSINESS_KIND: prepare_business,
-    EMPLOYEE_KIND: prepare_employee,
     POVERTY_KIND: prepare_poverty,
     FEEDBACK_KIND: prepare_feedback,
 }
+
+
+def preparer(kind: str) -> Callable[[pl.DataFrame, str | None], Prepared]:
+    if kind in PREPARERS:
+        return PREPARERS[kind]
+    spec = BY_NAME[kind]
+    return lambda fields, program: prepare_register(spec, fields)
 
 
 # Below this many rows per thread a second thread costs more than it saves (measured: a 50k-row
@@ -309,10 +324,11 @@ def prepare(kind: str, fields: pl.DataFrame, program: str | None) -> Prepared:
     and Polars runs a string operation over one column on one core, so one slice per core uses
     them all (county vehicle register 0.26 -> 0.19 s on 2 cores).
     """
+    prepare_rows = preparer(kind)
     parts = min(usable_cores(), fields.height // PARALLEL_MIN_ROWS)
     if parts < 2:
-        return PREPARERS[kind](fields, program)
+        return prepare_rows(fields, program)
     size = -(-fields.height // parts)
     with ThreadPoolExecutor(parts, thread_name_prefix="hexiao-prepare") as pool:
-        done = list(pool.map(lambda i: PREPARERS[kind](fields.slice(i * size, size), program), range(parts)))
+        done = list(pool.map(lambda i: prepare_rows(fields.slice(i * size, size), program), range(parts)))
     return Prepared(pl.concat([d.loaded for d in done]), pl.concat([d.rejected for d in done]))

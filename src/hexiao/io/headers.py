@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from hexiao.errors import InputError
-from hexiao.io.fields import FIELDS, Field
 from hexiao.io.grid import ROW_COLUMN, Sheet
+from hexiao.kinds import FIELDS, Field
 
 HEADER_SEARCH_ROWS = 30  # real exports put at most a few title and note rows above the header
 

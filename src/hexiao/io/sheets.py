@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from hexiao.io.fields import FIELDS
+from hexiao.kinds import FIELDS
 
 TOWNSHIP_FIELD, PROGRAM_FIELD = "township", "program"
 

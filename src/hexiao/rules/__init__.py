@@ -31,5 +31,7 @@ REGISTRY: tuple[Rule, ...] = (
 )
 
 LABELS = {rule.code: rule.label for rule in REGISTRY}
+# Each rule's [rules.<section>] in hexiao.toml and the dataclass of its parameters (`settings`).
+RULE_SECTIONS = tuple((rule.section, rule.params_type) for rule in REGISTRY)
 
-__all__ = ["LABELS", "REGISTRY", "Rule"]
+__all__ = ["LABELS", "REGISTRY", "RULE_SECTIONS", "Rule"]

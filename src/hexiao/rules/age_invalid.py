@@ -3,13 +3,25 @@ e.g. 高龄津贴 under 80. Age is taken at the end of the month, birth date fro
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import polars as pl
 
-from hexiao.config import AgeInvalidParams
 from hexiao.frames import conform
 from hexiao.rules.base import ACTION_CORRECT, RISK_MEDIUM, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
 from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, link_detail_sql
 from hexiao.store import query, source_sql
+
+# 高龄津贴 is for people aged 80 and over.
+MINIMUM_AGES = {"高龄津贴": 80}
+
+
+@dataclass(frozen=True)
+class AgeInvalidParams:
+    """AGE_INVALID 年龄不符."""
+
+    minimum_ages: dict[str, int] = field(default_factory=lambda: dict(MINIMUM_AGES))
+    maximum_ages: dict[str, int] = field(default_factory=dict)
 
 
 def _conditions(params: AgeInvalidParams) -> str:
@@ -27,10 +39,12 @@ def _conditions(params: AgeInvalidParams) -> str:
 class AgeInvalidRule:
     code = "AGE_INVALID"
     label = "年龄不符"
+    section = "age_invalid"  # its parameters: [rules.age_invalid] in hexiao.toml
+    params_type = AgeInvalidParams
     linked_kinds: tuple[str, ...] = ()
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
-        params: AgeInvalidParams = ctx.config.rules.age_invalid
+        params = ctx.config.rule_params(self.section, AgeInvalidParams)
         frame = query(
             ctx.conn,
             f"""

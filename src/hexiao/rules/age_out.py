@@ -5,9 +5,10 @@ them a reached stop month (within `minor_review_months`) asks for 入户核查, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
-from hexiao.config import AgeOutParams
 from hexiao.frames import conform
 from hexiao.rules.base import (
     ACTION_NOTIFY,
@@ -22,14 +23,37 @@ from hexiao.rules.base import (
 from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, link_detail_sql, overpayment_ctes
 from hexiao.store import query, source_sql
 
+# 孤儿/事实无人抚养儿童 are paid until 18 and stop from the month after (seed 004: 年满18周岁的，自次月起，停发);
+# 提前三个月书面告知 (seed 000).
+AGE_OUT_PROGRAMS = ("孤儿", "事实无人抚养儿童")
+# 特困 members who joined as minors: at 18 they are re-assessed as adults (they may stay), so the
+# rule asks for a visit, and only for stop months in the last year — older cases were reviewed.
+AGE_OUT_MINOR_PROGRAMS = ("特困",)
+AGE_OUT_MINOR_REVIEW_MONTHS = 12
+AGE_OUT_AGE = 18
+AGE_OUT_NOTICE_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class AgeOutParams:
+    """AGE_OUT 年龄到期."""
+
+    programs: tuple[str, ...] = AGE_OUT_PROGRAMS
+    minor_programs: tuple[str, ...] = AGE_OUT_MINOR_PROGRAMS
+    minor_review_months: int = AGE_OUT_MINOR_REVIEW_MONTHS
+    age: int = AGE_OUT_AGE
+    age_out_notice_months: int = AGE_OUT_NOTICE_MONTHS
+
 
 class AgeOutRule:
     code = "AGE_OUT"
     label = "年龄到期"
+    section = "age_out"  # its parameters: [rules.age_out] in hexiao.toml
+    params_type = AgeOutParams
     linked_kinds: tuple[str, ...] = ()
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
-        params: AgeOutParams = ctx.config.rules.age_out
+        params = ctx.config.rule_params(self.section, AgeOutParams)
         age = int(params.age)
         adult_month = f"date_trunc('month', r.id_birth + INTERVAL {age} YEAR)"
         stop = f"({adult_month} + INTERVAL 1 MONTH)"

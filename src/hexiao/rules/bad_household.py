@@ -9,6 +9,8 @@ showing the value as written and how the household was built, so the township co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from hexiao.frames import conform
@@ -23,6 +25,12 @@ from hexiao.rules.base import (
 from hexiao.rules.common import ROLL_COLUMNS_SQL, link_detail_sql
 from hexiao.store import query, source_sql
 
+
+@dataclass(frozen=True)
+class BadHouseholdParams:
+    """BAD_HOUSEHOLD 户编号异常: no parameters; listed so the section is known."""
+
+
 # Rows named in the evidence per sheet; a damaged number shared by a whole township is summed up
 # after them.
 LISTED_ROWS = 10
@@ -31,6 +39,8 @@ LISTED_ROWS = 10
 class BadHouseholdRule:
     code = "BAD_HOUSEHOLD"
     label = "户编号异常"
+    section = "bad_household"  # its parameters: [rules.bad_household] in hexiao.toml
+    params_type = BadHouseholdParams
     linked_kinds: tuple[str, ...] = ()
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:

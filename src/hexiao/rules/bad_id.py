@@ -5,6 +5,8 @@ The row still takes part in fuzzy matching; this warning asks the township to co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from hexiao.frames import conform
@@ -19,6 +21,12 @@ from hexiao.rules.base import (
 from hexiao.rules.common import link_detail_sql
 from hexiao.store import query, raw_id_sql, temp_table
 
+
+@dataclass(frozen=True)
+class BadIdParams:
+    """BAD_ID 身份证号异常: no parameters; listed so the section is known."""
+
+
 _HINTS = {
     ids.EMPTY: "身份证号为空",
     ids.EXCEL_SCIENTIFIC: "被 Excel 转成科学计数法，只剩地区码，请按原始档案重新录入",
@@ -32,6 +40,8 @@ _HINTS = {
 class BadIdRule:
     code = "BAD_ID"
     label = "身份证号异常"
+    section = "bad_id"  # its parameters: [rules.bad_id] in hexiao.toml
+    params_type = BadIdParams
     linked_kinds: tuple[str, ...] = ()
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:

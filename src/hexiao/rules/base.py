@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 import duckdb
 import polars as pl
@@ -62,6 +62,8 @@ class RuleContext:
 class Rule(Protocol):
     code: str
     label: str
+    section: str  # its parameters' section, [rules.<section>] in hexiao.toml
+    params_type: type[Any]  # the frozen dataclass of its parameters, each default with its source
     linked_kinds: tuple[str, ...]  # the extracts whose links to the roll the rule reads
 
     def run(self, ctx: RuleContext) -> pl.DataFrame: ...

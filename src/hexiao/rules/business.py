@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
-from hexiao.config import BusinessParams
 from hexiao.frames import conform
-from hexiao.io.fields import BUSINESS_KIND
+from hexiao.kinds import BUSINESS_KIND
 from hexiao.rules.base import (
     ACTION_VISIT,
     RISK_LOW,
@@ -27,6 +28,20 @@ from hexiao.rules.common import (
 )
 from hexiao.store import query, source_sql
 
+BUSINESS_ACTIVE_STATES = ("存续", "在业", "开业")
+BUSINESS_ENTERPRISE_ROLES = ("法定代表人", "股东", "投资人", "高管", "董事", "监事", "经理")
+BUSINESS_SOLE_TRADER_ROLES = ("经营者",)
+
+
+@dataclass(frozen=True)
+class BusinessParams:
+    """BUSINESS 工商."""
+
+    active_states: tuple[str, ...] = BUSINESS_ACTIVE_STATES
+    enterprise_roles: tuple[str, ...] = BUSINESS_ENTERPRISE_ROLES
+    sole_trader_roles: tuple[str, ...] = BUSINESS_SOLE_TRADER_ROLES
+
+
 # 个体工商户 carry a unified social credit code starting 92 (GB 32100-2015: 9 = 工商, 2 = 个体).
 SOLE_TRADER_CODE_PREFIX = "92"
 
@@ -34,10 +49,12 @@ SOLE_TRADER_CODE_PREFIX = "92"
 class BusinessRule:
     code = "BUSINESS"
     label = "工商"
+    section = "business"  # its parameters: [rules.business] in hexiao.toml
+    params_type = BusinessParams
     linked_kinds: tuple[str, ...] = (BUSINESS_KIND,)  # extracts this rule reads links of
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
-        params: BusinessParams = ctx.config.rules.business
+        params = ctx.config.rule_params(self.section, BusinessParams)
         records, links = extract_table(ctx, BUSINESS_KIND), linked(ctx, BUSINESS_KIND)
         active = contains_any("coalesce(e.business_status, '')", params.active_states)
         sole_role = contains_any("coalesce(e.role, '')", params.sole_trader_roles)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hexiao.io.fields import CREMATION_KIND
+from hexiao.kinds import ACCUMULATE, BY_NAME
 from hexiao.matching.linker import link
 from hexiao.rules.base import RuleContext
 from hexiao.store import LINKED_PERSON_COLUMNS, ROW_KEY_SQL, fetch_one, insert_frame, person_rows, temp_table
@@ -23,14 +23,15 @@ def extract_table(ctx: RuleContext, kind: str) -> str:
 def in_force(ctx: RuleContext, kind: str) -> str:
     """SQL condition on a register's rows: the records in force for the month.
 
-    Cremation records accumulate (every record loaded for a month ≤ M). The other kinds are
-    snapshots: the newest extract loaded for a month ≤ M replaces the older ones. Its month is
+    An accumulating register (cremation, pensions …: `kinds.base.Kind.in_force`) has every record
+    loaded for a month ≤ M in force; in a snapshot the newest extract loaded for a month ≤ M
+    replaces the older ones. Its month is
     asked once and written in, not a subquery: every scan would run it again, and a literal lets
     DuckDB skip the row groups of other months.
     """
     key = f"{kind}:in_force"
     if key not in ctx.cache:
-        if kind == CREMATION_KIND:
+        if BY_NAME[kind].in_force == ACCUMULATE:
             where = f"month <= '{ctx.month}'"  # YYYY-MM, validated by match(): views take no parameters
         else:
             newest = fetch_one(ctx.conn, f"SELECT max(month) FROM {kind} WHERE month <= ?", [ctx.month])[0]

@@ -10,12 +10,13 @@ the month before this one, from stored roll snapshots or, for months without a s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
-from hexiao.config import DeceasedParams
 from hexiao.frames import conform
 from hexiao.ingest.households import household_note_sql
-from hexiao.io.fields import CREMATION_KIND
+from hexiao.kinds import CREMATION_KIND
 from hexiao.matching import methods
 from hexiao.rules.base import (
     ACTION_REDUCE,
@@ -30,6 +31,17 @@ from hexiao.rules.base import (
 from hexiao.rules.common import extract_table, link_detail_sql, link_struct_sql, linked, overpayment_ctes
 from hexiao.store import query, raw_id_sql, source_sql
 
+# 特困人员认定办法: support ends from the month after death (从下月起终止).
+DEATH_STOP_OFFSET_MONTHS = 1
+
+
+@dataclass(frozen=True)
+class DeceasedParams:
+    """DECEASED 死亡."""
+
+    death_stop_offset_months: int = DEATH_STOP_OFFSET_MONTHS
+
+
 UNKNOWN_SIZE = "家庭人数无法确定，需入户核实"
 _DECISIVE = ", ".join(f"'{x}'" for x in methods.DECISIVE)
 
@@ -37,10 +49,12 @@ _DECISIVE = ", ".join(f"'{x}'" for x in methods.DECISIVE)
 class DeceasedRule:
     code = "DECEASED"
     label = "死亡"
+    section = "deceased"  # its parameters: [rules.deceased] in hexiao.toml
+    params_type = DeceasedParams
     linked_kinds: tuple[str, ...] = (CREMATION_KIND,)  # extracts this rule reads links of
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
-        params: DeceasedParams = ctx.config.rules.deceased
+        params = ctx.config.rule_params(self.section, DeceasedParams)
         conn = ctx.conn
         records = extract_table(ctx, CREMATION_KIND)
         links = linked(ctx, CREMATION_KIND)

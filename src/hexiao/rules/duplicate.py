@@ -5,14 +5,26 @@ side's household unknown, two rows of one programme in one township are warned a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
-from hexiao.config import DuplicateParams
 from hexiao.frames import conform
 from hexiao.normalize import ids
 from hexiao.rules.base import ACTION_VISIT, RISK_HIGH, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
 from hexiao.rules.common import ROLL_COLUMNS_SQL, contains_any, link_detail_sql
 from hexiao.store import query, source_sql
+
+# Programmes one person may not draw together (national rules; 低保 covers 城市低保 and 农村低保).
+EXCLUSIVE_PROGRAMS = (("低保", "特困"), ("孤儿", "特困"), ("事实无人抚养儿童", "特困"), ("孤儿", "事实无人抚养儿童"))
+
+
+@dataclass(frozen=True)
+class DuplicateParams:
+    """DUPLICATE 重复享受."""
+
+    exclusive_programs: tuple[tuple[str, ...], ...] = EXCLUSIVE_PROGRAMS
+
 
 # IDs that identify one person: an Excel numeric cell (…000) may be shared by two people.
 _IDENTIFYING = ", ".join(f"'{s}'" for s in (ids.VALID, ids.BAD_CHECK, ids.BAD_DATE, ids.BAD_REGION))
@@ -34,10 +46,12 @@ def exclusive_sql(params: DuplicateParams) -> str:
 class DuplicateRule:
     code = "DUPLICATE"
     label = "重复享受"
+    section = "duplicate"  # its parameters: [rules.duplicate] in hexiao.toml
+    params_type = DuplicateParams
     linked_kinds: tuple[str, ...] = ()
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
-        params: DuplicateParams = ctx.config.rules.duplicate
+        params = ctx.config.rule_params(self.section, DuplicateParams)
         frame = query(
             ctx.conn,
             f"""

@@ -8,24 +8,39 @@ month (`roll_gaps`) is not listed: the roll that would show them was not sent. T
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
-from hexiao.config import OmissionParams
 from hexiao.frames import conform
-from hexiao.io.fields import POVERTY_KIND
+from hexiao.kinds import POVERTY_KIND
 from hexiao.roll_gaps import GAP_TABLE
 from hexiao.rules.base import ACTION_INCLUDE, RISK_MEDIUM, RULE_OUTPUT_SCHEMA, RuleContext
 from hexiao.rules.common import contains_any, extract_table, link_detail_sql, linked
 from hexiao.store import query, source_sql
 
+# 防返贫监测: the categories that must be checked for 漏保 (seed 000); 风险已消除 = 是 are not.
+OMISSION_CATEGORIES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "未脱贫户")
+OMISSION_CLEARED_VALUES = ("是",)
+
+
+@dataclass(frozen=True)
+class OmissionParams:
+    """OMISSION 疑似漏保."""
+
+    categories: tuple[str, ...] = OMISSION_CATEGORIES
+    cleared_values: tuple[str, ...] = OMISSION_CLEARED_VALUES
+
 
 class OmissionRule:
     code = "OMISSION"
     label = "疑似漏保"
+    section = "omission"  # its parameters: [rules.omission] in hexiao.toml
+    params_type = OmissionParams
     linked_kinds: tuple[str, ...] = (POVERTY_KIND,)  # extracts this rule reads links of
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
-        params: OmissionParams = ctx.config.rules.omission
+        params = ctx.config.rule_params(self.section, OmissionParams)
         records, links = extract_table(ctx, POVERTY_KIND), linked(ctx, POVERTY_KIND)
         monitored = contains_any("coalesce(e.monitor_category, '')", params.categories)
         cleared = contains_any("coalesce(e.risk_cleared, '')", params.cleared_values)

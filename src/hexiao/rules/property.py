@@ -5,11 +5,12 @@ unit, listing all. A unit without certificate or location is told apart by file,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
-from hexiao.config import PropertyParams
 from hexiao.frames import conform
-from hexiao.io.fields import PROPERTY_KIND
+from hexiao.kinds import PROPERTY_KIND
 from hexiao.rules.base import ACTION_VISIT, RISK_MEDIUM, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
 from hexiao.rules.common import (
     ROLL_COLUMNS_SQL,
@@ -22,6 +23,22 @@ from hexiao.rules.common import (
 )
 from hexiao.store import query, source_sql
 
+# Anhui 低保 property rules: one home is allowed; shops, offices, garages, parking and industrial
+# property are not.
+MAX_RESIDENTIAL_UNITS = 1
+NON_RESIDENTIAL_ALLOWED = False
+NON_RESIDENTIAL_USES = ("商业", "商服", "办公", "车库", "车位", "工业")
+
+
+@dataclass(frozen=True)
+class PropertyParams:
+    """PROPERTY 房产."""
+
+    max_residential_units: int = MAX_RESIDENTIAL_UNITS
+    non_residential_allowed: bool = NON_RESIDENTIAL_ALLOWED
+    non_residential_uses: tuple[str, ...] = NON_RESIDENTIAL_USES
+
+
 # A member whose household is unknown (a damaged 户编号, no sound head ID) counts as a household of
 # their own: only their own units, never merged with strangers who share the damaged number.
 _HOUSEHOLD = "coalesce(r.household_key, 'row:' || r.roll_key)"
@@ -31,10 +48,12 @@ UNKNOWN_HOUSEHOLD_NOTE = "户编号损坏且无有效户主身份证号，家庭
 class PropertyRule:
     code = "PROPERTY"
     label = "房产"
+    section = "property"  # its parameters: [rules.property] in hexiao.toml
+    params_type = PropertyParams
     linked_kinds: tuple[str, ...] = (PROPERTY_KIND,)  # extracts this rule reads links of
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
-        params: PropertyParams = ctx.config.rules.property
+        params = ctx.config.rule_params(self.section, PropertyParams)
         records, links = extract_table(ctx, PROPERTY_KIND), linked(ctx, PROPERTY_KIND)
         non_residential = contains_any("coalesce(e.planned_use, '')", params.non_residential_uses)
         frame = query(

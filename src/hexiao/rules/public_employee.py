@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from hexiao.frames import conform
-from hexiao.io.fields import EMPLOYEE_KIND
+from hexiao.kinds import EMPLOYEE_KIND
 from hexiao.rules.base import ACTION_VISIT, RISK_HIGH, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
 from hexiao.rules.common import (
     ROLL_COLUMNS_SQL,
@@ -18,9 +20,16 @@ from hexiao.rules.common import (
 from hexiao.store import query, source_sql
 
 
+@dataclass(frozen=True)
+class PublicEmployeeParams:
+    """PUBLIC_EMPLOYEE 财政供养: anyone on the payroll list."""
+
+
 class PublicEmployeeRule:
     code = "PUBLIC_EMPLOYEE"
     label = "财政供养"
+    section = "public_employee"  # its parameters: [rules.public_employee] in hexiao.toml
+    params_type = PublicEmployeeParams
     linked_kinds: tuple[str, ...] = (EMPLOYEE_KIND,)  # extracts this rule reads links of
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
-from hexiao.config import VehicleParams
 from hexiao.frames import conform
-from hexiao.io.fields import VEHICLE_KIND
+from hexiao.kinds import VEHICLE_KIND
 from hexiao.rules.base import ACTION_VISIT, RISK_MEDIUM, ROLL_PERSON_KEY_SQL, RULE_OUTPUT_SCHEMA, RuleContext
 from hexiao.rules.common import (
     ROLL_COLUMNS_SQL,
@@ -19,14 +20,32 @@ from hexiao.rules.common import (
 )
 from hexiao.store import query, source_sql
 
+# Vehicles that do not count as assets (domain.md rule 2): disabled people's vehicles
+# (功能性补偿代步机动车), motorcycles, three-wheelers, low-speed trucks, tractors — tools of a
+# rural livelihood in Anhui practice.
+VEHICLE_EXEMPT_TYPES = ("残疾人", "摩托", "三轮汽车", "低速货车", "拖拉机")
+VEHICLE_INACTIVE_STATES = ("注销", "报废", "转出")
+VEHICLE_LIVELIHOOD_USES = ("营运", "货运", "客运")  # note 可能为谋生工具; 非营运 is excluded
+
+
+@dataclass(frozen=True)
+class VehicleParams:
+    """VEHICLE 车辆."""
+
+    exempt_types: tuple[str, ...] = VEHICLE_EXEMPT_TYPES
+    inactive_states: tuple[str, ...] = VEHICLE_INACTIVE_STATES
+    livelihood_uses: tuple[str, ...] = VEHICLE_LIVELIHOOD_USES
+
 
 class VehicleRule:
     code = "VEHICLE"
     label = "车辆"
+    section = "vehicle"  # its parameters: [rules.vehicle] in hexiao.toml
+    params_type = VehicleParams
     linked_kinds: tuple[str, ...] = (VEHICLE_KIND,)  # extracts this rule reads links of
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
-        params: VehicleParams = ctx.config.rules.vehicle
+        params = ctx.config.rule_params(self.section, VehicleParams)
         records, links = extract_table(ctx, VEHICLE_KIND), linked(ctx, VEHICLE_KIND)
         inactive = contains_any("coalesce(e.vehicle_status, '')", params.inactive_states)
         exempt = contains_any("coalesce(e.vehicle_type, '')", params.exempt_types)

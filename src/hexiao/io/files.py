@@ -1,20 +1,15 @@
-"""A file's kind and programme from its name (contract.md §1): plain Python, so that a tool that
-only sorts files (the benchmark's floor) need not load Polars."""
+"""An inbox's files: which are data and which are litter, and a file's kind and programme from its
+name (contract.md §1). Plain Python, so that a tool that only sorts files (the benchmark's floor)
+need not load Polars."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-# Checked in order: a 火化 file named "…花名册比对…" is still a cremation extract.
-NAME_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("cremation", ("火化", "殡葬")),
-    ("vehicle", ("车辆", "机动车")),  # 机动车登记信息: the traffic police's own name
-    ("property", ("不动产", "房产")),
-    ("business", ("工商", "市场主体", "市场监管")),
-    ("employee", ("财政供养",)),
-    ("poverty", ("监测", "脱贫", "乡村振兴")),
-    ("roll", ("低保", "特困", "孤儿", "花名册", "高龄津贴")),
-)
+from hexiao.kinds import KINDS, ROLL_KIND
+
+# A name that says one of these is a payment roll's, whatever else it says (`Kind.yields_to_roll`).
+ROLL_NAME_WORDS = ("花名册", "补贴")
 # A roll file without a 保障类别 column takes its programme from its name.
 PROGRAMS_IN_NAMES = (
     ("城市低保", "城市低保"),
@@ -33,10 +28,19 @@ SYSTEM_FILE_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_s
 
 
 def kind_from_name(path: Path) -> str | None:
-    for kind, words in NAME_PATTERNS:
-        if any(word in path.name for word in words):
-            return kind
-    return None
+    """The first kind (`kinds.KINDS`, in order) whose words the file's name holds."""
+    roll_named = any(word in path.name for word in ROLL_NAME_WORDS)
+    for kind in KINDS:
+        if kind.yields_to_roll and roll_named:
+            continue
+        if any(word in path.name for word in kind.file_words):
+            return kind.name
+    return ROLL_KIND if roll_named else None
+
+
+def name_words() -> str:
+    """The words a file's name may hold, for a message about a file hexiao cannot place."""
+    return "/".join(word for kind in KINDS for word in kind.file_words[:2])
 
 
 def program_from_name(path: Path) -> str | None:

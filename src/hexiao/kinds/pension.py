@@ -1,0 +1,27 @@
+"""pension 养老金/社保待遇发放: pensions and other social-insurance benefits paid (domain.md rule 13,
+INCOME; rule 11, a 失联 parent who draws a pension)."""
+
+from __future__ import annotations
+
+from hexiao.kinds.base import ACCUMULATE, Column, Field, Kind, id_field, name_field
+
+KIND = Kind(
+    name="pension",
+    label="养老金/社保待遇发放数据",
+    fields=(
+        name_field("参保人姓名", "领取人姓名"),
+        id_field("参保人身份证号", "社会保障号码", "社会保障号", "领取人身份证号"),
+        Field("benefit_type", "待遇类型", ("险种", "险种类型", "待遇项目", "养老金类型", "发放项目")),
+        Field("monthly_amount", "月发放金额", ("发放金额", "月养老金", "养老金金额", "实发金额", "待遇金额"), True),
+        Field("pay_month", "发放年月", ("发放月份", "待遇年月", "所属期", "发放期", "费款所属期"), True),
+    ),
+    columns=(
+        Column("benefit_type"),
+        Column("monthly_amount", "money", reject_unreadable=True, reject_blank=True),
+        Column("pay_month", "month", reject_unreadable=True, reject_blank=True),
+    ),
+    in_force=ACCUMULATE,  # one row per month paid
+    file_words=("养老金发放", "待遇发放", "养老金", "社保待遇"),
+    yields_to_roll=True,
+    since=5,
+)
