@@ -146,3 +146,10 @@ def test_no_inbox_and_no_roll_says_where_the_files_go(workspace: Path) -> None:
     result = runner.invoke(app, ["match", "--month", "2026-11"])
     assert result.exit_code == 1
     assert "也没有收件目录 inbox/2026-11" in result.stderr and "放进该目录" in result.stderr
+
+
+def test_settings_beside_the_files_are_not_data(inbox: Path) -> None:
+    (inbox / "hexiao.toml").write_text("[rules.vehicle]\nexempt_types = []\n", encoding="utf-8")
+    plan = survey_inbox(inbox)
+    assert [p.path.name for p in plan.files] == ["export_0931.csv", "城关镇花名册.csv"]
+    assert plan.ignored == []  # hexiao's own, not litter: nothing to list

@@ -21,8 +21,8 @@ PROGRAMS_IN_NAMES = (
 )
 
 
-# hexiao's own files, should the database live beside the inbox: never inputs.
-HEXIAO_OWN_SUFFIXES = (".log", ".duckdb", ".wal", ".lock", ".tmp")
+# hexiao's own files, should the database or its settings (hexiao.toml) live beside the inbox: never inputs.
+HEXIAO_OWN_SUFFIXES = (".log", ".duckdb", ".wal", ".lock", ".tmp", ".toml")
 # What Windows Explorer, macOS Finder and desktop search leave in a shared folder.
 SYSTEM_FILE_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"})
 
