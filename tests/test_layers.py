@@ -4,6 +4,8 @@ imported only in `hexiao.cli`; the library's public API is what `hexiao.__all__`
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import hexiao
@@ -48,3 +50,22 @@ def test_the_cli_calls_the_library_through_its_api_names() -> None:
             if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[1:2] != ["cli"]:
                 cli_calls |= {alias.name for alias in node.names}
     assert {"load", "match", "report", "feedback", "explain", "purge", "write_overview", "status"} <= cli_calls
+
+
+def _modules_after_import(module: str) -> set[str]:
+    """The modules a fresh interpreter holds after importing `module` alone."""
+    code = f"import sys, {module}; print('\\n'.join(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(done.stdout.split())
+
+
+def test_the_configuration_never_imports_a_rule() -> None:
+    """Rules read the configuration; the configuration takes the rules' sections from
+    `hexiao.settings`, so neither imports the other in a cycle."""
+    assert not {m for m in _modules_after_import("hexiao.config") if m.startswith("hexiao.rules")}
+
+
+def test_the_kind_registry_is_plain_python() -> None:
+    """Sorting files by kind (the benchmark's floor, inbox listing) needs neither Polars nor DuckDB."""
+    loaded = _modules_after_import("hexiao.io.files")
+    assert not {m for m in loaded if m.split(".")[0] in ("polars", "duckdb")}
