@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 from conftest import write_text
+from hexiao import ledger
 from hexiao import load as load_module
 from hexiao.errors import InputError, StateError
 from hexiao.ingest.prepare import Prepared
@@ -107,7 +108,7 @@ def test_a_load_whose_commit_fails_is_recorded_as_failed(workspace: Path, monkey
         conn.execute("ROLLBACK")
         raise duckdb.IOException("no space left at the commit")
 
-    monkeypatch.setattr(load_module, "transaction", failing_commit)
+    monkeypatch.setattr(ledger, "transaction", failing_commit)
     with pytest.raises(duckdb.IOException):
         load("cremation", [path], month="2026-11", db=db)
     with opened(db, read_only=True) as conn:

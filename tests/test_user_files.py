@@ -12,7 +12,7 @@ from conftest import ROLL_HEADER, write_text
 from hexiao.cli.app import app
 from hexiao.demo import DEMO_MARKER, prepare_demo_workspace
 from hexiao.errors import ConfigError, StateError, failure_detail
-from hexiao.load import begin_batch, end_batch
+from hexiao.ledger import begin_batch, end_batch
 from hexiao.log import get_logger
 from hexiao.store import opened
 

@@ -1,4 +1,4 @@
-"""The demo's own workspace: a folder `hexiao demo` made, and the only one it ever clears.
+"""The demo's data and its own workspace: a folder `hexiao demo` made, and the only one it ever clears.
 
 The demo rebuilds its workspace on every run, so it must never take a folder that holds someone's
 files: it makes the folder itself (an empty one will do) and leaves a marker file in it; a folder
@@ -8,12 +8,29 @@ without the marker that holds anything is refused, whatever it is (`.` included)
 from __future__ import annotations
 
 import shutil
+from importlib import resources
 from pathlib import Path
 
-from hexiao.errors import ConfigError
+from hexiao.errors import ConfigError, InputError
 
 DEMO_MARKER = ".hexiao-demo"
 _MARKER_TEXT = "这个目录由 hexiao demo 建立，每次运行 hexiao demo 都会清空重建。\n"
+# Where a wheel carries the source tree's sample_data/ (pyproject.toml, [tool.hatch.build.targets.wheel]).
+DEMO_DATA = "demo_data"
+SOURCE_TREE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+def find_sample_data() -> Path:
+    """The sample inbox: the one an installed wheel carries inside the package, or `sample_data/`
+    of the source tree the package runs from (an editable install: `make demo`)."""
+    bundled = resources.files("hexiao").joinpath(DEMO_DATA)
+    if isinstance(bundled, Path) and bundled.is_dir():
+        return bundled
+    if SOURCE_TREE_DATA.is_dir():
+        return SOURCE_TREE_DATA
+    raise InputError(
+        "sample_data", "找不到随 hexiao 安装的示例数据（安装不完整）；请重新安装 hexiao，或用 --data 指定示例数据目录"
+    )
 
 
 def prepare_demo_workspace(workspace: Path, *, data: Path, db: Path) -> None:

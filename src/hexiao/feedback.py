@@ -19,13 +19,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from hexiao.errors import StateError, failure_detail
+from hexiao import ledger
+from hexiao.errors import StateError
 from hexiao.kinds import FEEDBACK_KIND
-from hexiao.load import InputSummary, PlannedFile, begin_batch, end_batch, read_files, store_inputs
+from hexiao.load import InputSummary, PlannedFile, read_files, store_inputs
 from hexiao.log import get_logger
 from hexiao.replies import replies_as_of
 from hexiao.status import feedback_detail
-from hexiao.store import opened, query, require_workspace, transaction, workspace_lock
+from hexiao.store import opened, query, require_workspace, workspace_lock
 
 log = get_logger()
 UNKNOWN_WARNING = "未知的预警编号（不是 hexiao 发出的预警，或数据库不同）"
@@ -57,41 +58,38 @@ def feedback(paths: list[Path], *, db: Path, config_hash: str = "", config_text:
     """Read township replies and record them; all files commit together or not at all."""
     planned = [PlannedFile(path, FEEDBACK_KIND) for path in paths]
     require_workspace(db)  # replies belong to warnings a workspace holds: never create an empty one
-    with workspace_lock(db), opened(db) as conn:
-        batch_id = begin_batch(conn, "feedback", "", config_hash, config_text=config_text)
-        try:
-            result = _record(conn, batch_id, planned)
-        except BaseException as exc:
-            end_batch(conn, batch_id, "失败", failure_detail(exc))
-            raise
-        end_batch(conn, batch_id, "完成", feedback_detail(result.by_result, result.unchanged))
+    with (
+        workspace_lock(db),
+        opened(db) as conn,
+        ledger.batch(conn, "feedback", "", config_hash=config_hash, config_text=config_text) as run,
+    ):
+        result = _record(conn, run.batch_id, planned)
+        run.detail = feedback_detail(result.by_result, result.unchanged)
     return result
 
 
 def _record(conn: duckdb.DuckDBPyConnection, batch_id: int, planned: list[PlannedFile]) -> FeedbackResult:
+    """Check and store the replies; the caller holds the transaction."""
     reported = query(conn, "SELECT DISTINCT warning_id, month FROM warnings")
     if reported.height == 0:
         raise StateError("数据库中还没有任何预警；请确认 --db 指向发出这些预警的工作区")
     reads, inputs = read_files(conn, planned)
     result = FeedbackResult(batch_id, inputs)
     received_at = datetime.now()
-    with transaction(conn):
-        for read in reads:
-            sorted_rows = sort_replies(read.loaded, reported, _shown(conn, read.loaded, reported))
-            refused = sorted_rows.filter(pl.col("reason").is_not_null())
-            recorded = sorted_rows.filter(pl.col("reason").is_null()).with_columns(
-                pl.lit(received_at).alias("received_at")
-            )
-            _count(result, recorded, refused)
-            refused_rows = refused.select("source_row", "sheet", "raw", "reason")
-            quiet = refused["unanswered"] | refused["unchanged"]  # counted, not listed as problems
-            listed = pl.concat([read.rejected, refused_rows.filter(~quiet)], how="vertical_relaxed")
-            result.problems.extend(_problems(read.summary.file, listed))
-            read.loaded = recorded.select(STORED_COLUMNS)
-            read.rejected = pl.concat([read.rejected, refused_rows], how="vertical_relaxed")
-            read.summary.rows_loaded, read.summary.rows_rejected = recorded.height, read.rejected.height
-            month = str(recorded["warning_month"].max() or "") if recorded.height else ""
-            store_inputs(conn, batch_id, FEEDBACK_KIND, month, [read], None)
+    for read in reads:
+        sorted_rows = sort_replies(read.loaded, reported, _shown(conn, read.loaded, reported))
+        refused = sorted_rows.filter(pl.col("reason").is_not_null())
+        recorded = sorted_rows.filter(pl.col("reason").is_null()).with_columns(pl.lit(received_at).alias("received_at"))
+        _count(result, recorded, refused)
+        refused_rows = refused.select("source_row", "sheet", "raw", "reason")
+        quiet = refused["unanswered"] | refused["unchanged"]  # counted, not listed as problems
+        listed = pl.concat([read.rejected, refused_rows.filter(~quiet)], how="vertical_relaxed")
+        result.problems.extend(_problems(read.summary.file, listed))
+        read.loaded = recorded.select(STORED_COLUMNS)
+        read.rejected = pl.concat([read.rejected, refused_rows], how="vertical_relaxed")
+        read.summary.rows_loaded, read.summary.rows_rejected = recorded.height, read.rejected.height
+        month = str(recorded["warning_month"].max() or "") if recorded.height else ""
+        store_inputs(conn, batch_id, FEEDBACK_KIND, month, [read], None)
     log.info(
         "乡镇反馈：%s；未改动（已记录）%d 个编号，未填写 %d 行，无效 %d 行，矛盾 %d 个编号；问题 %d 行",
         json.dumps(result.by_result, ensure_ascii=False),

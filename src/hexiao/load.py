@@ -7,14 +7,13 @@ import itertools
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from hexiao import __version__
-from hexiao.errors import HexiaoError, InputError, failure_detail
+from hexiao import ledger
+from hexiao.errors import HexiaoError, InputError
 from hexiao.ingest.prepare import REASON, prepare
 from hexiao.io.grid import ROW_COLUMN, read_grid, sha256_of
 from hexiao.io.headers import find_header, mapping_hint, missing_required, select_fields
@@ -29,8 +28,6 @@ from hexiao.store import (
     fetch_one,
     insert_frame,
     opened,
-    os_user,
-    transaction,
     workspace_lock,
 )
 from hexiao.timing import timed
@@ -216,35 +213,6 @@ def already_loaded(conn: duckdb.DuckDBPyConnection, kind: str, sha256: str, mont
     for another month is that month's snapshot and is loaded again; an extract stays in force."""
     sql = "SELECT count(*) FROM inputs WHERE kind = ? AND sha256 = ? AND (kind <> 'roll' OR month = ?)"
     return bool(fetch_one(conn, sql, [kind, sha256, month or ""])[0])
-
-
-def begin_batch(
-    conn: duckdb.DuckDBPyConnection,
-    command: str,
-    month: str,
-    config_hash: str = "",
-    *,
-    config_text: str | None = None,
-    detail: str | None = None,
-) -> int:
-    """Record the start of a run outside its transaction, so even a killed run is in the ledger, with
-    the operating-system account that ran it (`store.os_user`); `config_text` is the run's effective
-    configuration (`Config.settings_text`)."""
-    # Columns named: an upgraded workspace has its added columns in the order they were added.
-    row = fetch_one(
-        conn,
-        "INSERT INTO batches (batch_id, command, month, started_at, outcome, version, config_hash, config_text, detail, os_user) "
-        "VALUES (nextval('batch_ids'), ?, ?, ?, '进行中', ?, ?, ?, ?, ?) RETURNING batch_id",
-        [command, month, datetime.now(), __version__, config_hash, config_text, detail, os_user()],
-    )
-    return int(row[0])
-
-
-def end_batch(conn: duckdb.DuckDBPyConnection, batch_id: int, outcome: str, detail: str = "") -> None:
-    conn.execute(
-        "UPDATE batches SET finished_at = ?, outcome = ?, detail = ? WHERE batch_id = ?",
-        [datetime.now(), outcome, detail, batch_id],
-    )
 
 
 def store_inputs(
@@ -534,14 +502,8 @@ def load(
     planned = [PlannedFile(path, kind, program) for path in paths]
     headers = {kind: extra_headers or {}}
     with workspace_lock(db), reading_ahead(planned, headers) as reading, opened(db) as conn:
-        batch_id = begin_batch(conn, f"load {kind}", month, config_hash, config_text=config_text)
-        try:
-            with transaction(conn):
-                if replace and kind == "roll":
-                    conn.execute("DELETE FROM roll WHERE month = ?", [month])
-                inputs = load_planned(conn, batch_id, month, reading, replace=replace)
-                end_batch(conn, batch_id, "完成")  # with the rows: the ledger says 完成 only if they are in
-        except BaseException as exc:
-            end_batch(conn, batch_id, "失败", failure_detail(exc))
-            raise
-    return LoadResult(kind, month, batch_id, inputs)
+        with ledger.batch(conn, f"load {kind}", month, config_hash=config_hash, config_text=config_text) as run:
+            if replace and kind == "roll":
+                conn.execute("DELETE FROM roll WHERE month = ?", [month])
+            inputs = load_planned(conn, run.batch_id, month, reading, replace=replace)
+    return LoadResult(kind, month, run.batch_id, inputs)

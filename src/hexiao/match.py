@@ -13,15 +13,16 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from hexiao import ledger
 from hexiao.config import Config, FeedbackParams
 from hexiao.cycle import advance
-from hexiao.errors import ConfigError, StateError, failure_detail
+from hexiao.errors import ConfigError, StateError
 from hexiao.frames import conform
 from hexiao.history import WARNING_COLUMNS, finalise, in_report_order
 from hexiao.inbox import InboxPlan, survey_inbox
 from hexiao.ingest.households import household_key_sql
 from hexiao.ingest.values import month_start
-from hexiao.load import InputSummary, begin_batch, end_batch, load_planned, reading_ahead
+from hexiao.load import InputSummary, load_planned, reading_ahead
 from hexiao.log import get_logger
 from hexiao.replies import with_replies
 from hexiao.report.money import cycle_summary, recovery_by_warning
@@ -43,7 +44,6 @@ from hexiao.store import (
     person_rows,
     query,
     require_workspace,
-    transaction,
     workspace_lock,
 )
 from hexiao.timing import timed
@@ -252,32 +252,32 @@ def match(
         log.info("收件目录 %s 已忽略（不是数据）：%s", plan.directory, "、".join(plan.ignored))
     with workspace_lock(db), reading_ahead(planned, config.headers) as reading, opened(db) as conn:
         settle_pending(conn, out, os.getpid())
-        batch_id = begin_batch(conn, "match", month, config.digest(), config_text=config.settings_text())
         staging: Path | None = None
         try:
-            with transaction(conn):
-                loaded = load_planned(conn, batch_id, month, reading)
+            with ledger.batch(
+                conn, "match", month, config_hash=config.digest(), config_text=config.settings_text()
+            ) as run:
+                loaded = load_planned(conn, run.batch_id, month, reading)
                 _check_something_to_match(conn, plan, month)
                 result, staging = _match_in_batch(
-                    conn, batch_id, month, out, config, ReportFormat(encoding, excel, masked), started
+                    conn, run.batch_id, month, out, config, ReportFormat(encoding, excel, masked), started
                 )
-                mark_pending(conn, batch_id, staging)  # a kill after the commit: the next run publishes
-        except BaseException as exc:
+                mark_pending(run, staging)  # a kill after the commit: the next run publishes
+        except BaseException:
             if staging is not None:
                 discard_reports(staging)
-            end_batch(conn, batch_id, "失败", failure_detail(exc))
             raise
         result.loaded = loaded
         result.ignored = plan.ignored if plan is not None else []
         try:
             publish_reports(staging, month)
         except OSError as exc:  # committed: the warnings are stored, the files are not in place
-            end_batch(conn, batch_id, "完成", "报告未能放入输出目录")
+            ledger.end_batch(conn, run.batch_id, ledger.DONE, "报告未能放入输出目录")
             raise StateError(
                 f"比对结果已保存，但报告无法放入 {out / month}（{exc.strerror}）；"
                 f"处理后运行 hexiao report --month {month} 重新写出报告"
             ) from None
-        end_batch(conn, batch_id, "完成", f"{result.warnings.height} 条预警")
+        ledger.end_batch(conn, run.batch_id, ledger.DONE, f"{result.warnings.height} 条预警")
     return result
 
 

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import duckdb
 
+from hexiao import ledger
 from hexiao.compact import rewrite
 from hexiao.config import Config
-from hexiao.errors import ConfigError, StateError, failure_detail
+from hexiao.errors import ConfigError, StateError
 from hexiao.kinds import ACCUMULATING_KINDS, CREMATION_KIND, ROLL_KIND, SNAPSHOT_KINDS
-from hexiao.load import begin_batch, end_batch
 from hexiao.log import get_logger
 from hexiao.rules.common import rests_on_sql
 from hexiao.store import (
@@ -41,7 +41,6 @@ from hexiao.store import (
     query,
     require_workspace,
     spelled_id_sql,
-    transaction,
     workspace_lock,
 )
 
@@ -138,16 +137,12 @@ def _purge_rows(
         if horizon is not None:
             _plan(conn, config, result)
         return result
-    result.batch_id = begin_batch(conn, "purge", horizon or "", config.digest())
-    try:
-        with transaction(conn):
-            if horizon is not None:
-                _plan(conn, config, result)
-                _delete(conn, result)
-    except BaseException as exc:
-        end_batch(conn, result.batch_id, "失败", failure_detail(exc))
-        raise
-    end_batch(conn, result.batch_id, "完成", json.dumps(_ledger_detail(result), ensure_ascii=False))
+    with ledger.batch(conn, "purge", horizon or "", config_hash=config.digest()) as run:
+        result.batch_id = run.batch_id
+        if horizon is not None:
+            _plan(conn, config, result)
+            _delete(conn, result)
+        run.detail = json.dumps(_ledger_detail(result), ensure_ascii=False)
     return result
 
 

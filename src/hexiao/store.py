@@ -144,7 +144,7 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("warnings", "state", "VARCHAR"),
     ("warnings", "notice_date", "VARCHAR"),
     ("warnings", "recovered", "DECIMAL(12,2)"),
-    # Who ran each command (`load.begin_batch`): null for a run recorded before.
+    # Who ran each command (`ledger.begin_batch`): null for a run recorded before.
     ("batches", "os_user", "VARCHAR"),
 )
 

@@ -9,29 +9,23 @@ import typer
 
 from hexiao.cli.common import ConfigOption, JsonOption, QuietOption, handled, open_session
 from hexiao.cli.match_cmd import report
-from hexiao.demo import prepare_demo_workspace
-from hexiao.errors import InputError
+from hexiao.demo import find_sample_data, prepare_demo_workspace
 from hexiao.match import match as run_match
 from hexiao.overview import write_overview
 
 HELP = (
-    "演示：在演示自己建立并标记的工作区里，对自带的 sample_data 完整跑一遍每月比对（载入 → 比对 → 报告 → 概览页）。"
+    "演示：在演示自己建立并标记的工作区里，对自带的示例数据完整跑一遍每月比对（载入 → 比对 → 报告 → 概览页）。"
     "不会使用或清空不是它建立的非空目录。"
 )
 
 SAMPLE_MONTH = "2026-11"  # the month the bundled sample data describes
 
 
-def find_sample_data() -> Path:
-    """`sample_data/` of the source tree (or the current directory)."""
-    for candidate in (Path.cwd() / "sample_data", Path(__file__).resolve().parents[3] / "sample_data"):
-        if candidate.is_dir():
-            return candidate
-    raise InputError("sample_data", "找不到示例数据目录 sample_data/（请在项目目录中运行）")
-
-
 def demo(
-    data: Annotated[Path | None, typer.Option("--data", help="示例数据目录（默认项目的 sample_data/）。")] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="示例数据目录（默认随 hexiao 安装的示例数据；源码目录中为 sample_data/）。"),
+    ] = None,
     workspace: Annotated[
         Path,
         typer.Option(

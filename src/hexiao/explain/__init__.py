@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from hexiao import ledger
 from hexiao.config import Config
 from hexiao.explain.gather import gather, masked
-from hexiao.load import begin_batch, end_batch
 from hexiao.store import opened, require_workspace, workspace_lock
 
 UNMASK_NOTE = "显示完整身份证号：预警 {}"
@@ -30,6 +30,6 @@ def explain(
             return masked(gather(conn, warning_id, params).as_dict())  # type: ignore[no-any-return]
     with workspace_lock(db), opened(db) as conn:
         story = gather(conn, warning_id, params)
-        batch_id = begin_batch(conn, "explain", str(story.warning["month"]), config_hash)
-        end_batch(conn, batch_id, "完成", UNMASK_NOTE.format(story.warning["warning_id"]))
+        with ledger.batch(conn, "explain", str(story.warning["month"]), config_hash=config_hash) as run:
+            run.detail = UNMASK_NOTE.format(story.warning["warning_id"])
         return story.as_dict()

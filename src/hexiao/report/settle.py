@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from hexiao.ledger import DONE, Run, end_batch
 from hexiao.log import get_logger
 from hexiao.report.writer import old_reports_dir
 
@@ -28,11 +29,9 @@ SETTLED_NOTE = "报告在下一次运行时放入输出目录"
 _WORK_DIR = re.compile(r"\.(\d{4}-\d{2})\.(tmp|old)-(\d+)")
 
 
-def mark_pending(conn: duckdb.DuckDBPyConnection, batch_id: int, staging: Path) -> None:
-    """Inside the run's transaction: the batch commits with its staged reports named."""
-    conn.execute(
-        "UPDATE batches SET outcome = ?, detail = ? WHERE batch_id = ?", [PENDING, str(staging.resolve()), batch_id]
-    )
+def mark_pending(run: Run, staging: Path) -> None:
+    """Inside the run's batch (`ledger.batch`): the batch commits as PENDING with its staged reports named."""
+    run.outcome, run.detail = PENDING, str(staging.resolve())
 
 
 def settle_pending(conn: duckdb.DuckDBPyConnection, out: Path, own_pid: int) -> list[Path]:
@@ -49,10 +48,7 @@ def settle_pending(conn: duckdb.DuckDBPyConnection, out: Path, own_pid: int) -> 
             log.info("上次比对已保存但报告未放入，现已放入 %s", target)
         if old_reports_dir(staging).is_dir():
             shutil.rmtree(old_reports_dir(staging))
-        conn.execute(
-            "UPDATE batches SET outcome = '完成', detail = ?, finished_at = now() WHERE batch_id = ?",
-            [SETTLED_NOTE, batch_id],
-        )
+        end_batch(conn, batch_id, DONE, SETTLED_NOTE)
     _sweep(out, own_pid)
     return settled
 
