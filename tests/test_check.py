@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -29,6 +31,7 @@ from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext
 from hexiao.rules.common import ROLL_COLUMNS_SQL, extract_table, link_detail_sql, linked
 from hexiao.settings import load_config
 from hexiao.store import opened, query
+from test_render import _pages, _require_programs
 
 runner = CliRunner()
 FULL_ID = re.compile(r"(?<!\d)\d{17}[\dX](?!\d)")
@@ -326,6 +329,8 @@ def test_command_line_masks_ids_and_reports_counts(ws: Workspace) -> None:
     assert summary["applicants"] == 12 and summary["with_findings"] == 10
     assert summary["by_source"]["在保"] == 4 and summary["no_data"] == ["收入"]
     assert len(summary["problems"]) == 1 and "第8行" in summary["problems"][0]
+    latest = runner.invoke(app, ["check", str(ws.applicants)])
+    assert "按 2026-11 月在用的比对数据，即工作区中有数据的最近月份" in latest.stdout  # says which month it took
     text = runner.invoke(app, ["check", str(ws.applicants), "--month", "2026-11"])
     assert text.exit_code == 0
     assert "核对完成：申请人 12 人，有发现 10 人（按 2026-11 月在用的比对数据）" in text.stdout
@@ -334,3 +339,23 @@ def test_command_line_masks_ids_and_reports_counts(ws: Workspace) -> None:
     assert runner.invoke(app, ["check", str(ws.applicants), "--format", "pdf"]).exit_code == 2
     assert runner.invoke(app, ["check", str(ws.applicants), "--month", "2026-13"]).exit_code == 2
     assert runner.invoke(app, ["check", "nope.xlsx"]).exit_code == 1
+
+
+def test_the_workbook_prints_every_id_whole_in_libreoffice(ws: Workspace) -> None:
+    """Rendered by LibreOffice to PDF (skipped without it, as in `test_render`): each ID whole,
+    nothing shown as `###`."""
+    _require_programs()
+    check([ws.applicants], db=ws.db, out=ws.out, excel=True, today=TODAY)
+    workbook = ws.out / "核对" / "2026-12-03" / "核对报告_双桥镇.xlsx"
+    workdir = ws.db.parent / "render"
+    workdir.mkdir()
+    shutil.copy(workbook, workdir / "report.xlsx")
+    command = [
+        "soffice", f"-env:UserInstallation={(workdir / 'profile').as_uri()}", "--headless",
+        "--convert-to", "pdf", "--outdir", str(workdir), str(workdir / "report.xlsx"),
+    ]  # fmt: skip
+    subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    text = "".join(_pages(workdir / "report.pdf"))
+    assert "###" not in text
+    for member in (BOSS, CLERK, SAME, OTHER, EARLIER, CLEAR):
+        assert member in text, member

@@ -74,7 +74,7 @@ def _report(session: Session, result: CheckResult) -> None:
     found = rows.filter(pl.col(VERDICT) == FOUND_ANY).height
     by_source = {h: rows.filter(pl.col(h).str.starts_with(FOUND)).height for h in SOURCE_HEADERS}
     no_data = [h for h in SOURCE_HEADERS if rows.height and (rows[h] == NO_DATA).all()]
-    basis = f"{result.month} 月在用的比对数据" + ("（工作区中有数据的最近月份）" if result.latest else "")
+    basis = f"{result.month} 月在用的比对数据" + ("，即工作区中有数据的最近月份" if result.latest else "")
     session.step(f"核对申请人 {rows.height} 人，有发现 {found} 人；按 {basis}；报告在 {result.out_dir}")
     if no_data:
         session.warn(f"未取得数据，未能核对：{'、'.join(no_data)}（先用 hexiao load 载入该类数据）")

@@ -82,12 +82,12 @@ def findings(ctx: RuleContext) -> pl.DataFrame:
     link_extracts(ctx, [kind for _, rule in runnable for kind in rule.linked_kinds])
     found = [_rule_findings(ctx, source, rule) for source, rule in runnable]
     if ON_ROLL not in fixed:
-        found.append(on_roll(ctx))  # after the rules: the linker's work tables are reused
+        found.append(on_roll(ctx))  # after the rules' links: the linker's work tables are made anew
     applicants = query(ctx.conn, "SELECT roll_key FROM roll_m")
     long = pl.concat([_empty_findings(), *found], how="vertical_relaxed")
     wide = (
         long.group_by("roll_key", "header")
-        .agg(pl.col("text").str.join("；"))
+        .agg(pl.col("text").sort().str.join("；"))
         .pivot(on="header", index="roll_key", values="text")
     )
     table = applicants.join(wide, on="roll_key", how="left")
