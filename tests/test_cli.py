@@ -100,7 +100,7 @@ def test_db_from_environment(files: tuple[Path, Path], monkeypatch: pytest.Monke
 
 # Every command of the CLI; one added or removed must be added here and in README's table.
 COMMANDS = [
-    "load", "match", "report", "feedback", "explain", "overview", "purge", "status", "demo",
+    "load", "match", "report", "feedback", "explain", "overview", "purge", "status", "demo", "check",
     "config show", "config validate",
 ]  # fmt: skip
 

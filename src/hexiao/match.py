@@ -63,13 +63,25 @@ class MatchResult:
 
 
 def prepare_month(conn: duckdb.DuckDBPyConnection, month: str) -> int:
-    """Create `roll_m` (and `roll_gaps.GAP_TABLE`): this month's roll with a row key, its household (`household_key`: township
-    and 户编号, null where the household is unknown) and the household's size (null where unknown:
-    a household is never sized from a damaged 户编号)."""
+    """Create `roll_m` (and `roll_gaps.GAP_TABLE`): this month's roll (`create_roll_m`)."""
+    create_roll_m(conn, person_rows("roll", "month = ?"), [month])
+    count = int(fetch_one(conn, "SELECT count(*) FROM roll_m")[0])
+    if count == 0:
+        raise StateError(f"没有 {month} 月的花名册：先运行 hexiao load roll 文件 --month {month}")
+    prepare_gaps(conn, month)
+    return count
+
+
+def create_roll_m(conn: duckdb.DuckDBPyConnection, rows: str, params: list[object] | None = None) -> None:
+    """Create `roll_m`, the table the rules read, from `rows` (SQL of roll rows as `person_rows`
+    gives them): each row with its row key, its household (`household_key`: township and 户编号,
+    null where the household is unknown) and the household's size (null where unknown: a
+    household is never sized from a damaged 户编号). The month's roll, or an applicant list
+    (`hexiao.intake`)."""
     conn.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE roll_m AS
-        WITH roll_month AS (SELECT *, {household_key_sql()} AS household_key FROM ({person_rows("roll", "month = ?")})),
+        WITH roll_month AS (SELECT *, {household_key_sql()} AS household_key FROM ({rows})),
         sizes AS (
             SELECT household_key, count(DISTINCT coalesce(id_norm, name_simp)) AS household_size
             FROM roll_month WHERE household_key IS NOT NULL GROUP BY household_key
@@ -77,13 +89,8 @@ def prepare_month(conn: duckdb.DuckDBPyConnection, month: str) -> int:
         SELECT {ROW_KEY_SQL} AS roll_key, r.*, s.household_size
         FROM roll_month r LEFT JOIN sizes s USING (household_key)
         """,
-        [month],
+        params or [],
     )
-    count = int(fetch_one(conn, "SELECT count(*) FROM roll_m")[0])
-    if count == 0:
-        raise StateError(f"没有 {month} 月的花名册：先运行 hexiao load roll 文件 --month {month}")
-    prepare_gaps(conn, month)
-    return count
 
 
 def run_rules(ctx: RuleContext) -> pl.DataFrame:

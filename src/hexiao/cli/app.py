@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from hexiao.cli import (
+    check_cmd,
     config_cmd,
     demo_cmd,
     explain_cmd,
@@ -31,6 +32,9 @@ app.command("match", help=match_cmd.HELP)(match_cmd.match)
 app.command("report", help=report_cmd.HELP)(report_cmd.report)
 app.command("feedback", help=feedback_cmd.HELP, short_help="录入乡镇交回的核查结果（属实/不属实/已处理）。")(
     feedback_cmd.feedback
+)
+app.command("check", help=check_cmd.HELP, short_help="核对申请人：逐人与各部门数据和现有花名册比对，写出核对报告。")(
+    check_cmd.check
 )
 app.command("status", help=status_cmd.HELP)(status_cmd.status)
 app.command(

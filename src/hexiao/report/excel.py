@@ -100,6 +100,17 @@ def _write_workbook(path: Path, title: str, summary: pl.DataFrame, warnings: pl.
         )
 
 
+def write_table_workbook(
+    path: Path, sheet_name: str, title: str, frame: pl.DataFrame, widths: dict[str, Width] | None = None
+) -> None:
+    """A workbook of one table laid out as the township lists are (`hexiao check`'s reports);
+    `widths` bounds columns `WIDTHS` does not know."""
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with xlsxwriter.Workbook(str(path), options) as book:
+        _write_table(book, _Formats(book), sheet_name, title, frame, widths)
+    os.chmod(path, 0o600)
+
+
 def _rule_rank(column: str) -> pl.Expr:
     order = {code: rank for rank, code in enumerate(LABELS)}
     return pl.col(column).replace_strict(order, default=len(order), return_dtype=pl.Int32).alias("_rank")
@@ -140,11 +151,18 @@ class _Formats:
         return self.text_cell if column in TEXT_CELLS else self.wrapped
 
 
-def _write_table(book: xlsxwriter.Workbook, formats: _Formats, name: str, title: str, frame: pl.DataFrame) -> Worksheet:
+def _write_table(
+    book: xlsxwriter.Workbook,
+    formats: _Formats,
+    name: str,
+    title: str,
+    frame: pl.DataFrame,
+    bounds: dict[str, Width] | None = None,
+) -> Worksheet:
     sheet = book.add_worksheet(name[:31])
     cell_formats = {column: formats.of(column, dtype) for column, dtype in frame.schema.items()}
     wrapped = [column for column, cell_format in cell_formats.items() if cell_format is formats.wrapped]
-    widths = _widths(frame)
+    widths = _widths(frame, bounds or {})
     sheet.write_row(0, 0, frame.columns, formats.header)
     sheet.set_row(0, _row_height(max(_lines(_header_width(c), widths[c]) for c in frame.columns)))
     for index, (column, cell_format) in enumerate(cell_formats.items()):
@@ -161,12 +179,13 @@ def _write_table(book: xlsxwriter.Workbook, formats: _Formats, name: str, title:
     return sheet
 
 
-def _widths(frame: pl.DataFrame) -> dict[str, float]:
-    """Each column's width: its widest value or its header, within the column's bounds."""
+def _widths(frame: pl.DataFrame, bounds_of: dict[str, Width]) -> dict[str, float]:
+    """Each column's width: its widest value or its header, within the column's bounds
+    (`bounds_of`, else `WIDTHS`)."""
     widest = frame.select(_display_width(pl.col(c).cast(pl.String)).max().fill_null(0) for c in frame.columns).row(0)
     widths: dict[str, float] = {}
     for column, content in zip(frame.columns, widest, strict=True):
-        bounds = WIDTHS.get(column, DEFAULT_WIDTH)
+        bounds = bounds_of.get(column) or WIDTHS.get(column, DEFAULT_WIDTH)
         header = _header_width(column)
         # A header of up to four characters on one line; a longer one may take two.
         needed = max(int(content), header if header <= SHORT_HEADER else math.ceil(header / 2))

@@ -7,6 +7,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from hexiao.kinds import EXTRACT_KINDS
 from hexiao.report.columns import money
 from hexiao.report.money import MONEY_COLUMNS, cycle_summary
 from hexiao.rules import LABELS
@@ -16,15 +17,17 @@ from hexiao.store import fetch_one, query
 # household a damaged 户编号 left unknown counts as one of their own, never merged with others.
 _HOUSEHOLD = "coalesce(household_key, 'row:' || roll_key)"
 _WARNED_HOUSEHOLD = pl.struct("township", "household_id")
+# The month's inputs are its roll and the extracts in force: not replies, not applicant lists (`hexiao check`).
+_EXTRACTS = ", ".join(f"'{kind}'" for kind in EXTRACT_KINDS)
 
 
 def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.DataFrame) -> dict[str, Any]:
     """The content of summary.json (contract.md §4)."""
     inputs = query(
         conn,
-        """
+        f"""
         SELECT file_name AS file, kind, sha256, rows_read, rows_loaded, rows_rejected, month
-        FROM inputs WHERE (kind = 'roll' AND month = ?) OR (kind NOT IN ('roll', 'feedback') AND month <= ?)
+        FROM inputs WHERE (kind = 'roll' AND month = ?) OR (kind IN ({_EXTRACTS}) AND month <= ?)
         ORDER BY input_id
         """,
         [month, month],
