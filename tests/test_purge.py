@@ -273,7 +273,7 @@ def test_retention_settings_are_checked(tmp_path: Path) -> None:
 
 
 def test_every_warning_names_the_stored_rows_it_rests_on(built: Path) -> None:
-    tables = ("roll", "cremation", "vehicle", "property", "business", "employee", "poverty")
+    tables = ("roll", "cremation", "vehicle", "property", "business", "employee", "poverty", "release", "adoption")
     keys = " UNION ALL ".join(f"SELECT '{t}' AS kind, month, {ROW_KEY_SQL} AS k FROM {t}" for t in tables)
     found = rows(
         built,
@@ -291,7 +291,8 @@ def test_every_warning_names_the_stored_rows_it_rests_on(built: Path) -> None:
     assert {code: first for code, (_, _, first) in by_code.items()} == {
         code: "poverty" if code == "OMISSION" else "roll" for code in by_code
     }
-    assert {"DECEASED", "VEHICLE", "PROPERTY", "BUSINESS", "PUBLIC_EMPLOYEE", "OMISSION"} <= set(by_code)
+    assert {"DECEASED", "VEHICLE", "PROPERTY", "BUSINESS", "PUBLIC_EMPLOYEE", "OMISSION", "GUARDIAN_RETURNED",
+            "ADOPTED"} <= set(by_code)  # fmt: skip
     # A warning raised from a source record names it.
     sources = {
         "DECEASED": "cremation",
@@ -300,6 +301,8 @@ def test_every_warning_names_the_stored_rows_it_rests_on(built: Path) -> None:
         "BUSINESS": "business",
         "PUBLIC_EMPLOYEE": "employee",
         "OMISSION": "poverty",
+        "GUARDIAN_RETURNED": "release",
+        "ADOPTED": "adoption",
     }
     for code, kind in sources.items():
         unnamed = rows(

@@ -5,6 +5,7 @@ warnings planted through them: DUPLICATE, AGE_OUT and AGE_INVALID.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -265,10 +266,18 @@ def _roll_values(c: Ctx, r: RollRow) -> list[str]:
             r.program, r.level, amount, start]  # fmt: skip
 
 
-def write_rolls(c: Ctx, rows: tuple[list[RollRow], list[RollRow], list[RollRow]], paths: list[Path]) -> None:
+def write_rolls(
+    c: Ctx,
+    rows: tuple[list[RollRow], list[RollRow], list[RollRow]],
+    paths: list[Path],
+    parent_header: Sequence[str] = (),
+    children: Sequence[Sequence[str]] = (),
+) -> None:
+    """The three roll files; the children's roll with the `parent_header` columns (blank on its own
+    rows) and the rows of `children` (`children.plant_children`) after its own."""
     orphans, elderly, added = rows
-    body = [_roll_values(c, r) for r in orphans]
-    paths[0].write_bytes(csv_bytes([list(ORPHAN_HEADER), *body], "utf-8"))
+    body = [[*_roll_values(c, r), *[""] * len(parent_header)] for r in orphans]
+    paths[0].write_bytes(csv_bytes([[*ORPHAN_HEADER, *parent_header], *body, *children], "utf-8"))
     body = [[v for i, v in enumerate(_roll_values(c, r)) if i in ELDERLY_COLUMNS] for r in elderly]
     title = padded(f"{COUNTY_NAME}{ym_label(c.w.month)}高龄津贴发放花名册", len(ELDERLY_HEADER))
     paths[1].write_bytes(csv_bytes([title, list(ELDERLY_HEADER), *with_blank(body, 0.6)], "gb18030"))

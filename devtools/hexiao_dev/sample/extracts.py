@@ -10,7 +10,8 @@ Files (each name carries the word hexiao tells the kind by):
   ``<Y>年<M>月新增保障对象花名册.csv`` (new households; some repeat somebody already paid: DUPLICATE);
 * extracts: ``<Y>年<M>月车辆登记信息.csv`` (``机动车登记信息.csv``, the police's export, with
   ``as_sent``), ``不动产登记信息.xlsx``, ``市场主体登记信息.csv``,
-  ``财政供养人员名单.xlsx``, ``防返贫监测对象名单.csv``.
+  ``财政供养人员名单.xlsx``, ``防返贫监测对象名单.csv``, and (``children``) ``<Y>年<M>月刑满释放人员名单.xlsx``,
+  ``收养登记信息.csv``; the children's roll carries the parent columns.
 
 ``truth/truth_warnings.csv`` holds one row per expected warning of VEHICLE, PROPERTY, BUSINESS,
 PUBLIC_EMPLOYEE, DUPLICATE, AGE_OUT, AGE_INVALID and OMISSION, and of BAD_ID and BAD_HOUSEHOLD for
@@ -40,6 +41,7 @@ from hexiao_dev.sample.assets import (
     write_property,
     write_vehicles,
 )
+from hexiao_dev.sample.children import PARENT_HEADER, plant_children, write_children
 from hexiao_dev.sample.dates import ym_label
 from hexiao_dev.sample.employment import (
     STAFF_CATEGORIES,
@@ -67,6 +69,7 @@ class Extras:
     poverty_files: list[Path]
     truth_warnings: Path
     truth_negatives: Path
+    child_files: list[Path]  # the release list and the adoption register (`children`)
 
 
 def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = False) -> Extras:
@@ -83,6 +86,7 @@ def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = 
     business = plant_businesses(c)
     payroll = plant_payroll(c)
     poverty = plant_poverty(c, crem_taken)
+    kids = plant_children(c, seed)  # last, from its own stream: the files above stay as they were
 
     label = ym_label(w.month)
     rolls = [
@@ -90,7 +94,7 @@ def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = 
         out_dir / "高龄津贴花名册.csv",
         out_dir / f"{label}新增保障对象花名册.csv",
     ]
-    write_rolls(c, rows, rolls)
+    write_rolls(c, rows, rolls, PARENT_HEADER, kids.rows)
     vehicle_file = POLICE_VEHICLE_FILE if as_sent else f"{label}车辆登记信息.csv"
     files = [out_dir / vehicle_file, out_dir / "不动产登记信息.xlsx", out_dir / "市场主体登记信息.csv",
              out_dir / "财政供养人员名单.xlsx", out_dir / "防返贫监测对象名单.csv"]  # fmt: skip
@@ -99,6 +103,7 @@ def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = 
     write_businesses(business, files[2])
     write_payroll(c, payroll, files[3])
     write_poverty(c, poverty, files[4])
+    child_files = list(write_children(c, kids, out_dir))
     damage, clean = roll_damage_truth(w)
     warnings, negatives = write_rule_truth(c.truth + damage, c.negatives + clean, truth_dir)
-    return Extras(rolls, [files[0]], [files[1]], [files[2]], [files[3]], [files[4]], warnings, negatives)
+    return Extras(rolls, [files[0]], [files[1]], [files[2]], [files[3]], [files[4]], warnings, negatives, child_files)

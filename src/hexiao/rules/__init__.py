@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hexiao.rules.adopted import AdoptedRule
 from hexiao.rules.age_invalid import AgeInvalidRule
 from hexiao.rules.age_out import AgeOutRule
 from hexiao.rules.bad_household import BadHouseholdRule
@@ -10,6 +11,7 @@ from hexiao.rules.base import Rule
 from hexiao.rules.business import BusinessRule
 from hexiao.rules.deceased import DeceasedRule
 from hexiao.rules.duplicate import DuplicateRule
+from hexiao.rules.guardian_returned import GuardianReturnedRule
 from hexiao.rules.omission import OmissionRule
 from hexiao.rules.property import PropertyRule
 from hexiao.rules.public_employee import PublicEmployeeRule
@@ -18,6 +20,8 @@ from hexiao.rules.vehicle import VehicleRule
 # Order is the order of the reports: the most urgent first.
 REGISTRY: tuple[Rule, ...] = (
     DeceasedRule(),
+    AdoptedRule(),
+    GuardianReturnedRule(),
     DuplicateRule(),
     PublicEmployeeRule(),
     AgeOutRule(),
