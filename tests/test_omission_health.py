@@ -92,6 +92,9 @@ def _run(workspace: Path, config: Config | None, incomes: bool = True) -> pl.Dat
         files |= {"provident": PROVIDENT, "pension": PENSION}
     for kind, lines in files.items():
         load(kind, [write_text(workspace / f"{kind}.csv", "\n".join(lines) + "\n")], month=MONTH, db=db)
+    # Last month's export of a rolling year held one of this month's settlements already: it counts once.
+    again = write_text(workspace / "medical-10.csv", "\n".join(MEDICAL[:2]) + "\n")
+    load("medical", [again], month="2026-10", db=db)
     result = match(month=MONTH, db=db, out=workspace / "out", config=config)
     return result.warnings.filter(pl.col("code") == "OMISSION")
 
@@ -115,7 +118,7 @@ def test_medical_costs_at_the_threshold_over_12_months_are_listed_with_their_row
     assert row["action"] == "纳入排查" and row["label"] == "疑似漏保"
     assert "近12个月（2025-12-01至2026-11-30）个人自付合计 10000.00 元" in str(row["evidence"])
     sick = str(listed[SICK]["evidence"])
-    # 个人负担总金额, not 个人现金支出, where a file has both; each settlement with its row
+    # 个人负担总金额, not 个人现金支出, where a file has both; a settlement sent twice once; each with its row
     assert "个人自付合计 10500.00 元" in sick and "2026-03-05 自付 6000.00 元（medical.csv 第2行）" in sick
     assert (listed[SICK]["township"], listed[SICK]["village"]) == ("双桥镇", "西村")
 
@@ -215,3 +218,14 @@ def test_disability_rows_are_refused_with_reasons(workspace: Path) -> None:
         (3, "残疾等级为空（也没有可读出等级的残疾人证号）"),
         (4, "残疾等级无法识别：五级（应为一级至四级）"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "level"),
+    [("一级", "一级"), ("1级", "一级"), ("1", "一级"), ("壹级", "一级"), ("Ⅰ级", "一级"), ("二级（重度）", "二级"),
+     ("肢体二级", "二级"), (" 3 ", "三级"), ("IV级", "四级"), ("5级", None), ("重度", None)],
+)  # fmt: skip
+def test_a_level_is_read_however_it_is_written(written: str, level: str | None) -> None:
+    from hexiao.ingest.disability import level_name
+
+    assert pl.select(level_name(pl.lit(written))).item() == level

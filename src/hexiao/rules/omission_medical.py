@@ -1,6 +1,8 @@
 """OMISSION from medical-insurance settlements, 因病 (domain.md rule 12b; seed 003 item 4: 按月…核实
 …医保部门的数据，主动利用，及时排查). A person linked to no member of this month's roll whose 个人自付
-over the settlements dated in the 12 months up to this month's end reaches the local threshold.
+over the settlements dated in the 12 months up to this month's end reaches the local threshold. A
+settlement loaded twice (monthly exports of a rolling year overlap: same person, day and amounts)
+counts once.
 
 The threshold is a local rule: provinces define 因病支出型贫困 by their own figure (often against
 the household's income), and no national one exists. Without it this source is off, and the run
@@ -52,6 +54,11 @@ def medical_candidates(ctx: RuleContext, threshold: float | None) -> str | None:
                        || {source_sql("e")} || '）' AS item
             FROM {records} e
             WHERE e.settled_on BETWEEN DATE '{first}' AND DATE '{last}'
+            -- A settlement sent again (monthly exports of a rolling year overlap) counts once: the
+            -- newest load of each person's day and amounts.
+            QUALIFY row_number() OVER (
+                PARTITION BY pkey, e.settled_on, e.out_of_pocket, e.total_cost ORDER BY e.month DESC, e.ext_key DESC
+            ) = 1
         ),
         on_roll AS (SELECT DISTINCT s.pkey FROM settled s JOIN {links} l USING (ext_key)),
         people AS (
