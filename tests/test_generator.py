@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tomllib
 import zipfile
 from collections import Counter, defaultdict
 from decimal import Decimal
@@ -121,7 +122,7 @@ def test_check_digit_agrees_with_python_stdnum(files: GeneratedFiles) -> None:
 
 def test_same_seed_gives_identical_bytes(files: GeneratedFiles, tmp_path: Path) -> None:
     again = generate(tmp_path / "again", households=HOUSEHOLDS, as_sent=True)
-    assert len(files.all_files) == 24
+    assert len(files.all_files) == 28
     for a, b in zip(files.all_files, again.all_files, strict=True):
         assert a.name == b.name
         assert a.read_bytes() == b.read_bytes(), a.name
@@ -145,6 +146,7 @@ def test_file_names(files: GeneratedFiles) -> None:
     assert [p.name for p in files.business_files] == ["市场主体登记信息.csv"]
     assert [p.name for p in files.employee_files] == ["财政供养人员名单.xlsx"]
     assert [p.name for p in files.poverty_files] == ["防返贫监测对象名单.csv"]
+    assert [kind_from_name(p) for p in files.health_files] == ["medical", "disability", "provident", "pension"]
     # hexiao tells the kind from the name (contract §1).
     kinds = {
         "roll": files.roll_files,
@@ -488,12 +490,42 @@ def _derive(files: GeneratedFiles, month: int) -> Counter[tuple[str, ...]]:
     for row in _csv_rows(files.poverty_files[0], "gbk", 2):
         if row[5] in MONITORED and row[6] != "是" and _norm_id(row[4]) not in on_roll:
             out[("OMISSION", _norm_id(row[4]), "", "纳入排查", "", "")] += 1
+    for id_number in sorted(_health_omissions(files, month, last, on_roll)):
+        out[("OMISSION", id_number, "", "纳入排查", "", "")] = 1  # one warning, whatever the reasons
     return out
 
 
 # Not re-derived here: the children's cases are scored against hexiao in test_sample_truth.py and
 # their rules' every case is hand-written in test_children.py.
 CHILD_CODES = ("GUARDIAN_RETURNED", "ADOPTED")
+
+
+_LEVELS = {"一": 1, "1": 1, "壹": 1, "二": 2, "2": 2, "贰": 2, "三": 3, "3": 3, "四": 4, "4": 4}
+
+
+def _health_omissions(files: GeneratedFiles, month: int, last: dt.date, on_roll: set[str]) -> set[str]:
+    """因病 and 重残 (domain.md rule 12b) on the written files, with the threshold of hexiao.toml."""
+    medical, disability, provident, pension = files.health_files
+    settings = tomllib.loads((medical.parent / "hexiao.toml").read_text(encoding="utf-8"))
+    threshold = Decimal(str(settings["rules"]["omission"]["medical_out_of_pocket_12m"]))
+    first = dt.date((month - 11) // 12, (month - 11) % 12 + 1, 1)
+    paid: dict[str, Decimal] = defaultdict(Decimal)
+    for row in _xlsx_rows(medical, 0)[1:]:
+        if first <= dt.date.fromisoformat(str(row[5])[:10]) <= last:
+            paid[_norm_id(str(row[1]))] += Decimal(str(row[8]))
+    listed = {pid for pid, total in paid.items() if total >= threshold}
+    since = f"{first:%Y-%m}"
+    earning = {_norm_id(r[1]) for r in _csv_rows(provident, "gbk", 1) + _csv_rows(pension, "gbk", 1) if r[-1] >= since}
+    categories = ("视力", "听力", "言语", "肢体", "智力", "精神", "多重")
+    for row in _csv_rows(disability, "gbk", 1):
+        pid = _norm_id(row[5]) or row[6][:18]
+        level = _LEVELS[row[8][0]] if row[8] else int(row[6][19])
+        category = row[7] or categories[int(row[6][18]) - 1]
+        birth = dt.date(int(pid[6:10]), int(pid[10:12]), int(pid[12:14]))
+        severe = level <= 2 or (level == 3 and any(word in category for word in ("智力", "精神")))
+        if severe and 18 <= _age_on(birth, last) <= 59 and pid not in earning:
+            listed.add(pid)
+    return listed - on_roll
 
 
 def test_truth_warnings_follow_the_rules_on_the_written_files(files: GeneratedFiles) -> None:

@@ -27,4 +27,4 @@ def test_sliced_preparation_equals_whole(tmp_path: Path, monkeypatch: pytest.Mon
             assert sliced.rejected.equals(whole.rejected), item.path.name
             kinds.add(item.kind)
     assert kinds == {"roll", "cremation", "vehicle", "property", "business", "employee", "poverty", "release",
-                     "adoption"}  # fmt: skip
+                     "adoption", "medical", "disability", "provident", "pension"}  # fmt: skip

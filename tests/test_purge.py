@@ -23,6 +23,7 @@ from hexiao.rules.common import rests_on_sql
 from hexiao.settings import load_config
 from hexiao.store import ROW_KEY_SQL, os_user, spelled_id_sql
 from hexiao_dev.sample.generator import generate
+from hexiao_dev.sample.health import MEDICAL_THRESHOLD
 
 # The row keys a warning rests on, as `hexiao purge` reads them.
 REST, REST_W = rests_on_sql(), rests_on_sql("w.link_detail")
@@ -41,7 +42,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         generate(inbox, households=60, month=month)
         shutil.rmtree(inbox / "truth")
         result = runner.invoke(
-            app, ["match", "--month", month, "--inbox", str(inbox), "--db", str(db), "--out", str(root / "out")]
+            app,
+            ["match", "--month", month, "--inbox", str(inbox), "--db", str(db), "--out", str(root / "out")]
+            + ["--config", str(inbox / "hexiao.toml")],  # the sample's local standards (因病's threshold)
         )
         assert result.exit_code == 0, result.output
     return db
@@ -216,6 +219,8 @@ def _warnings(db: Path, month: str) -> list[tuple[object, ...]]:
 def test_rematching_a_kept_month_after_the_purge_gives_the_same_warnings(db: Path, workspace: Path) -> None:
     before = {month: _warnings(db, month) for month in ("2026-10", "2026-11")}
     config = with_cremation("purge", workspace)
+    with config.open("a", encoding="utf-8") as settings:  # the months were matched with the sample's threshold
+        settings.write(f"[rules.omission]\nmedical_out_of_pocket_12m = {MEDICAL_THRESHOLD}\n")
     assert runner.invoke(app, ["purge", "--before", "2026-10", "--config", str(config)]).exit_code == 0
     for month in ("2026-10", "2026-11"):
         result = runner.invoke(app, ["match", "--month", month, "--config", str(config)])
@@ -273,7 +278,8 @@ def test_retention_settings_are_checked(tmp_path: Path) -> None:
 
 
 def test_every_warning_names_the_stored_rows_it_rests_on(built: Path) -> None:
-    tables = ("roll", "cremation", "vehicle", "property", "business", "employee", "poverty", "release", "adoption")
+    tables = ("roll", "cremation", "vehicle", "property", "business", "employee", "poverty", "release", "adoption",
+              "medical", "disability")  # fmt: skip
     keys = " UNION ALL ".join(f"SELECT '{t}' AS kind, month, {ROW_KEY_SQL} AS k FROM {t}" for t in tables)
     found = rows(
         built,
@@ -287,9 +293,11 @@ def test_every_warning_names_the_stored_rows_it_rests_on(built: Path) -> None:
     total = rows(built, "SELECT code, count(*) FROM warnings GROUP BY code")
     assert {code: warned for code, (warned, _, _) in by_code.items()} == dict(total)  # none without keys
     assert {code: missing for code, (_, missing, _) in by_code.items()} == dict.fromkeys(by_code, 0)
-    # A roll-based warning names its roll row first; 疑似漏保 has none, only the poverty-list record.
-    assert {code: first for code, (_, _, first) in by_code.items()} == {
-        code: "poverty" if code == "OMISSION" else "roll" for code in by_code
+    # A roll-based warning names its roll row first; 疑似漏保 has none, only its sources' records.
+    omission_kinds = {"poverty", "medical", "disability"}
+    assert set(by_code["OMISSION"][2].split(",")) == omission_kinds
+    assert {code: first for code, (_, _, first) in by_code.items() if code != "OMISSION"} == {
+        code: "roll" for code in by_code if code != "OMISSION"
     }
     assert {"DECEASED", "VEHICLE", "PROPERTY", "BUSINESS", "PUBLIC_EMPLOYEE", "OMISSION", "GUARDIAN_RETURNED",
             "ADOPTED"} <= set(by_code)  # fmt: skip
@@ -300,9 +308,9 @@ def test_every_warning_names_the_stored_rows_it_rests_on(built: Path) -> None:
         "PROPERTY": "property",
         "BUSINESS": "business",
         "PUBLIC_EMPLOYEE": "employee",
-        "OMISSION": "poverty",
         "GUARDIAN_RETURNED": "release",
         "ADOPTED": "adoption",
+        "OMISSION": "(SELECT * FROM poverty UNION ALL BY NAME SELECT * FROM medical UNION ALL BY NAME SELECT * FROM disability)",
     }
     for code, kind in sources.items():
         unnamed = rows(

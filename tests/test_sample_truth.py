@@ -44,6 +44,8 @@ def _run_month(inbox: Path, truth: Path, work: Path) -> Month:
     """`hexiao match --inbox` as cron runs it, in a workspace of its own."""
     hexiao = Path(sys.executable).with_name("hexiao")
     args = [str(hexiao), "match", "--month", MONTH, "--inbox", str(inbox), "--db", str(work / "hexiao.duckdb")]
+    settings = inbox / "hexiao.toml"  # the sample's local standards (`hexiao_dev.sample.settings`)
+    args += ["--config", str(settings)] if settings.exists() else []
     done = subprocess.run([*args, "--out", str(work / "out"), "--quiet"], cwd=work, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return Month(pl.read_parquet(work / "out" / MONTH / "warnings.parquet"), truth)

@@ -79,6 +79,18 @@ def survey_gaps(conn: duckdb.DuckDBPyConnection, month: str) -> RollGaps:
     return RollGaps(missing, shrunk)
 
 
+def on_missing_roll_sql(alias: str) -> str:
+    """SQL: the person of row `alias` (id_norm, name_simp, township) was on last month's roll of a
+    programme whose roll is missing or shrunk this month (`GAP_TABLE`): the roll that would show
+    them was not sent. Two equi-joins (hashable), not one on OR; by name and township only where
+    the row has no ID."""
+    return (
+        f"(EXISTS (SELECT 1 FROM {GAP_TABLE} g WHERE g.id_norm = {alias}.id_norm)"
+        f" OR {alias}.id_norm IS NULL AND EXISTS (SELECT 1 FROM {GAP_TABLE} g"
+        f" WHERE g.name_simp = {alias}.name_simp AND g.township = {alias}.township))"
+    )
+
+
 def gap_summary(gaps: RollGaps, held_back: int) -> dict[str, Any]:
     """summary.json's keys: `missing_programs`, `roll_shrink`, and `omission_held_back` (persons
     OMISSION did not list because they were on last month's roll of a missing or shrunk programme)."""
@@ -86,7 +98,8 @@ def gap_summary(gaps: RollGaps, held_back: int) -> dict[str, Any]:
 
 
 def gap_messages(summary: dict[str, Any]) -> list[str]:
-    """One line per missing or shrunk roll in a month's summary, saying what to do."""
+    """One line per missing or shrunk roll in a month's summary, saying what to do, and one per
+    check a rule could not make (`rule_notes`: a local standard not set in hexiao.toml)."""
     month = summary["month"]
     again = f"把完整的花名册放入收件目录 inbox/{month}/ 后重新运行 hexiao match --month {month}"
     lines = [
@@ -99,4 +112,4 @@ def gap_messages(summary: dict[str, Any]) -> list[str]:
         f" {gap['previous_persons']} 人的一半，可能只放入了部分文件：不在本月花名册上的该类别人员本月未复核；请核对，{again}"
         for gap in summary.get("roll_shrink", [])
     ]
-    return lines
+    return lines + list(summary.get("rule_notes", []))

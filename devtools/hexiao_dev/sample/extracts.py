@@ -51,6 +51,7 @@ from hexiao_dev.sample.employment import (
     write_payroll,
 )
 from hexiao_dev.sample.extra_rolls import plant_rolls, write_rolls
+from hexiao_dev.sample.health import add_health
 from hexiao_dev.sample.people import World
 from hexiao_dev.sample.planting import new_ctx
 from hexiao_dev.sample.poverty import MONITORED, plant_poverty, write_poverty
@@ -70,6 +71,7 @@ class Extras:
     truth_warnings: Path
     truth_negatives: Path
     child_files: list[Path]  # the release list and the adoption register (`children`)
+    health_files: list[Path]  # medical settlements, 残联's register and the incomes that clear it (`health`)
 
 
 def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = False) -> Extras:
@@ -104,6 +106,9 @@ def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = 
     write_payroll(c, payroll, files[3])
     write_poverty(c, poverty, files[4])
     child_files = list(write_children(c, kids, out_dir))
+    health = add_health(c, seed, out_dir)  # its own random stream: the files above stay as they were
     damage, clean = roll_damage_truth(w)
     warnings, negatives = write_rule_truth(c.truth + damage, c.negatives + clean, truth_dir)
-    return Extras(rolls, [files[0]], [files[1]], [files[2]], [files[3]], [files[4]], warnings, negatives, child_files)
+    return Extras(
+        rolls, [files[0]], [files[1]], [files[2]], [files[3]], [files[4]], warnings, negatives, child_files, health
+    )

@@ -109,12 +109,14 @@ class GeneratedFiles:
     truth_negatives: Path  # their planted near-misses
     litter_files: list[Path]  # a shared folder's litter in the inbox: not data (only with as_sent)
     child_files: list[Path] = field(default_factory=list)  # release list, adoption register
+    health_files: list[Path] = field(default_factory=list)  # settlements, 残联's register, incomes (`health`)
 
     @property
     def all_files(self) -> list[Path]:
         """Every file written, data first, then litter, truth last."""
         data = [*self.roll_files, *self.cremation_files, *self.vehicle_files, *self.property_files]
         data += [*self.business_files, *self.employee_files, *self.poverty_files, *self.child_files]
+        data += self.health_files
         data += self.litter_files
         return [*data, self.truth_deceased, self.truth_decoys, self.truth_warnings, self.truth_negatives]
 
@@ -183,6 +185,7 @@ def generate(
         more.truth_negatives,
         litter,
         more.child_files,
+        more.health_files,
     )
 
 

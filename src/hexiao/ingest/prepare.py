@@ -13,12 +13,23 @@ from dataclasses import dataclass
 import polars as pl
 
 from hexiao.frames import with_parsed
+from hexiao.ingest.disability import category_name, certificate_parts, level_name
 from hexiao.ingest.households import household_columns
 from hexiao.ingest.values import blank_to_null, parse_amount, parse_date, parse_month
 from hexiao.io.grid import ROW_COLUMN
 from hexiao.io.headers import raw_json
 from hexiao.io.transcode import usable_cores
-from hexiao.kinds import BUSINESS_KIND, BY_NAME, CREMATION_KIND, FEEDBACK_KIND, POVERTY_KIND, ROLL_KIND, Column, Kind
+from hexiao.kinds import (
+    BUSINESS_KIND,
+    BY_NAME,
+    CREMATION_KIND,
+    DISABILITY_KIND,
+    FEEDBACK_KIND,
+    POVERTY_KIND,
+    ROLL_KIND,
+    Column,
+    Kind,
+)
 from hexiao.normalize.ids import add_id_columns_of
 from hexiao.normalize.names import normalize_names, to_simplified
 
@@ -187,6 +198,35 @@ def prepare_poverty(fields: pl.DataFrame, program: str | None) -> Prepared:
     return Prepared(loaded, rejected)
 
 
+def prepare_disability(fields: pl.DataFrame, program: str | None) -> Prepared:
+    """残联's register: the level and category in one spelling (`ingest.disability`), from the
+    certificate number where the file gives no level (or no ID, or no category)."""
+    certificate = certificate_parts(pl.col("certificate_no"))
+    written = blank_to_null(pl.col("disability_level"))
+    level = pl.coalesce(level_name(written), certificate.struct.field("level"))
+    frame = fields.with_columns(
+        pl.coalesce(blank_to_null(pl.col("id_number")), certificate.struct.field("id")).alias("id_number"),
+        level.alias("_level"),
+        pl.coalesce(category_name(pl.col("disability_category")), certificate.struct.field("category")).alias(
+            "_category"
+        ),
+    )
+    checks = [
+        *_common_checks(),
+        (written.is_null() & pl.col("_level").is_null(), "残疾等级为空（也没有可读出等级的残疾人证号）"),
+        (pl.col("_level").is_null(), pl.format("残疾等级无法识别：{}（应为一级至四级）", written)),
+    ]
+    kept, rejected = _split(frame, checks)
+    loaded = add_person_columns(kept).select(
+        pl.col(ROW_COLUMN).alias("source_row"),
+        *_text_fields("township", "village"),
+        pl.col("_category").alias("disability_category"),
+        pl.col("_level").alias("disability_level"),
+        *_person_output(),
+    )
+    return Prepared(loaded, rejected)
+
+
 # 核查结果 values a township may write back (contract.md §4); 不属实 is tested before 属实.
 REVIEW_RESULTS = ("不属实", "属实", "已处理")
 
@@ -301,6 +341,7 @@ PREPARERS: dict[str, Callable[[pl.DataFrame, str | None], Prepared]] = {
     CREMATION_KIND: prepare_cremation,
     BUSINESS_KIND: prepare_business,
     POVERTY_KIND: prepare_poverty,
+    DISABILITY_KIND: prepare_disability,
     FEEDBACK_KIND: prepare_feedback,
 }
 

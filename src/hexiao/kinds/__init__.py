@@ -51,6 +51,8 @@ PROPERTY_KIND = PROPERTY.name
 BUSINESS_KIND = BUSINESS.name
 EMPLOYEE_KIND = EMPLOYEE.name
 POVERTY_KIND = POVERTY.name
+MEDICAL_KIND = MEDICAL.name
+DISABILITY_KIND = DISABILITY.name
 
 FIELDS: dict[str, tuple[Field, ...]] = {kind.name: kind.fields for kind in KINDS}
 KIND_LABELS: dict[str, str] = {kind.name: kind.label for kind in KINDS}
@@ -75,12 +77,14 @@ __all__ = [
     "BUSINESS_KIND",
     "BY_NAME",
     "CREMATION_KIND",
+    "DISABILITY_KIND",
     "EMPLOYEE_KIND",
     "EXTRACT_KINDS",
     "FEEDBACK_KIND",
     "FIELDS",
     "KINDS",
     "KIND_LABELS",
+    "MEDICAL_KIND",
     "PERSON_KINDS",
     "POVERTY_KIND",
     "PROPERTY_KIND",

@@ -57,6 +57,8 @@ class RuleContext:
     cache: dict[str, str] = field(default_factory=dict)  # what a run works out once: links, months in force
     # Persons a rule did not list because a programme's roll is missing this month (`roll_gaps`), by rule code.
     held_back: dict[str, int] = field(default_factory=dict)
+    # What a rule could not check and why (a local standard not set): summary.json's `rule_notes`, said by the run.
+    notes: list[str] = field(default_factory=list)
 
 
 class Rule(Protocol):

@@ -1,6 +1,15 @@
-"""OMISSION 疑似漏保: a person on the poverty-monitoring list, in a monitored category and with the
-risk not cleared, whose ID is on no roll this month (domain.md rule 9). Rows come from the list:
-乡镇/村 are the list's.
+"""OMISSION 疑似漏保: a person linked to no member of this month's roll whom another department's
+data show may be eligible (domain.md rules 9 and 12b), from three sources, each a module:
+
+- `omission_poverty`: the poverty-monitoring list, a monitored category whose risk is not cleared;
+- `omission_medical`: medical-insurance settlements, 个人自付 over 12 months at the local threshold (因病);
+- `omission_disability`: the disabled persons' register, a severe disability, working age, no wage
+  and no pension (重残).
+
+One warning per person, whichever sources name them: 证据 lists every reason (the poverty list's
+first, then 因病, then 重残), 乡镇/村 are the first source's that has them, and 预警编号 rests on the
+reasons (a person the poverty list alone names keeps the number they always had; a new reason is a
+new warning to check).
 
 A person on last month's roll of a programme whose roll is missing or shrunk to less than half this
 month (`roll_gaps`) is not listed: the roll that would show them was not sent. They are counted
@@ -13,23 +22,36 @@ from dataclasses import dataclass
 import polars as pl
 
 from hexiao.frames import conform
-from hexiao.kinds import POVERTY_KIND
-from hexiao.roll_gaps import GAP_TABLE
+from hexiao.kinds import DISABILITY_KIND, MEDICAL_KIND, POVERTY_KIND
 from hexiao.rules.base import ACTION_INCLUDE, RISK_MEDIUM, RULE_OUTPUT_SCHEMA, RuleContext
-from hexiao.rules.common import contains_any, extract_table, link_detail_sql, linked
-from hexiao.store import query, source_sql
-
-# 防返贫监测: the categories that must be checked for 漏保 (seed 000); 风险已消除 = 是 are not.
-OMISSION_CATEGORIES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "未脱贫户")
-OMISSION_CLEARED_VALUES = ("是",)
+from hexiao.rules.common import link_detail_sql
+from hexiao.rules.omission_disability import (
+    MENTAL_CATEGORIES,
+    SEVERE_DISABILITY_LEVELS,
+    SEVERE_MENTAL_LEVELS,
+    WORKING_AGE_FROM,
+    WORKING_AGE_TO,
+    disability_candidates,
+)
+from hexiao.rules.omission_medical import medical_candidates
+from hexiao.rules.omission_poverty import OMISSION_CATEGORIES, OMISSION_CLEARED_VALUES, poverty_candidates
+from hexiao.store import query
 
 
 @dataclass(frozen=True)
 class OmissionParams:
-    """OMISSION 疑似漏保."""
+    """OMISSION 疑似漏保: each default's source is given where it is defined."""
 
     categories: tuple[str, ...] = OMISSION_CATEGORIES
     cleared_values: tuple[str, ...] = OMISSION_CLEARED_VALUES
+    # 元 of 个人自付 in the 12 months to this month's end: a local standard, no default (off until set).
+    medical_out_of_pocket_12m: float | None = None
+    severe_disability_levels: tuple[str, ...] = SEVERE_DISABILITY_LEVELS
+    # Levels severe only for the categories of `severe_mental_categories` (三级智力、精神, seed 004).
+    severe_mental_levels: tuple[str, ...] = SEVERE_MENTAL_LEVELS
+    severe_mental_categories: tuple[str, ...] = MENTAL_CATEGORIES
+    working_age_from: int = WORKING_AGE_FROM
+    working_age_to: int = WORKING_AGE_TO
 
 
 class OmissionRule:
@@ -37,35 +59,46 @@ class OmissionRule:
     label = "疑似漏保"
     section = "omission"  # its parameters: [rules.omission] in hexiao.toml
     params_type = OmissionParams
-    linked_kinds: tuple[str, ...] = (POVERTY_KIND,)  # extracts this rule reads links of
+    linked_kinds: tuple[str, ...] = (POVERTY_KIND, MEDICAL_KIND, DISABILITY_KIND)  # extracts this rule reads links of
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
         params = ctx.config.rule_params(self.section, OmissionParams)
-        records, links = extract_table(ctx, POVERTY_KIND), linked(ctx, POVERTY_KIND)
-        monitored = contains_any("coalesce(e.monitor_category, '')", params.categories)
-        cleared = contains_any("coalesce(e.risk_cleared, '')", params.cleared_values)
+        sources = [
+            poverty_candidates(ctx, params.categories, params.cleared_values),
+            medical_candidates(ctx, params.medical_out_of_pocket_12m),
+            disability_candidates(
+                ctx,
+                params.severe_disability_levels,
+                params.severe_mental_levels,
+                params.severe_mental_categories,
+                (params.working_age_from, params.working_age_to),
+            ),
+        ]
+        candidates = " UNION ALL BY NAME ".join(f"({sql})" for sql in sources if sql is not None)
         frame = query(
             ctx.conn,
             f"""
+            WITH candidates AS ({candidates}),
+            people AS (
+                SELECT person_key,
+                       arg_min(township, priority) FILTER (WHERE township IS NOT NULL) AS township,
+                       arg_min(village, priority) FILTER (WHERE village IS NOT NULL) AS village,
+                       arg_min(household_id, priority) FILTER (WHERE household_id IS NOT NULL) AS household_id,
+                       arg_min(name, priority) AS name, arg_min(id_number, priority) AS id_number,
+                       string_agg(source, '；' ORDER BY priority, source) AS source,
+                       string_agg(evidence, '；' ORDER BY priority, evidence) AS evidence,
+                       string_agg(evidence_key, '|' ORDER BY priority, evidence_key) AS evidence_key,
+                       flatten(list(links ORDER BY priority, evidence)) AS links,
+                       bool_or(held) AS held
+                FROM candidates GROUP BY person_key
+            )
             SELECT '{self.code}' AS code, '{self.label}' AS label, '{RISK_MEDIUM}' AS risk,
-                   e.township, e.village, e.head_id_norm AS household_id, NULL AS head_name, e.name,
-                   coalesce(e.id_norm, e.id_raw) AS id_number, NULL AS program,
-                   NULL AS match_method, NULL::DOUBLE AS match_score,
-                   {source_sql("e")} AS source,
-                   '防返贫监测对象：' || concat_ws('，', e.monitor_category, '风险是否消除 ' || coalesce(e.risk_cleared, '未填'))
-                       || '；本月各保障花名册均未找到此人' AS evidence,
+                   township, village, household_id, NULL AS head_name, name, id_number, NULL AS program,
+                   NULL AS match_method, NULL::DOUBLE AS match_score, source,
+                   evidence || '；本月各保障花名册均未找到此人' AS evidence,
                    '{ACTION_INCLUDE}' AS action, NULL AS effective_month, NULL::DOUBLE AS overpayment,
-                   coalesce(e.id_norm, e.name_simp || '@' || e.township) AS person_key,
-                   coalesce(e.monitor_category, '') AS evidence_key,
-                   {link_detail_sql(links=f"[{{'kind': '{POVERTY_KIND}', 'ext': e.ext_key}}]")} AS link_detail,
-                   -- two equi-joins (hashable), not one on OR
-                   EXISTS (SELECT 1 FROM {GAP_TABLE} g WHERE g.id_norm = e.id_norm)
-                   OR e.id_norm IS NULL
-                      AND EXISTS (SELECT 1 FROM {GAP_TABLE} g WHERE g.name_simp = e.name_simp AND g.township = e.township)
-                       AS held
-            FROM {records} e
-            WHERE {monitored} AND NOT {cleared}
-              AND e.ext_key NOT IN (SELECT ext_key FROM {links})
+                   person_key, evidence_key, {link_detail_sql(links="links")} AS link_detail, held
+            FROM people
             """,
         )
         ctx.held_back[self.code] = frame.filter(pl.col("held")).height
