@@ -9,13 +9,14 @@ import typer
 
 from hexiao.cli.common import ConfigOption, JsonOption, QuietOption, handled, open_session
 from hexiao.cli.match_cmd import report
+from hexiao.config import DEFAULT_CONFIG_NAME
 from hexiao.demo import find_sample_data, prepare_demo_workspace
 from hexiao.match import match as run_match
 from hexiao.overview import write_overview
 
 HELP = (
     "演示：在演示自己建立并标记的工作区里，对自带的示例数据完整跑一遍每月比对（载入 → 比对 → 报告 → 概览页）。"
-    "不会使用或清空不是它建立的非空目录。"
+    "不会使用或清空不是它建立的非空目录。未给 --config 时使用示例数据自带的 hexiao.toml（示例县的低保标准等本地设置）。"
 )
 
 SAMPLE_MONTH = "2026-11"  # the month the bundled sample data describes
@@ -46,7 +47,12 @@ def demo(
         source = data or find_sample_data()
         demo_db = db or workspace / "hexiao.duckdb"
         prepare_demo_workspace(workspace, data=source, db=demo_db)
-        session = open_session(demo_db, config, quiet, as_json)
+        # The sample's local standards ([rules.income] standard, the medical threshold …) come with
+        # it: rules that have no default run only where a bureau has set them.
+        sample_settings = source / DEFAULT_CONFIG_NAME
+        session = open_session(
+            demo_db, config or (sample_settings if sample_settings.is_file() else None), quiet, as_json
+        )
         # The sample data is an inbox: the same path `hexiao match --inbox` takes every month; the demo
         # shows every output, the township workbooks and the masked edition included.
         outcome = run_match(
