@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 import xlsxwriter
+from python_calamine import CalamineWorkbook
 
 from conftest import ROLL_HEADER, write_text
 from hexiao.ingest.households import damaged_number
@@ -229,3 +230,38 @@ def test_a_person_twice_where_the_household_is_unknown_is_a_duplicate(workspace:
     assert duplicates["name"].to_list() == ["钱秀英"]
     evidence = duplicates["evidence"][0]
     assert "户编号损坏，无法确定是否同一家庭" in evidence and "花名册.csv 第" in evidence
+
+
+# Two people whose IDs Excel saved as numbers: both keep the same first 15 digits, then zeros.
+ZEROED_P, ZEROED_Q = make_id("19900101", "712"), make_id("19900101", "718")
+HUA, HUA_WIFE = make_id("19600202", "111"), make_id("19620303", "112")
+DAMAGED_ROLL = [
+    ROLL_HEADER,
+    f"东城街道,东风社区,3.40421E+15,华明,,华明,{HUA},户主,城市低保,A,400,2023-01",
+    f"东城街道,东风社区,3.40421E+15,华明,,华妻,{HUA_WIFE},配偶,城市低保,A,400,2023-01",
+    f"东城街道,东风社区,3.40421E+15,蒋立,,蒋立,{float(ZEROED_P):.14e},户主,城市低保,A,500,2023-01",
+    f"东城街道,东风社区,3.40421E+15,韩梅,,韩梅,{float(ZEROED_Q)!r},户主,城市低保,A,500,2023-01",
+]
+
+
+def test_people_with_damaged_ids_count_as_people(workspace: Path) -> None:
+    """A damaged ID names no one person: 蒋立 and 韩梅 are two people on the roll and among those
+    warned, in summary.json, summary.csv and the workbook's 合计; with the households unknown,
+    each person is a household of their own (never more households than people)."""
+    assert ZEROED_P[:15] == ZEROED_Q[:15] and ZEROED_P != ZEROED_Q
+    db = workspace / "hexiao.duckdb"
+    load("roll", [write_text(workspace / "城市低保.csv", "\n".join(DAMAGED_ROLL) + "\n")], month="2026-11", db=db)
+    result = match(month="2026-11", db=db, out=workspace / "out", excel=True)
+    summary = result.summary
+    assert (summary["persons_checked"], summary["households_checked"], summary["households_unknown"]) == (4, 4, 4)
+    assert sorted(result.warnings.filter(pl.col("code") == "BAD_ID")["name"]) == ["蒋立", "韩梅"]
+    assert summary["by_code"]["BAD_ID"] == 2
+    warned = {n for n in result.warnings.filter(pl.col("code") != "OMISSION")["name"]}
+    assert summary["persons_warned"] == summary["households_warned"] == len(warned)
+    table = pl.read_csv(workspace / "out" / "2026-11" / "summary.csv").filter(pl.col("预警代码") == "BAD_ID")
+    assert table.select("核对户数", "核对人数", "预警户数", "预警人数").row(0) == (4, 4, 2, 2)
+    book = CalamineWorkbook.from_path(str(workspace / "out" / "2026-11" / "预警名单_东城街道.xlsx"))
+    rows = book.get_sheet_by_name("汇总").to_python()
+    header = next(row for row in rows if "预警人数" in row)
+    totals = next(row for row in rows if "合计" in row)
+    assert totals[header.index("预警人数")] == len(warned) and totals[header.index("核对人数")] == 4

@@ -27,7 +27,7 @@ from hexiao.replies import with_replies
 from hexiao.report.money import cycle_summary, recovery_by_warning
 from hexiao.report.names import known_names
 from hexiao.report.settle import mark_pending, settle_pending
-from hexiao.report.summary import build_summary, township_table
+from hexiao.report.summary import build_summary, roll_identities, township_table, with_identities
 from hexiao.report.writer import discard_reports, publish_reports, stage_reports
 from hexiao.roll_gaps import gap_messages, gap_summary, prepare_gaps, survey_gaps
 from hexiao.rules import REGISTRY
@@ -137,6 +137,8 @@ def stage_month(
         "ORDER BY r.file, r.sheet, r.source_row",
         [month],
     )
+    # Persons and households told apart once, for summary.csv and each workbook's 合计 alike.
+    warnings = with_identities(warnings, roll_identities(conn))
     table = township_table(conn, warnings, recovery_by_warning(conn, month, warnings))
     townships = table["乡镇（街道）"].unique().to_list()
     names = known_names(conn, month) if formats.masked else None
