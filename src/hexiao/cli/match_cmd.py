@@ -114,7 +114,7 @@ def money(yuan: float) -> str:
 
 def report(session: Session, result: MatchResult) -> None:
     if result.ignored:
-        session.step(f"已忽略：{'、'.join(result.ignored)}（隐藏、系统、锁定或空文件，不是数据）")
+        session.step(f"已忽略：{'、'.join(result.ignored)}（隐藏、系统、锁定文件，或空文件、空工作簿，不是数据）")
     for line in describe_inputs(result.loaded):
         session.step(line)
     s = result.summary
