@@ -252,6 +252,8 @@ def match(
     planned = plan.files if plan is not None else []
     if plan is not None and plan.ignored:
         log.info("收件目录 %s 已忽略（不是数据）：%s", plan.directory, "、".join(plan.ignored))
+    if not planned and not db.exists():  # nothing to load and no workspace: nothing is made
+        raise StateError(_nothing_to_match(plan, month))
     with workspace_lock(db), reading_ahead(planned, config.headers) as reading, opened(db) as conn:
         settle_pending(conn, out, os.getpid())
         batch_id = begin_batch(conn, "match", month, config.digest(), config_text=config.settings_text())
@@ -290,9 +292,13 @@ def _check_something_to_match(conn: duckdb.DuckDBPyConnection, plan: InboxPlan |
         return
     if fetch_one(conn, "SELECT count(*) FROM (SELECT 1 FROM roll WHERE month = ? LIMIT 1)", [month])[0]:
         return
+    raise StateError(_nothing_to_match(plan, month))
+
+
+def _nothing_to_match(plan: InboxPlan | None, month: str) -> str:
     if plan is not None:
-        raise StateError(plan.empty_message(month))
-    raise StateError(
+        return plan.empty_message(month)
+    return (
         f"没有 {month} 月的花名册，也没有收件目录 {DEFAULT_INBOX / month}：把本月花名册和比对数据放进该目录后"
         f"运行 hexiao match --month {month}，或先运行 hexiao load roll 文件 --month {month}"
     )

@@ -21,7 +21,7 @@ from hexiao.config import Config, find_config
 from hexiao.errors import ExitCode, HexiaoError, exit_code_for, underlying_error
 from hexiao.kinds import KIND_LABELS
 from hexiao.load import InputSummary
-from hexiao.log import attach_log_file, get_logger, mask_ids_in_text
+from hexiao.log import attach_log_file, get_logger, keep_log, mask_ids_in_text
 from hexiao.settings import load_config
 
 DEFAULT_DB = "hexiao.duckdb"
@@ -133,6 +133,7 @@ def handled() -> Iterator[None]:
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
     except Exception as exc:
         failure = underlying_error(exc)
+        keep_log()  # a defect's traceback is kept, workspace or not
         logger = get_logger()
         logger.error("内部错误：%s", mask_ids_in_text(f"{type(failure).__name__}: {failure}"))
         logger.log(logging.ERROR, mask_ids_in_text(_traceback_text(exc)))
