@@ -64,7 +64,14 @@ def feedback(paths: list[Path], *, db: Path, config_hash: str = "", config_text:
         except BaseException as exc:
             end_batch(conn, batch_id, "失败", failure_detail(exc))
             raise
-        end_batch(conn, batch_id, "完成", feedback_detail(result.by_result, result.unchanged))
+        detail = feedback_detail(
+            result.by_result,
+            result.unchanged,
+            unanswered=result.unanswered,
+            invalid=result.invalid,
+            contradictory=result.contradictory,
+        )
+        end_batch(conn, batch_id, "完成", detail)
     return result
 
 
