@@ -69,13 +69,19 @@ def test_demo_rebuilds_its_own_folder_and_never_uses_the_real_database(
     demo = workspace / "d"
     demo.mkdir()
     (demo / DEMO_MARKER).write_text("", encoding="utf-8")
-    (demo / "上次的报告.csv").write_text("old\n", encoding="utf-8")
+    (demo / "out" / "2026-10").mkdir(parents=True)
+    (demo / "out" / "2026-10" / "预警名单.csv").write_text("old\n", encoding="utf-8")  # a demo run's
+    (demo / "hexiao.log").write_text("old\n", encoding="utf-8")
+    (demo / "mine.txt").write_text("the officer's own\n", encoding="utf-8")  # not the demo's
     (workspace / "neighbour.txt").write_text("beside it\n", encoding="utf-8")
     # A cron user's environment names the production database: the demo must not load into it.
     monkeypatch.setenv("HEXIAO_DB", str(workspace / "real" / "hexiao.duckdb"))
-    result = runner.invoke(app, ["demo", "--workspace", "d", "--quiet"])
+    result = runner.invoke(app, ["demo", "--workspace", "d"])
     assert result.exit_code == 0, result.output
-    assert not (demo / "上次的报告.csv").exists()
+    assert not (demo / "out" / "2026-10").exists()
+    assert not (demo / "hexiao.log").read_text(encoding="utf-8").startswith("old")
+    assert (demo / "mine.txt").read_text(encoding="utf-8") == "the officer's own\n"
+    assert "中不是演示写的文件未动：mine.txt" in result.stderr
     assert (demo / DEMO_MARKER).is_file() and (demo / "out" / "2026-11" / "预警名单.csv").is_file()
     assert (demo / "out" / "2026-11" / "概览.html").is_file()
     assert (demo / "hexiao.duckdb").is_file() and not (workspace / "real").exists()
