@@ -193,8 +193,11 @@ def test_a_head_id_excel_damaged_is_no_household_key(workspace: Path) -> None:
     death = _one(warnings, "DECEASED", "甲")
     assert death["action"] == "入户核查"  # not 减发 for a "household" of three strangers
     assert f"未填户编号，户主身份证号“{CUT_HEAD}”被 Excel 损坏，不能用来分户" in death["evidence"]
+    # Two heads under the one damaged head ID: two households, each warned on its head.
     bad = _one(warnings, "BAD_HOUSEHOLD", "甲")
-    assert f"户主身份证号“{CUT_HEAD}”被 Excel 损坏，不能用来分户：共 3 行" in bad["evidence"]
+    assert f"户主身份证号“{CUT_HEAD}”被 Excel 损坏，不能用来分户：共 1 行记在户主 甲 名下" in bad["evidence"]
+    other = _one(warnings, "BAD_HOUSEHOLD", "乙")["evidence"]
+    assert "共 2 行记在户主 乙 名下（花名册.csv 第3、4行）" in other and "同一编号下共有 2 个户主" in other
 
 
 def test_property_counts_units_per_built_household(workspace: Path) -> None:
@@ -265,3 +268,37 @@ def test_people_with_damaged_ids_count_as_people(workspace: Path) -> None:
     header = next(row for row in rows if "预警人数" in row)
     totals = next(row for row in rows if "合计" in row)
     assert totals[header.index("预警人数")] == len(warned) and totals[header.index("核对人数")] == 4
+
+
+# One damaged 户编号 and no head's ID for three households of 东城街道: 陈十's, 华明's (two rows) and
+# 韩父's, whose head is not on the roll (two children).
+CHEN, HAN_A, HAN_B = make_id("19420101", "101"), make_id("20100101", "121"), make_id("20120101", "132")
+SHARED_NUMBER_ROLL = [
+    ROLL_HEADER,
+    f"东城街道,东风社区,3.40421E+15,陈十,,陈十,{CHEN},户主,城市低保,A,600,2023-01",
+    f"东城街道,东风社区,3.40421E+15,韩父,,韩甲,{HAN_A},子女,城市低保,A,300,2023-01",
+    f"东城街道,东风社区,3.40421E+15,华明,,华明,{HUA},户主,城市低保,A,400,2023-01",
+    f"东城街道,东风社区,3.40421E+15,华明,,华妻,{HUA_WIFE},配偶,城市低保,A,400,2023-01",
+    f"东城街道,东风社区,3.40421E+15,韩父,,韩乙,{HAN_B},子女,城市低保,A,300,2023-01",
+]
+
+
+def test_households_sharing_a_damaged_number_are_warned_each_and_keep_their_numbers(workspace: Path) -> None:
+    """Each head under the damaged number gets a warning on their household; the warning is the
+    household's, so it keeps its 预警编号 when a row of it (its first, or another household's) leaves."""
+    db = workspace / "hexiao.duckdb"
+    roll = write_text(workspace / "城市低保11月.csv", "\n".join(SHARED_NUMBER_ROLL) + "\n")
+    load("roll", [roll], month="2026-11", db=db)
+    november = match(month="2026-11", db=db, out=workspace / "out").warnings.filter(pl.col("code") == "BAD_HOUSEHOLD")
+    assert sorted(november["name"]) == ["华明", "陈十", "韩甲"]
+    assert "共 2 行记在户主 华明 名下" in _one(november, "BAD_HOUSEHOLD", "华明")["evidence"]
+    assert "同一编号下共有 3 个户主，各户分别提示" in _one(november, "BAD_HOUSEHOLD", "陈十")["evidence"]
+    ids = dict(zip(november["name"], november["warning_id"], strict=True))
+    gone = [SHARED_NUMBER_ROLL[0], *SHARED_NUMBER_ROLL[3:]]  # 陈十 and 韩甲 have left
+    load("roll", [write_text(workspace / "城市低保12月.csv", "\n".join(gone) + "\n")], month="2026-12", db=db)
+    december = match(month="2026-12", db=db, out=workspace / "out").warnings.filter(pl.col("code") == "BAD_HOUSEHOLD")
+    assert dict(zip(december["name"], december["warning_id"], strict=True)) == {
+        "华明": ids["华明"],
+        "韩乙": ids["韩甲"],
+    }
+    assert set(december["status"]) == {"持续"}
