@@ -72,11 +72,19 @@ def describe_inputs(inputs: list[InputSummary], verb: str = "载入", rejected: 
             lines.append(f"跳过 {name}：相同内容已{verb}过")
             continue
         lines.append(
-            f"{verb} {KIND_LABELS.get(item.kind, item.kind)} {name}（{item.encoding}，表头在第 {item.header_row} 行）："
+            f"{verb} {KIND_LABELS.get(item.kind, item.kind)} {name}（{item.encoding}，{header_rows_text(item)}）："
             f"读取 {item.rows_read} 行 = {verb} {item.rows_loaded} + {rejected} {item.rows_rejected}"
         )
         lines.extend(f"  注意：{note}" for note in item.notes)
     return lines
+
+
+def header_rows_text(item: InputSummary) -> str:
+    """`表头在第 2 行`, or for sheets whose headers are on different rows `各工作表表头在第 1–3 行`."""
+    rows = sorted(set(item.header_rows))
+    if len(rows) > 1:
+        return f"各工作表表头在第 {rows[0]}–{rows[-1]} 行"
+    return f"表头在第 {rows[0] if rows else item.header_row} 行"
 
 
 def current_month() -> str:
