@@ -253,7 +253,8 @@ def match(
     if plan is not None and plan.ignored:
         log.info("收件目录 %s 已忽略（不是数据）：%s", plan.directory, "、".join(plan.ignored))
     if not planned and not db.exists():  # nothing to load and no workspace: nothing is made
-        raise StateError(_nothing_to_match(plan, month))
+        with workspace_lock(db, create=False):  # unless a run making the workspace holds it: 3, not 1
+            raise StateError(_nothing_to_match(plan, month))
     with workspace_lock(db), reading_ahead(planned, config.headers) as reading, opened(db) as conn:
         settle_pending(conn, out, os.getpid())
         batch_id = begin_batch(conn, "match", month, config.digest(), config_text=config.settings_text())
