@@ -129,8 +129,8 @@ def test_match_summary_shows_money_and_households_against_persons(files: tuple[P
     assert result.exit_code == 0, result.output
     assert "在保 7 户 / 7 人，应追回金额合计 9,450.00 元" in result.stdout
     assert "预警 7 户 / 7 人；" in result.stderr  # equal counts need no explaining
-    assert households_and_persons(120, 150) == "120 户 / 150 人（一户可有多人预警；重复享受的一人计入其所在的每一户）"
-    assert households_and_persons(90, 89).endswith("（一户可有多人预警；重复享受的一人计入其所在的每一户）")
+    assert households_and_persons(120, 150) == "120 户 / 150 人（一户可有多人预警）"
+    assert households_and_persons(90, 89) == "90 户 / 89 人（同一人在几户在册的，计入其所在的每一户）"
 
 
 def test_config_validate_reports_every_problem_with_lines(workspace: Path) -> None:

@@ -102,6 +102,7 @@ def test_a_deceased_warning_names_its_cremation_record_roll_row_method_and_month
     assert all(m["valued_from"] == SNAPSHOT and m["amount"] == october["amount"] for m in earlier)
     text = _explain(sample.db, sample.ids["DECEASED"]).stdout
     assert record["place"] in text and roll["place"] in text and warning["match_method"] in text
+    assert f"得分 {round(link['score'])}；" in text  # whole points, as the reports show them
     for month in months:
         assert f"  {month['month']}  " in text and month["basis"] in text
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 import xlsxwriter
+from python_calamine import CalamineWorkbook
 
 from conftest import ROLL_HEADER, write_text
 from hexiao.ingest.households import damaged_number
@@ -192,8 +193,11 @@ def test_a_head_id_excel_damaged_is_no_household_key(workspace: Path) -> None:
     death = _one(warnings, "DECEASED", "甲")
     assert death["action"] == "入户核查"  # not 减发 for a "household" of three strangers
     assert f"未填户编号，户主身份证号“{CUT_HEAD}”被 Excel 损坏，不能用来分户" in death["evidence"]
+    # Two heads under the one damaged head ID: two households, each warned on its head.
     bad = _one(warnings, "BAD_HOUSEHOLD", "甲")
-    assert f"户主身份证号“{CUT_HEAD}”被 Excel 损坏，不能用来分户：共 3 行" in bad["evidence"]
+    assert f"户主身份证号“{CUT_HEAD}”被 Excel 损坏，不能用来分户：共 1 行记在户主 甲 名下" in bad["evidence"]
+    other = _one(warnings, "BAD_HOUSEHOLD", "乙")["evidence"]
+    assert "共 2 行记在户主 乙 名下（花名册.csv 第3、4行）" in other and "同一编号下共有 2 个户主" in other
 
 
 def test_property_counts_units_per_built_household(workspace: Path) -> None:
@@ -229,3 +233,72 @@ def test_a_person_twice_where_the_household_is_unknown_is_a_duplicate(workspace:
     assert duplicates["name"].to_list() == ["钱秀英"]
     evidence = duplicates["evidence"][0]
     assert "户编号损坏，无法确定是否同一家庭" in evidence and "花名册.csv 第" in evidence
+
+
+# Two people whose IDs Excel saved as numbers: both keep the same first 15 digits, then zeros.
+ZEROED_P, ZEROED_Q = make_id("19900101", "712"), make_id("19900101", "718")
+HUA, HUA_WIFE = make_id("19600202", "111"), make_id("19620303", "112")
+DAMAGED_ROLL = [
+    ROLL_HEADER,
+    f"东城街道,东风社区,3.40421E+15,华明,,华明,{HUA},户主,城市低保,A,400,2023-01",
+    f"东城街道,东风社区,3.40421E+15,华明,,华妻,{HUA_WIFE},配偶,城市低保,A,400,2023-01",
+    f"东城街道,东风社区,3.40421E+15,蒋立,,蒋立,{float(ZEROED_P):.14e},户主,城市低保,A,500,2023-01",
+    f"东城街道,东风社区,3.40421E+15,韩梅,,韩梅,{float(ZEROED_Q)!r},户主,城市低保,A,500,2023-01",
+]
+
+
+def test_people_with_damaged_ids_count_as_people(workspace: Path) -> None:
+    """A damaged ID names no one person: 蒋立 and 韩梅 are two people on the roll and among those
+    warned, in summary.json, summary.csv and the workbook's 合计; with the households unknown,
+    each person is a household of their own (never more households than people)."""
+    assert ZEROED_P[:15] == ZEROED_Q[:15] and ZEROED_P != ZEROED_Q
+    db = workspace / "hexiao.duckdb"
+    load("roll", [write_text(workspace / "城市低保.csv", "\n".join(DAMAGED_ROLL) + "\n")], month="2026-11", db=db)
+    result = match(month="2026-11", db=db, out=workspace / "out", excel=True)
+    summary = result.summary
+    assert (summary["persons_checked"], summary["households_checked"], summary["households_unknown"]) == (4, 4, 4)
+    assert sorted(result.warnings.filter(pl.col("code") == "BAD_ID")["name"]) == ["蒋立", "韩梅"]
+    assert summary["by_code"]["BAD_ID"] == 2
+    warned = {n for n in result.warnings.filter(pl.col("code") != "OMISSION")["name"]}
+    assert summary["persons_warned"] == summary["households_warned"] == len(warned)
+    table = pl.read_csv(workspace / "out" / "2026-11" / "summary.csv").filter(pl.col("预警代码") == "BAD_ID")
+    assert table.select("核对户数", "核对人数", "预警户数", "预警人数").row(0) == (4, 4, 2, 2)
+    book = CalamineWorkbook.from_path(str(workspace / "out" / "2026-11" / "预警名单_东城街道.xlsx"))
+    rows = book.get_sheet_by_name("汇总").to_python()
+    header = next(row for row in rows if "预警人数" in row)
+    totals = next(row for row in rows if "合计" in row)
+    assert totals[header.index("预警人数")] == len(warned) and totals[header.index("核对人数")] == 4
+
+
+# One damaged 户编号 and no head's ID for three households of 东城街道: 陈十's, 华明's (two rows) and
+# 韩父's, whose head is not on the roll (two children).
+CHEN, HAN_A, HAN_B = make_id("19420101", "101"), make_id("20100101", "121"), make_id("20120101", "132")
+SHARED_NUMBER_ROLL = [
+    ROLL_HEADER,
+    f"东城街道,东风社区,3.40421E+15,陈十,,陈十,{CHEN},户主,城市低保,A,600,2023-01",
+    f"东城街道,东风社区,3.40421E+15,韩父,,韩甲,{HAN_A},子女,城市低保,A,300,2023-01",
+    f"东城街道,东风社区,3.40421E+15,华明,,华明,{HUA},户主,城市低保,A,400,2023-01",
+    f"东城街道,东风社区,3.40421E+15,华明,,华妻,{HUA_WIFE},配偶,城市低保,A,400,2023-01",
+    f"东城街道,东风社区,3.40421E+15,韩父,,韩乙,{HAN_B},子女,城市低保,A,300,2023-01",
+]
+
+
+def test_households_sharing_a_damaged_number_are_warned_each_and_keep_their_numbers(workspace: Path) -> None:
+    """Each head under the damaged number gets a warning on their household; the warning is the
+    household's, so it keeps its 预警编号 when a row of it (its first, or another household's) leaves."""
+    db = workspace / "hexiao.duckdb"
+    roll = write_text(workspace / "城市低保11月.csv", "\n".join(SHARED_NUMBER_ROLL) + "\n")
+    load("roll", [roll], month="2026-11", db=db)
+    november = match(month="2026-11", db=db, out=workspace / "out").warnings.filter(pl.col("code") == "BAD_HOUSEHOLD")
+    assert sorted(november["name"]) == ["华明", "陈十", "韩甲"]
+    assert "共 2 行记在户主 华明 名下" in _one(november, "BAD_HOUSEHOLD", "华明")["evidence"]
+    assert "同一编号下共有 3 个户主，各户分别提示" in _one(november, "BAD_HOUSEHOLD", "陈十")["evidence"]
+    ids = dict(zip(november["name"], november["warning_id"], strict=True))
+    gone = [SHARED_NUMBER_ROLL[0], *SHARED_NUMBER_ROLL[3:]]  # 陈十 and 韩甲 have left
+    load("roll", [write_text(workspace / "城市低保12月.csv", "\n".join(gone) + "\n")], month="2026-12", db=db)
+    december = match(month="2026-12", db=db, out=workspace / "out").warnings.filter(pl.col("code") == "BAD_HOUSEHOLD")
+    assert dict(zip(december["name"], december["warning_id"], strict=True)) == {
+        "华明": ids["华明"],
+        "韩乙": ids["韩甲"],
+    }
+    assert set(december["status"]) == {"持续"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 from typer.testing import CliRunner
 
 from conftest import ROLL_HEADER, write_text
@@ -108,6 +109,23 @@ def test_litter_is_ignored_and_listed_while_the_real_files_load(inbox: Path) -> 
     assert "已忽略（不是数据）：.DS_Store" in Path("hexiao.log").read_text(encoding="utf-8")  # cron reads the log
     as_json = runner.invoke(app, ["match", "--month", "2026-11", "--json"])
     assert '"ignored_files": [' in as_json.stdout and '"Thumbs.db"' in as_json.stdout
+
+
+def test_a_workbook_without_a_cell_is_litter_in_the_inbox_and_an_error_when_named(inbox: Path) -> None:
+    blank = inbox / "新建 Microsoft Excel 工作表.xlsx"  # what Windows' right-click 新建 makes
+    with xlsxwriter.Workbook(str(blank)) as book:
+        book.add_worksheet("Sheet1")
+    with xlsxwriter.Workbook(str(inbox / "火化数据.xlsx")) as book:  # a kind's name, sheets left blank
+        book.add_worksheet("Sheet1").write_blank(0, 0, None, book.add_format({"bold": True}))
+        book.add_worksheet("Sheet2")
+    plan = survey_inbox(inbox)
+    assert plan.ignored == ["新建 Microsoft Excel 工作表.xlsx", "火化数据.xlsx"]
+    assert [p.path.name for p in plan.files] == ["export_0931.csv", "城关镇花名册.csv"]
+    result = runner.invoke(app, ["match", "--month", "2026-11"])
+    assert result.exit_code == 0, result.output
+    assert "已忽略：新建 Microsoft Excel 工作表.xlsx、火化数据.xlsx" in result.stderr
+    named = runner.invoke(app, ["load", "cremation", str(inbox / "火化数据.xlsx"), "--month", "2026-11"])
+    assert named.exit_code == 1 and "工作簿中没有任何数据" in named.stderr
 
 
 def test_an_empty_file_named_on_the_command_line_is_an_error(workspace: Path) -> None:

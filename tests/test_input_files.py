@@ -4,6 +4,7 @@ field, an unknown required column."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from hexiao.errors import InputError
 from hexiao.inbox import kind_from_header, kind_from_name
 from hexiao.kinds import FIELDS
 from hexiao.load import read_input
+from hexiao.settings import load_config
 from test_deceased import HEAD, SOLO
 
 runner = CliRunner()
@@ -100,12 +102,21 @@ def test_two_columns_of_one_field_are_named_as_written(tmp_path: Path) -> None:
     assert "id_number" not in str(caught.value)
 
 
-def test_unknown_required_column_gives_a_line_to_paste(tmp_path: Path) -> None:
-    path = write_text(tmp_path / "机动车.csv", f"车主,车主证件号,号牌号码,车辆类型\n张三,{HEAD},皖D1,小型轿车\n")
+def test_unknown_required_column_gives_lines_to_paste(workspace: Path) -> None:
+    path = write_text(workspace / "机动车.csv", f"车主,车主证件号,号牌号码,车辆类型\n张三,{HEAD},皖D1,小型轿车\n")
     with pytest.raises(InputError) as caught:
         read_input(path, "vehicle")
-    assert '在 hexiao.toml 中加入：[headers.vehicle] "车主证件号" = "id_number"' in str(caught.value)
-    assert '[headers.vehicle] "车主" = "name"' in str(caught.value)
+    hints = re.findall(
+        r"在 hexiao.toml 中加入两行：(\[headers\.[a-z]+\]) 和 (\"[^\"]+\" = \"[a-z_]+\")", str(caught.value)
+    )
+    assert hints == [("[headers.vehicle]", '"车主" = "name"'), ("[headers.vehicle]", '"车主证件号" = "id_number"')]
+    # What the message says to paste is TOML hexiao reads: one hint's two lines, or both hints
+    # under the one table line, as the message says.
+    Path("hexiao.toml").write_text("\n".join(hints[0]) + "\n", encoding="utf-8")
+    assert load_config(Path("hexiao.toml")).headers == {"vehicle": {"车主": "name"}}
+    Path("hexiao.toml").write_text("\n".join([hints[0][0], hints[0][1], hints[1][1]]) + "\n", encoding="utf-8")
+    mapped = load_config(Path("hexiao.toml")).headers["vehicle"]
+    assert read_input(path, "vehicle", extra_headers=mapped).loaded.height == 1
 
 
 def test_the_pasted_mapping_is_read(workspace: Path) -> None:

@@ -402,3 +402,28 @@ def test_a_missing_file_or_a_folder_given_to_feedback_is_named_and_nothing_is_re
     assert result.exit_code == 1, result.output
     assert result.stderr.strip().splitlines() == [f"hexiao: error: {says}"]
     assert "Traceback" not in result.output and _filed(db) == filed
+
+
+def test_status_shows_blank_invalid_and_contradictory_rows_apart(workspace: Path) -> None:
+    db, _, ids = _november(workspace)
+    rows = [
+        (ids["甲"], "属实"),
+        (ids["乙"], "不属实"),
+        (ids["丙"], "已处理"),
+        *((ids[name], "") for name in ("丁", "辰", "巳", "丁", "辰")),  # not answered yet
+        (ids["丁"], "核实中"),  # none of the three
+        (ids["辰"], "属实"),
+        (ids["辰"], "不属实"),  # contradicts the row above: neither is recorded
+    ]
+    replies = write_text(
+        workspace / "城关镇反馈.csv", "预警编号,月份,核查结果\n" + "".join(f"{i},2026-11,{r}\n" for i, r in rows)
+    )
+    runner = CliRunner()
+    assert runner.invoke(app, ["feedback", str(replies)], env={"HEXIAO_DB": str(db)}).exit_code == 0
+    ledger = runner.invoke(app, ["status"], env={"HEXIAO_DB": str(db)})
+    assert ledger.exit_code == 0, ledger.output
+    run = next(line for line in ledger.stdout.splitlines() if " feedback " in line)
+    assert run.endswith(
+        "属实 1，不属实 1，已处理 1；未填写核查结果 5 行（乡镇尚未答复）；核查结果无效 1 行；内容矛盾 1 个预警编号（均未录入）"
+    )
+    assert "读取 11 = 录入 3 + 未录入 8" in ledger.stdout

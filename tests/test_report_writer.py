@@ -149,8 +149,8 @@ def test_a_township_only_the_monitoring_list_names_has_its_summary_rows() -> Non
     township's 汇总 sheet) still has its rows, nobody checked there, its warnings counted."""
     conn = duckdb.connect()
     conn.execute(
-        "CREATE TEMP TABLE roll_m AS SELECT * FROM (VALUES (1, '城关镇', 'H1', '城关镇/H1', '340421195001010134', '张三')) "
-        "t(roll_key, township, household_id, household_key, id_norm, name_simp)"
+        "CREATE TEMP TABLE roll_m AS SELECT * FROM (VALUES (1, '城关镇', 'H1', '城关镇/H1', '340421195001010134', "
+        "NULL, '有效', '张三')) t(roll_key, township, household_id, household_key, id_norm, id_raw, id_status, name_simp)"
     )
     warnings = (
         _warnings("证据 39")

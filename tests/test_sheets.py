@@ -200,3 +200,17 @@ def test_a_workbook_with_more_sheets_than_the_row_key_holds_is_refused(
     book.close()
     with pytest.raises(InputError, match="工作表“双桥镇”是第 3 个工作表；最多读取前 2 个，请拆分工作簿"):
         read_input(tmp_path / "花名册.xlsx", "roll")
+
+
+def test_the_load_line_names_each_sheets_header_row(tmp_path: Path) -> None:
+    from hexiao.cli.common import describe_inputs
+
+    book = xlsxwriter.Workbook(str(tmp_path / "花名册.xlsx"))
+    _sheet(book, "城关镇", [["东村", "H1", "孙大山", LIVING, "孙大山", LIVING, "本人", "农村低保", "600"]])
+    plain = book.add_worksheet("李集乡")  # no title row: header on row 1
+    plain.write_row(0, 0, HEADER)
+    plain.write_row(1, 0, ["南村", "H2", "张三", NEIGHBOUR, "张三", NEIGHBOUR, "本人", "农村低保", "400"])
+    book.close()
+    read = read_input(tmp_path / "花名册.xlsx", "roll")
+    assert read.summary.header_rows == [2, 1]
+    assert "（Excel，各工作表表头在第 1–2 行）" in describe_inputs([read.summary])[0]

@@ -69,13 +69,19 @@ def test_demo_rebuilds_its_own_folder_and_never_uses_the_real_database(
     demo = workspace / "d"
     demo.mkdir()
     (demo / DEMO_MARKER).write_text("", encoding="utf-8")
-    (demo / "上次的报告.csv").write_text("old\n", encoding="utf-8")
+    (demo / "out" / "2026-10").mkdir(parents=True)
+    (demo / "out" / "2026-10" / "预警名单.csv").write_text("old\n", encoding="utf-8")  # a demo run's
+    (demo / "hexiao.log").write_text("old\n", encoding="utf-8")
+    (demo / "mine.txt").write_text("the officer's own\n", encoding="utf-8")  # not the demo's
     (workspace / "neighbour.txt").write_text("beside it\n", encoding="utf-8")
     # A cron user's environment names the production database: the demo must not load into it.
     monkeypatch.setenv("HEXIAO_DB", str(workspace / "real" / "hexiao.duckdb"))
-    result = runner.invoke(app, ["demo", "--workspace", "d", "--quiet"])
+    result = runner.invoke(app, ["demo", "--workspace", "d"])
     assert result.exit_code == 0, result.output
-    assert not (demo / "上次的报告.csv").exists()
+    assert not (demo / "out" / "2026-10").exists()
+    assert not (demo / "hexiao.log").read_text(encoding="utf-8").startswith("old")
+    assert (demo / "mine.txt").read_text(encoding="utf-8") == "the officer's own\n"
+    assert "中不是演示写的文件未动：mine.txt" in result.stderr
     assert (demo / DEMO_MARKER).is_file() and (demo / "out" / "2026-11" / "预警名单.csv").is_file()
     assert (demo / "out" / "2026-11" / "概览.html").is_file()
     assert (demo / "hexiao.duckdb").is_file() and not (workspace / "real").exists()
@@ -232,4 +238,53 @@ def test_out_where_hexiao_may_not_write_stops_before_any_work(workspace: Path, m
     result = runner.invoke(app, ["match", "--month", "2026-11", "--out", "shared/报告"])
     assert result.exit_code == 1
     assert "没有写入 shared 的权限" in one_error_line(result.stderr)
-    assert set(listing(workspace)) == {"shared", "hexiao.log"}  # no workspace, no report folder
+    assert set(listing(workspace)) == {"shared"}  # no workspace, no report folder, no log
+
+
+# --- a command that fails before doing anything creates nothing -----------------------------------
+
+
+def test_match_with_nothing_to_match_and_no_workspace_creates_nothing(workspace: Path) -> None:
+    (workspace / "inbox" / "2026-11").mkdir(parents=True)
+    (workspace / "inbox" / "2026-11" / "Thumbs.db").write_bytes(b"\x00litter")
+    for command in (["match", "--month", "2026-11"], ["match", "--month", "2026-12"]):  # empty inbox; none
+        before = listing(workspace)
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1
+        assert "花名册" in one_error_line(result.stderr)
+        assert listing(workspace) == before  # no database, lock file, log or report folder
+
+
+def test_feedback_without_a_workspace_creates_nothing(workspace: Path) -> None:
+    write_text(workspace / "城关镇反馈.csv", "预警编号,核查结果\nDE0123456789,属实\n")
+    before = listing(workspace)
+    result = runner.invoke(app, ["feedback", "城关镇反馈.csv"])
+    assert result.exit_code == 1
+    assert "没有 hexiao 工作区" in one_error_line(result.stderr)
+    assert listing(workspace) == before
+
+
+def test_a_run_that_makes_the_workspace_logs_what_came_before(workspace: Path) -> None:
+    """The log is made with the workspace; lines logged before it existed are written first."""
+    folder = workspace / "inbox" / "2026-11"
+    folder.mkdir(parents=True)
+    write_text(folder / "城关镇花名册.csv", f"{ROLL_HEADER}\n{ROLL_ROW}\n")
+    (folder / "desktop.ini").write_bytes(b"[.ShellClassInfo]")
+    assert runner.invoke(app, ["match", "--month", "2026-11"]).exit_code == 0
+    log = (workspace / "hexiao.log").read_text(encoding="utf-8")
+    assert log.index("已忽略（不是数据）：desktop.ini") < log.index("载入 保障对象花名册")
+    assert (workspace / "hexiao.log").stat().st_mode & 0o077 == 0
+
+
+def test_a_defect_keeps_its_traceback_in_the_log_even_without_a_workspace(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(get_logger(), "handlers", [])  # no log file attached by an earlier test
+
+    def defect(*_: object, **__: object) -> None:
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr("hexiao.cli.feedback_cmd.record_feedback", defect)
+    result = runner.invoke(app, ["feedback", "城关镇反馈.csv"])
+    assert result.exit_code == 4 and "详情见日志" in result.stderr
+    assert "RuntimeError: a defect" in (workspace / "hexiao.log").read_text(encoding="utf-8")

@@ -64,7 +64,13 @@ def feedback(paths: list[Path], *, db: Path, config_hash: str = "", config_text:
         ledger.batch(conn, "feedback", "", config_hash=config_hash, config_text=config_text) as run,
     ):
         result = _record(conn, run.batch_id, planned)
-        run.detail = feedback_detail(result.by_result, result.unchanged)
+        run.detail = feedback_detail(
+            result.by_result,
+            result.unchanged,
+            unanswered=result.unanswered,
+            invalid=result.invalid,
+            contradictory=result.contradictory,
+        )
     return result
 
 

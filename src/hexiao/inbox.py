@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hexiao.errors import InputError
 from hexiao.io.files import kind_from_name, name_words, program_from_name, sort_inbox
-from hexiao.io.grid import read_grid
+from hexiao.io.grid import is_blank_workbook, read_grid
 from hexiao.io.headers import find_header, missing_required
 from hexiao.kinds import FIELDS
 from hexiao.load import PlannedFile
@@ -60,11 +60,14 @@ def plan_inbox(directory: Path) -> list[PlannedFile]:
 
 
 def survey_inbox(directory: Path) -> InboxPlan:
-    """Every data file in the inbox with its kind, and the litter ignored; a data file that fits no
-    kind stops everything."""
+    """Every data file in the inbox with its kind, and the litter ignored (`io.files.is_litter`, and
+    a workbook without a cell); a data file that fits no kind stops everything."""
     if not directory.is_dir():
         raise InputError(str(directory), "收件目录不存在")
     files, litter = sort_inbox(directory)
+    # A workbook no one typed into (新建 Microsoft Excel 工作表.xlsx) is litter too, as an empty file is.
+    blank = [path for path in files if is_blank_workbook(path)]
+    files = [path for path in files if path not in blank]
     planned: list[PlannedFile] = []
     unknown: list[str] = []
     for path in files:
@@ -82,4 +85,4 @@ def survey_inbox(directory: Path) -> InboxPlan:
                 for name in unknown
             ],
         )
-    return InboxPlan(directory, planned, [path.name for path in litter])
+    return InboxPlan(directory, planned, [path.name for path in sorted([*litter, *blank])])

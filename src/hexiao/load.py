@@ -49,7 +49,8 @@ class InputSummary:
     rows_loaded: int = 0
     rows_rejected: int = 0
     encoding: str = ""
-    header_row: int | None = None
+    header_row: int | None = None  # the first sheet read's
+    header_rows: list[int] = field(default_factory=list)  # each sheet read's, in order
     skipped: bool = False  # same SHA-256 already loaded
     notes: list[str] = field(default_factory=list)
 
@@ -154,6 +155,7 @@ def _open_input(
             )
             continue
         summary.header_row = summary.header_row or match.row
+        summary.header_rows.append(match.row)
         fields = select_fields(sheet, kind, match).with_columns(
             pl.lit(value, pl.String).alias(name) for name, value in fills.items()
         )

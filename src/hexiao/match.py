@@ -28,7 +28,7 @@ from hexiao.replies import with_replies
 from hexiao.report.money import cycle_summary, recovery_by_warning
 from hexiao.report.names import known_names
 from hexiao.report.settle import mark_pending, settle_pending
-from hexiao.report.summary import build_summary, township_table
+from hexiao.report.summary import build_summary, roll_identities, township_table, with_identities
 from hexiao.report.writer import discard_reports, publish_reports, stage_reports
 from hexiao.roll_gaps import gap_messages, gap_summary, prepare_gaps, survey_gaps
 from hexiao.rules import REGISTRY
@@ -144,6 +144,8 @@ def stage_month(
         "ORDER BY r.file, r.sheet, r.source_row",
         [month],
     )
+    # Persons and households told apart once, for summary.csv and each workbook's 合计 alike.
+    warnings = with_identities(warnings, roll_identities(conn))
     table = township_table(conn, warnings, recovery_by_warning(conn, month, warnings))
     townships = table["乡镇（街道）"].unique().to_list()
     names = known_names(conn, month) if formats.masked else None
@@ -257,6 +259,9 @@ def match(
     planned = plan.files if plan is not None else []
     if plan is not None and plan.ignored:
         log.info("收件目录 %s 已忽略（不是数据）：%s", plan.directory, "、".join(plan.ignored))
+    if not planned and not db.exists():  # nothing to load and no workspace: nothing is made
+        with workspace_lock(db, create=False):  # unless a run making the workspace holds it: 3, not 1
+            raise StateError(_nothing_to_match(plan, month))
     with workspace_lock(db), reading_ahead(planned, config.headers) as reading, opened(db) as conn:
         settle_pending(conn, out, os.getpid())
         staging: Path | None = None
@@ -295,9 +300,13 @@ def _check_something_to_match(conn: duckdb.DuckDBPyConnection, plan: InboxPlan |
         return
     if fetch_one(conn, "SELECT count(*) FROM (SELECT 1 FROM roll WHERE month = ? LIMIT 1)", [month])[0]:
         return
+    raise StateError(_nothing_to_match(plan, month))
+
+
+def _nothing_to_match(plan: InboxPlan | None, month: str) -> str:
     if plan is not None:
-        raise StateError(plan.empty_message(month))
-    raise StateError(
+        return plan.empty_message(month)
+    return (
         f"没有 {month} 月的花名册，也没有收件目录 {DEFAULT_INBOX / month}：把本月花名册和比对数据放进该目录后"
         f"运行 hexiao match --month {month}，或先运行 hexiao load roll 文件 --month {month}"
     )

@@ -58,6 +58,10 @@ REVIEW_RESULT_ORDER = ("属实", "不属实", "已处理")
 # In a feedback run's ledger detail, beside the counts per 核查结果: rows that repeat the latest
 # reply recorded (the township sent its list back untouched), not recorded again.
 UNCHANGED_KEY = "未改动（已记录）"
+# … and the rows not recorded, each kind apart: blank (not answered yet), a 核查结果 that is none of
+# the three, and 预警编号 whose rows in one file disagree.
+UNANSWERED_KEY, INVALID_KEY, CONTRADICTORY_KEY = "未填写核查结果", "核查结果无效", "内容矛盾"
+_NOT_RESULTS = (UNCHANGED_KEY, UNANSWERED_KEY, INVALID_KEY, CONTRADICTORY_KEY)
 
 
 def readable_detail(command: str, outcome: str, detail: str | None) -> str:
@@ -83,17 +87,34 @@ def readable_detail(command: str, outcome: str, detail: str | None) -> str:
     return detail
 
 
-def feedback_detail(by_result: dict[str, int], unchanged: int) -> str:
-    """A feedback run's ledger detail: its counts per 核查结果 and, if any, of warnings whose row
-    repeated the latest reply recorded (`readable_detail` reads it back)."""
-    return json.dumps({**by_result, **({UNCHANGED_KEY: unchanged} if unchanged else {})}, ensure_ascii=False)
+def feedback_detail(
+    by_result: dict[str, int], unchanged: int, *, unanswered: int = 0, invalid: int = 0, contradictory: int = 0
+) -> str:
+    """A feedback run's ledger detail: its counts per 核查结果 and, those that are not 0, of warnings
+    whose row repeated the latest reply recorded, of blank rows, of invalid rows and of 预警编号
+    refused as contradictory (`readable_detail` reads it back)."""
+    others = {
+        UNCHANGED_KEY: unchanged,
+        UNANSWERED_KEY: unanswered,
+        INVALID_KEY: invalid,
+        CONTRADICTORY_KEY: contradictory,
+    }
+    return json.dumps({**by_result, **{k: v for k, v in others.items() if v}}, ensure_ascii=False)
 
 
 def feedback_counts_text(counts: dict[str, int]) -> str:
-    """A feedback run's ledger detail as read: `属实 3，不属实 1；未改动（已记录） 5 个预警编号`."""
-    results = {key: value for key, value in counts.items() if key != UNCHANGED_KEY}
-    text = review_counts_text(results)
-    return f"{text}；{unchanged_text(counts[UNCHANGED_KEY])}" if counts.get(UNCHANGED_KEY) else text
+    """A feedback run's ledger detail as read, in the order `hexiao feedback` prints it: `属实 3，不属实 1；
+    未改动（已记录） 5 个预警编号…；未填写核查结果 5 行…；核查结果无效 1 行；内容矛盾 2 个预警编号…`."""
+    text = review_counts_text({key: value for key, value in counts.items() if key not in _NOT_RESULTS})
+    parts = [
+        unchanged_text(counts[UNCHANGED_KEY]) if counts.get(UNCHANGED_KEY) else "",
+        f"{UNANSWERED_KEY} {counts.get(UNANSWERED_KEY)} 行（乡镇尚未答复）" if counts.get(UNANSWERED_KEY) else "",
+        f"{INVALID_KEY} {counts.get(INVALID_KEY)} 行" if counts.get(INVALID_KEY) else "",
+        f"{CONTRADICTORY_KEY} {counts.get(CONTRADICTORY_KEY)} 个预警编号（均未录入）"
+        if counts.get(CONTRADICTORY_KEY)
+        else "",
+    ]
+    return "；".join([text, *(part for part in parts if part)])
 
 
 def unchanged_text(unchanged: int) -> str:

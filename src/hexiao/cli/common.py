@@ -21,7 +21,7 @@ from hexiao.config import Config, find_config
 from hexiao.errors import ExitCode, HexiaoError, exit_code_for, underlying_error
 from hexiao.kinds import KIND_LABELS
 from hexiao.load import InputSummary
-from hexiao.log import attach_log_file, get_logger, mask_ids_in_text
+from hexiao.log import attach_log_file, get_logger, keep_log, mask_ids_in_text
 from hexiao.settings import load_config
 
 DEFAULT_DB = "hexiao.duckdb"
@@ -72,11 +72,19 @@ def describe_inputs(inputs: list[InputSummary], verb: str = "载入", rejected: 
             lines.append(f"跳过 {name}：相同内容已{verb}过")
             continue
         lines.append(
-            f"{verb} {KIND_LABELS.get(item.kind, item.kind)} {name}（{item.encoding}，表头在第 {item.header_row} 行）："
+            f"{verb} {KIND_LABELS.get(item.kind, item.kind)} {name}（{item.encoding}，{header_rows_text(item)}）："
             f"读取 {item.rows_read} 行 = {verb} {item.rows_loaded} + {rejected} {item.rows_rejected}"
         )
         lines.extend(f"  注意：{note}" for note in item.notes)
     return lines
+
+
+def header_rows_text(item: InputSummary) -> str:
+    """`表头在第 2 行`, or for sheets whose headers are on different rows `各工作表表头在第 1–3 行`."""
+    rows = sorted(set(item.header_rows))
+    if len(rows) > 1:
+        return f"各工作表表头在第 {rows[0]}–{rows[-1]} 行"
+    return f"表头在第 {rows[0] if rows else item.header_row} 行"
 
 
 def current_month() -> str:
@@ -133,6 +141,7 @@ def handled() -> Iterator[None]:
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
     except Exception as exc:
         failure = underlying_error(exc)
+        keep_log()  # a defect's traceback is kept, workspace or not
         logger = get_logger()
         logger.error("内部错误：%s", mask_ids_in_text(f"{type(failure).__name__}: {failure}"))
         logger.log(logging.ERROR, mask_ids_in_text(_traceback_text(exc)))

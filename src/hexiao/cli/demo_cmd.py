@@ -46,13 +46,15 @@ def demo(
     with handled():
         source = data or find_sample_data()
         demo_db = db or workspace / "hexiao.duckdb"
-        prepare_demo_workspace(workspace, data=source, db=demo_db)
+        kept = prepare_demo_workspace(workspace, data=source, db=demo_db)
         # The sample's local standards ([rules.income] standard, the medical threshold …) come with
         # it: rules that have no default run only where a bureau has set them.
         sample_settings = source / DEFAULT_CONFIG_NAME
         session = open_session(
             demo_db, config or (sample_settings if sample_settings.is_file() else None), quiet, as_json
         )
+        if kept:
+            session.step(f"演示工作区 {workspace} 中不是演示写的文件未动：{'、'.join(kept)}")
         # The sample data is an inbox: the same path `hexiao match --inbox` takes every month; the demo
         # shows every output, the township workbooks and the masked edition included.
         outcome = run_match(

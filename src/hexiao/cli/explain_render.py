@@ -32,6 +32,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _score(value: float | None) -> str:
+    """A match score as every report prints it: whole points, a half rounding up (`report.columns`)."""
+    return _NONE if value is None else str(int(value + 0.5))
+
+
 def _headline(story: dict[str, Any]) -> list[str]:
     w = story["warning"]
     return [
@@ -65,7 +70,7 @@ def _link_line(link: dict[str, Any], roll_name: str | None) -> str:
     ids = f"身份证号{edit}；" if present else ""
     names = f"（花名册 {_text(roll_name)}，来源 {_text(link['record']['name'])}）" if present else ""
     return (
-        f"    关联：{link['method']}，得分 {_text(link['score'])}；{ids}"
+        f"    关联：{link['method']}，得分 {_score(link['score'])}；{ids}"
         f"姓名{_text(link['name_tier'])}{names}；{_text(link['note'])}"
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -87,7 +87,24 @@ def households_and_persons(households: int, persons: int) -> str:
     """`120 户 / 150 人（…）`: where the counts differ, the officer is told why."""
     if households == persons:
         return f"{households} 户 / {persons} 人"
-    return f"{households} 户 / {persons} 人（一户可有多人预警；重复享受的一人计入其所在的每一户）"
+    why = "一户可有多人预警" if households < persons else IN_EVERY_HOUSEHOLD
+    return f"{households} 户 / {persons} 人（{why}）"
+
+
+# Why there may be more households than persons: one person on the roll of several households.
+IN_EVERY_HOUSEHOLD = "同一人在几户在册的，计入其所在的每一户"
+
+
+def checked_households_and_persons(summary: dict[str, Any]) -> str:
+    """`16 户 20 人（…）`: the roll's households and persons, with why 户 may not be what the roll's
+    户编号 say (`report.summary`)."""
+    households, persons = summary["households_checked"], summary["persons_checked"]
+    notes = []
+    if unknown := summary.get("households_unknown", 0):
+        notes.append(f"户编号损坏、无法分户的 {unknown} 人各按一户计")
+    if households > persons:
+        notes.append(IN_EVERY_HOUSEHOLD)
+    return f"{households} 户 {persons} 人" + (f"（{'；'.join(notes)}）" if notes else "")
 
 
 def money(yuan: float) -> str:
@@ -97,15 +114,12 @@ def money(yuan: float) -> str:
 
 def report(session: Session, result: MatchResult) -> None:
     if result.ignored:
-        session.step(f"已忽略：{'、'.join(result.ignored)}（隐藏、系统、锁定或空文件，不是数据）")
+        session.step(f"已忽略：{'、'.join(result.ignored)}（隐藏、系统、锁定文件，或空文件、空工作簿，不是数据）")
     for line in describe_inputs(result.loaded):
         session.step(line)
     s = result.summary
     warned = households_and_persons(s["households_warned"], s["persons_warned"])
-    session.step(
-        f"比对 {s['month']}：核对 {s['households_checked']} 户 {s['persons_checked']} 人，"
-        f"预警 {warned}；报告在 {result.out_dir}"
-    )
+    session.step(f"比对 {s['month']}：核对 {checked_households_and_persons(s)}，预警 {warned}；报告在 {result.out_dir}")
     for line in gap_messages(s):
         session.warn(line)
     if session.json:
@@ -117,7 +131,7 @@ def report(session: Session, result: MatchResult) -> None:
     out.print(f"{s['month']} 比对完成（{s['elapsed_s']} 秒）")
     out.print(
         f"  花名册：读取 {s['roll_rows_read']} 行 = 载入 {s['roll_rows_loaded']} + 拒绝 {s['roll_rows_rejected']}；"
-        f"核对 {s['households_checked']} 户 {s['persons_checked']} 人"
+        f"核对 {checked_households_and_persons(s)}"
     )
     for item in s["inputs"]:
         out.print(

@@ -56,9 +56,11 @@ def status(
                 f"v{batch['version']} 配置 {batch['config_hash'] or '—'}  用户 {batch['os_user'] or '—'}  {detail}"
             )
             for item in ledger.inputs.filter(ledger.inputs["batch_id"] == batch["batch_id"]).iter_rows(named=True):
+                # A reply file's rows not recorded are blank, invalid … (the run's line says which), not all refused.
+                loaded, rejected = ("录入", "未录入") if item["kind"] == "feedback" else ("载入", "拒绝")
                 out.print(
                     f"    {item['kind']:<9} {item['file_name']}  sha256 {item['sha256'][:12]}…  "
-                    f"读取 {item['rows_read']} = 载入 {item['rows_loaded']} + 拒绝 {item['rows_rejected']}"
+                    f"读取 {item['rows_read']} = {loaded} {item['rows_loaded']} + {rejected} {item['rows_rejected']}"
                 )
         for row in ledger.warnings.iter_rows(named=True):
             out.print(f"{row['month']} {row['code']:<16} {row['warnings']} 条预警")

@@ -258,6 +258,23 @@ def _read_excel(path: Path) -> Grid:
     return Grid(path, sheets, "Excel")
 
 
+# A workbook without a cell (Excel's 新建 Microsoft Excel 工作表.xlsx) is a few kilobytes of styles
+# and theme; a larger one is taken to hold something and is not opened twice to find out.
+BLANK_WORKBOOK_MAX_BYTES = 256 * 1024
+
+
+def is_blank_workbook(path: Path) -> bool:
+    """The file is a workbook that opens and has not one non-blank cell on any sheet."""
+    if path.suffix.lower() not in EXCEL_SUFFIXES or path.stat().st_size > BLANK_WORKBOOK_MAX_BYTES:
+        return False
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = [workbook.get_sheet_by_name(name).to_python() for name in workbook.sheet_names]
+    except Exception:  # calamine raises several private types: not a workbook, which the load says
+        return False
+    return all(cell is None or str(cell).strip() == "" for rows in sheets for row in rows for cell in row)
+
+
 SNIFF_BYTES = 2048
 SAVE_AS_XLSX = "请在 Excel/WPS 中打开，另存为 .xlsx 后放回"
 

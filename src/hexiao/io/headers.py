@@ -105,9 +105,10 @@ def missing_required(kind: str, match: HeaderMatch, provided: set[str]) -> list[
 
 
 def mapping_hint(kind: str, missing: Field, match: HeaderMatch) -> str:
-    """How to map a column hexiao does not know to a required field: a line to paste into
-    hexiao.toml, with the header of the file that most resembles the field (shares the most
-    characters with its names), and the file's other unrecognised headers."""
+    """How to map a column hexiao does not know to a required field: the two lines to paste into
+    hexiao.toml (a TOML table header is a line of its own, and one table is written once), with the
+    header of the file that most resembles the field (shares the most characters with its names),
+    and the file's other unrecognised headers."""
     mapped = set(match.columns.values())
     unknown = [label for cell, label in match.raw_names.items() if cell not in mapped and label != cell]
     if not unknown:
@@ -117,8 +118,8 @@ def mapping_hint(kind: str, missing: Field, match: HeaderMatch) -> str:
     header = ranked[0] if set(ranked[0]) & names else "<表中该列的表头>"
     listed = "、".join(ranked[:5]) + (" 等" if len(ranked) > 5 else "")
     return (
-        f'如果该列用了别的名称，在 hexiao.toml 中加入：[headers.{kind}] "{header}" = "{missing.name}"'
-        f"（表中未识别的列：{listed}）"
+        f'如果该列用了别的名称，在 hexiao.toml 中加入两行：[headers.{kind}] 和 "{header}" = "{missing.name}"'
+        f"（已有 [headers.{kind}] 这一行时只加后一行，加在它下面；表中未识别的列：{listed}）"
     )
 
 

@@ -2,21 +2,79 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import polars as pl
 
 from hexiao.kinds import EXTRACT_KINDS
+from hexiao.normalize import ids
 from hexiao.report.columns import money
 from hexiao.report.money import MONEY_COLUMNS, cycle_summary
 from hexiao.rules import LABELS
 from hexiao.store import fetch_one, query
 
+# A roll row's person is its ID where the ID names one person (`ids.IDENTIFYING`), else the row:
+# two people whose IDs Excel cut to the same first 15 digits are two people.
+_IDENTIFYING = ", ".join(f"'{status}'" for status in ids.IDENTIFYING)
+_PERSON = f"CASE WHEN id_norm IS NOT NULL AND id_status IN ({_IDENTIFYING}) THEN id_norm ELSE 'row:' || roll_key END"
 # A household is its township and 户编号 (`match.prepare_month`'s `household_key`); a member whose
-# household a damaged 户编号 left unknown counts as one of their own, never merged with others.
-_HOUSEHOLD = "coalesce(household_key, 'row:' || roll_key)"
-_WARNED_HOUSEHOLD = pl.struct("township", "household_id")
+# household a damaged 户编号 left unknown is a household of their own, never merged with others,
+# so that 户 ≤ 人 holds but for one person in several households (重复享受).
+_HOUSEHOLD = f"coalesce(household_key, 'person:' || {_PERSON})"
+_PERSONS_CHECKED = f"count(DISTINCT {_PERSON})"
+_HOUSEHOLDS_CHECKED = f"count(DISTINCT {_HOUSEHOLD})"
+_UNKNOWN_HOUSEHOLDS = f"count(DISTINCT {_PERSON}) FILTER (WHERE household_key IS NULL)"
+
+# Warnings carry no roll row, only what the reports show: columns (hashes, so masking leaves them
+# alone) telling their persons and households apart as `_PERSON` and `_HOUSEHOLD` do.
+PERSON, HOUSEHOLD = "_person", "_household"
+
+
+@dataclass(frozen=True)
+class RollIdentities:
+    """What a warning's columns cannot tell: which of the month's roll IDs name nobody in
+    particular, and which (乡镇, 户编号) are no household."""
+
+    unsound_ids: pl.Series  # `id_number` of roll rows whose ID is not `ids.IDENTIFYING`
+    unknown_households: pl.DataFrame  # township, household_id of rows whose household is unknown
+
+
+NO_ROLL = RollIdentities(
+    pl.Series([], dtype=pl.String), pl.DataFrame(schema={"township": pl.String, "household_id": pl.String})
+)
+
+
+def roll_identities(conn: duckdb.DuckDBPyConnection) -> RollIdentities:
+    """The month's `RollIdentities`, from `roll_m`."""
+    unsound = query(
+        conn,
+        f"""SELECT DISTINCT coalesce(id_norm, id_raw) AS id_number FROM roll_m
+            WHERE coalesce(id_norm, id_raw) IS NOT NULL AND (id_norm IS NULL OR id_status NOT IN ({_IDENTIFYING}))""",
+    )
+    unknown = query(conn, "SELECT DISTINCT township, household_id FROM roll_m WHERE household_key IS NULL")
+    return RollIdentities(unsound["id_number"], unknown)
+
+
+def with_identities(warnings: pl.DataFrame, roll: RollIdentities) -> pl.DataFrame:
+    """`warnings` with `PERSON` and `HOUSEHOLD`: a person is their ID where it names one person,
+    else their row (township, 户编号, name); a household is (乡镇, 户编号), else the person's own."""
+    text = [pl.col(c).fill_null("") for c in ("township", "household_id", "name", "id_number")]
+    sound = pl.col("id_number").is_not_null() & ~pl.col("id_number").is_in(roll.unsound_ids.implode())
+    person = pl.when(sound).then(pl.col("id_number")).otherwise(pl.concat_str(text, separator=chr(31)))
+    unknown = roll.unknown_households.with_columns(pl.lit(True).alias("_unknown"))
+    marked = warnings.join(
+        unknown, on=["township", "household_id"], how="left", nulls_equal=True, maintain_order="left"
+    )
+    household = (
+        pl.when(pl.col("_unknown"))
+        .then(pl.concat_str(pl.lit("person"), person, separator=chr(31)))
+        .otherwise(pl.concat_str(text[:2], separator=chr(31)))
+    )
+    return marked.with_columns(person.hash().alias(PERSON), household.hash().alias(HOUSEHOLD)).drop("_unknown")
+
+
 # The month's inputs are its roll and the extracts in force: not replies, not applicant lists (`hexiao check`).
 _EXTRACTS = ", ".join(f"'{kind}'" for kind in EXTRACT_KINDS)
 
@@ -33,14 +91,11 @@ def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.Data
         [month, month],
     )
     roll_inputs = inputs.filter(pl.col("kind") == "roll")
-    checked = fetch_one(
-        conn,
-        f"SELECT count(DISTINCT {_HOUSEHOLD}), count(DISTINCT coalesce(id_norm, name_simp || household_id)) FROM roll_m",
-    )
-    warned = warnings.with_columns(pl.coalesce("id_number", "name").alias("_person"))
+    checked = fetch_one(conn, f"SELECT {_HOUSEHOLDS_CHECKED}, {_PERSONS_CHECKED}, {_UNKNOWN_HOUSEHOLDS} FROM roll_m")
+    warned = with_identities(warnings, roll_identities(conn))
     # OMISSION rows are people on no roll: counted apart, not among the roll's warned persons.
     on_roll = warned.filter(pl.col("code") != "OMISSION")
-    persons = pl.col("_person").n_unique().alias("persons")
+    persons = pl.col(PERSON).n_unique().alias("persons")
     counted = dict(warned.group_by("code").agg(persons).iter_rows())
     by_code = {code: int(counted.get(code, 0)) for code in LABELS}
     by_township: dict[str, dict[str, int]] = {}
@@ -53,8 +108,9 @@ def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.Data
         "roll_rows_rejected": int(roll_inputs["rows_rejected"].sum()),
         "households_checked": int(checked[0]),
         "persons_checked": int(checked[1]),
-        "households_warned": on_roll.select(_WARNED_HOUSEHOLD.n_unique()).item() if on_roll.height else 0,
-        "persons_warned": on_roll["_person"].n_unique() if on_roll.height else 0,
+        "households_unknown": int(checked[2]),
+        "households_warned": on_roll[HOUSEHOLD].n_unique() if on_roll.height else 0,
+        "persons_warned": on_roll[PERSON].n_unique() if on_roll.height else 0,
         "omissions": warned.height - on_roll.height,
         "warnings": warned.height,
         "by_code": by_code,
@@ -67,11 +123,11 @@ def build_summary(conn: duckdb.DuckDBPyConnection, month: str, warnings: pl.Data
 
 
 def warned_counts() -> list[pl.Expr]:
-    """预警户数, 预警人数, 预警条数 and the amount to recover of a group of warnings: a household or
-    person warned for two reasons counts once."""
+    """预警户数, 预警人数, 预警条数 and the amount to recover of a group of warnings (`with_identities`):
+    a household or person warned for two reasons counts once."""
     return [
-        _WARNED_HOUSEHOLD.n_unique().alias("households_warned"),  # households are numbered per township
-        pl.coalesce("id_number", "name").n_unique().alias("persons_warned"),
+        pl.col(HOUSEHOLD).n_unique().alias("households_warned"),
+        pl.col(PERSON).n_unique().alias("persons_warned"),
         pl.len().alias("warnings"),
         pl.col("overpayment").fill_null(0).sum().alias("overpayment"),
     ]
@@ -104,10 +160,12 @@ def township_table(
     checked = query(
         conn,
         f"""
-        SELECT township, count(DISTINCT {_HOUSEHOLD}) AS households_checked, count(DISTINCT coalesce(id_norm, name_simp || household_id)) AS persons_checked
+        SELECT township, {_HOUSEHOLDS_CHECKED} AS households_checked, {_PERSONS_CHECKED} AS persons_checked
         FROM roll_m GROUP BY township
         """,
     )
+    if PERSON not in warnings.columns:
+        warnings = with_identities(warnings, roll_identities(conn))
     named = [warnings.select("township")] + ([recovery.select("township")] if recovery is not None else [])
     townships = pl.concat([checked.select("township"), *named]).unique()
     checked = townships.join(checked, on="township", how="left", nulls_equal=True)
@@ -133,7 +191,10 @@ def township_table(
 def totals_row(township: str | None, table: pl.DataFrame, warnings: pl.DataFrame) -> pl.DataFrame:
     """The 合计 row under a township's rows of `township_table`: households and persons checked as in
     each of its rows; those warned counted once however many types warn them (`warnings`: the
-    township's, English names)."""
+    township's, English names, with `with_identities`' columns; without them, every ID is taken as
+    naming one person)."""
+    if PERSON not in warnings.columns:
+        warnings = with_identities(warnings, NO_ROLL)
     counts = warnings.select(warned_counts()).with_columns(money("overpayment")).row(0, named=True)
     checked = table.row(0, named=True) if table.height else {}
     row = {

@@ -27,7 +27,7 @@ class DuplicateParams:
 
 
 # IDs that identify one person: an Excel numeric cell (…000) may be shared by two people.
-_IDENTIFYING = ", ".join(f"'{s}'" for s in (ids.VALID, ids.BAD_CHECK, ids.BAD_DATE, ids.BAD_REGION))
+_IDENTIFYING = ", ".join(f"'{s}'" for s in ids.IDENTIFYING)
 
 
 def exclusive_sql(params: DuplicateParams) -> str:
