@@ -15,6 +15,8 @@ from hexiao.ingest.households import damaged_number
 from hexiao.load import load
 from hexiao.match import match
 from hexiao.normalize.ids import check_digit
+from hexiao.overview.data import gather
+from hexiao.store import opened
 
 
 def make_id(birth: str, seq: str) -> str:
@@ -268,6 +270,12 @@ def test_people_with_damaged_ids_count_as_people(workspace: Path) -> None:
     header = next(row for row in rows if "预警人数" in row)
     totals = next(row for row in rows if "合计" in row)
     assert totals[header.index("预警人数")] == len(warned) and totals[header.index("核对人数")] == 4
+    # The overview page counts them as two too.
+    with opened(db, read_only=True) as conn:
+        by_action = gather(conn, "2026-11", 1).by_action
+    corrections = result.warnings.filter(pl.col("action") == "数据更正")
+    assert corrections["id_number"].n_unique() < corrections["name"].n_unique()  # the zeroed IDs agree
+    assert by_action.filter(pl.col("action") == "数据更正")["persons"].item() == corrections["name"].n_unique()
 
 
 # One damaged 户编号 and no head's ID for three households of 东城街道: 陈十's, 华明's (two rows) and

@@ -27,15 +27,19 @@ from hexiao.cycle import REPLY_CONFIRMED, REPLY_FALSE, REPLY_HANDLED
 from hexiao.errors import StateError
 from hexiao.history import STATUS_NEW, STATUS_ONGOING
 from hexiao.match import reported_now
+from hexiao.normalize import ids
 from hexiao.replies import latest_replies
 from hexiao.report.money import MONEY_COLUMNS, cycle_summary, money_totals, recovery_by_warning
 from hexiao.rules import LABELS
-from hexiao.store import fetch_one, query
+from hexiao.store import fetch_one, person_rows, query
 
 NO_REPLY = "未反馈"
 REPLY_KINDS = (REPLY_CONFIRMED, REPLY_FALSE, REPLY_HANDLED, NO_REPLY)
 TREND_RESOLVED, TREND_FALSE = "已解除", "乡镇核实不属实"
 TREND_KINDS = (STATUS_NEW, STATUS_ONGOING, TREND_RESOLVED, TREND_FALSE)
+
+
+_IDENTIFYING = ", ".join(f"'{status}'" for status in ids.IDENTIFYING)
 
 
 @dataclass(frozen=True)
@@ -68,11 +72,19 @@ def gather(
     summaries = read_summaries(conn, month, months)
     summary, money = _current(conn, month, summaries[-1], params or FeedbackParams())
     summaries[-1] = summary
+    # A person is their ID where it names one person, else their row: two people whose IDs Excel
+    # zeroed alike are two (as summary.json counts them, `report.summary`).
+    unsound = (
+        f"SELECT DISTINCT coalesce(id_norm, id_raw) FROM ({person_rows('roll', 'month = ?')}) "
+        f"WHERE coalesce(id_norm, id_raw) IS NOT NULL AND (id_norm IS NULL OR id_status NOT IN ({_IDENTIFYING}))"
+    )
     warnings = query(
         conn,
-        """SELECT warning_id, township, code, action, coalesce(id_number, name) AS person, overpayment
+        f"""SELECT warning_id, township, code, action, overpayment,
+                  CASE WHEN id_number IS NOT NULL AND id_number NOT IN ({unsound}) THEN id_number
+                       ELSE concat_ws(chr(31), township, household_id, name, id_number) END AS person
            FROM warnings WHERE month = ?""",
-        [month],
+        [month, month],
     )
     return OverviewData(
         month=month,
