@@ -106,7 +106,7 @@ def report(session: Session, result: MatchResult) -> None:
         f"比对 {s['month']}：核对 {s['households_checked']} 户 {s['persons_checked']} 人，"
         f"预警 {warned}；报告在 {result.out_dir}"
     )
-    for line in gap_messages(s):
+    for line in (*gap_messages(s), *s.get("rule_notes", [])):
         session.warn(line)
     if session.json:
         session.emit_json(s | {"ignored_files": result.ignored})
