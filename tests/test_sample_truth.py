@@ -44,6 +44,8 @@ def _run_month(inbox: Path, truth: Path, work: Path) -> Month:
     """`hexiao match --inbox` as cron runs it, in a workspace of its own."""
     hexiao = Path(sys.executable).with_name("hexiao")
     args = [str(hexiao), "match", "--month", MONTH, "--inbox", str(inbox), "--db", str(work / "hexiao.duckdb")]
+    if (inbox / "hexiao.toml").is_file():  # the sample county's settings (its standard for INCOME)
+        args += ["--config", str(inbox / "hexiao.toml")]
     done = subprocess.run([*args, "--out", str(work / "out"), "--quiet"], cwd=work, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return Month(pl.read_parquet(work / "out" / MONTH / "warnings.parquet"), truth)
@@ -154,3 +156,15 @@ def test_the_sample_plants_what_the_month_must_handle() -> None:
     keys = set(truth["household_key"].to_list())
     assert keys == {"户编号", "户主身份证号", "无"}
     assert set(truth["expected_action"].to_list()) == {"停发", "减发", "入户核查"}
+
+
+@pytest.mark.parametrize("code", ["INCOME", "GRADUAL_EXIT"])
+def test_each_found_income_warning_has_the_truths_action_and_month(month: Month, code: str) -> None:
+    """停发 / 减发 from next month, 渐退 to the end of the 渐退期, as the planted household calls for."""
+    truth = pl.read_csv(month.truth / "truth_warnings.csv", infer_schema=False).filter(pl.col("code") == code)
+    found = month.warnings.join(truth, on=["code", "id_number", "program"], how="inner")
+    wrong = found.filter(
+        (pl.col("action") != pl.col("expected_action"))
+        | (pl.col("effective_month") != pl.col("expected_effective_month"))
+    )
+    assert not found.is_empty() and wrong.is_empty(), wrong.select("id_number", "action", "effective_month", "evidence")

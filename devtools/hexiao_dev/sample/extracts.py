@@ -49,9 +49,11 @@ from hexiao_dev.sample.employment import (
     write_payroll,
 )
 from hexiao_dev.sample.extra_rolls import plant_rolls, write_rolls
+from hexiao_dev.sample.income import PENSION_FILE, PROVIDENT_FILE, income_settings, plant_income, write_income
 from hexiao_dev.sample.people import World
 from hexiao_dev.sample.planting import new_ctx
 from hexiao_dev.sample.poverty import MONITORED, plant_poverty, write_poverty
+from hexiao_dev.sample.settings import write_settings
 from hexiao_dev.sample.truth import CODES, roll_damage_truth, write_rule_truth
 
 __all__ = ["CODES", "MONITORED", "STAFF_CATEGORIES", "Extras", "extend"]
@@ -67,6 +69,7 @@ class Extras:
     poverty_files: list[Path]
     truth_warnings: Path
     truth_negatives: Path
+    income_files: list[Path]  # pensions paid, provident-fund contributions (`income`)
 
 
 def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = False) -> Extras:
@@ -99,6 +102,10 @@ def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = 
     write_businesses(business, files[2])
     write_payroll(c, payroll, files[3])
     write_poverty(c, poverty, files[4])
+    # Planted last, from a stream of its own: every file above stays as it was.
+    income_files = [out_dir / PENSION_FILE, out_dir / PROVIDENT_FILE]
+    write_income(c, seed, plant_income(c, seed), *income_files)
+    write_settings(out_dir, "rules.income", income_settings())
     damage, clean = roll_damage_truth(w)
     warnings, negatives = write_rule_truth(c.truth + damage, c.negatives + clean, truth_dir)
-    return Extras(rolls, [files[0]], [files[1]], [files[2]], [files[3]], [files[4]], warnings, negatives)
+    return Extras(rolls, [files[0]], [files[1]], [files[2]], [files[3]], [files[4]], warnings, negatives, income_files)

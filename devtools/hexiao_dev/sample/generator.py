@@ -49,7 +49,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hexiao_dev.sample.cremation import (
@@ -108,12 +108,14 @@ class GeneratedFiles:
     truth_warnings: Path  # the other rules' expected warnings (see hexiao_dev.sample.extracts)
     truth_negatives: Path  # their planted near-misses
     litter_files: list[Path]  # a shared folder's litter in the inbox: not data (only with as_sent)
+    income_files: list[Path] = field(default_factory=list)  # pensions, provident-fund contributions
 
     @property
     def all_files(self) -> list[Path]:
         """Every file written, data first, then litter, truth last."""
         data = [*self.roll_files, *self.cremation_files, *self.vehicle_files, *self.property_files]
-        data += [*self.business_files, *self.employee_files, *self.poverty_files, *self.litter_files]
+        data += [*self.business_files, *self.employee_files, *self.poverty_files, *self.income_files]
+        data += self.litter_files
         return [*data, self.truth_deceased, self.truth_decoys, self.truth_warnings, self.truth_negatives]
 
 
@@ -180,6 +182,7 @@ def generate(
         more.truth_warnings,
         more.truth_negatives,
         litter,
+        more.income_files,
     )
 
 
