@@ -26,4 +26,14 @@ def test_sliced_preparation_equals_whole(tmp_path: Path, monkeypatch: pytest.Mon
             assert sliced.loaded.equals(whole.loaded), item.path.name
             assert sliced.rejected.equals(whole.rejected), item.path.name
             kinds.add(item.kind)
-    assert kinds == {"roll", "cremation", "vehicle", "property", "business", "employee", "poverty"}
+    assert kinds == {
+        "roll",
+        "cremation",
+        "vehicle",
+        "property",
+        "business",
+        "employee",
+        "poverty",
+        "pension",
+        "provident",
+    }
