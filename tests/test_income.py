@@ -217,3 +217,10 @@ def test_a_gradual_exit_is_not_escalated_before_its_end_month() -> None:
     assert _state(review_result="已处理", effective_month="2027-03", **earlier) == ("已处理", False)
     assert _state(review_result="属实", effective_month="2026-11", **earlier) == ("属实未处理", True)
     assert _state(effective_month="2027-03", changed=True, **earlier | {"first_month": MONTH}) == ("已执行", False)
+
+
+def test_explain_names_the_household_members_the_reduction_rests_on(workspace: Path, found: pl.DataFrame) -> None:
+    warning_id = found.filter(pl.col("id_number") == LOW_A)["warning_id"][0]
+    shown = CliRunner().invoke(app, ["explain", warning_id, "--db", str(workspace / "hexiao.duckdb")])
+    assert shown.exit_code == 0, shown.output
+    assert "同户另一花名册行 roll.csv 第7行" in shown.output and "pension.csv 第5行" in shown.output
