@@ -1,5 +1,5 @@
-"""pension 养老金/社保待遇发放: pensions and other social-insurance benefits paid (domain.md rule 13,
-INCOME; rule 11, a 失联 parent who draws a pension)."""
+"""pension 养老金/社保待遇发放: pensions and other social-insurance benefits paid (domain.md rule 11,
+INCOME; rule 12, a 失联 parent who draws a pension)."""
 
 from __future__ import annotations
 

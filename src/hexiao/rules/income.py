@@ -41,8 +41,10 @@ GRADUAL_EXIT_MONTHS = 6
 NEW_EMPLOYMENT_MONTHS = 6
 # Seed 001's 就业成本扣减 has no national figure: 0 until the bureau sets its own (元/月 per employed member).
 EMPLOYMENT_COST_DEDUCTION = 0.0
-# Not income under the 低保 rules: 高龄津贴, 残疾人两项补贴 (困难残疾人生活补贴, 重度残疾人护理补贴),
-# 优抚 and 抚恤 payments (最低生活保障审核确认办法 第十二条 leaves them out of family income).
+# Not income under the 低保 rules: 优待抚恤金 (民政部《最低生活保障审核确认办法》 leaves them out of
+# family income) and the welfare subsidies 高龄津贴 and 残疾人两项补贴 (困难残疾人生活补贴, 重度残疾人
+# 护理补贴), which are paid because of age or disability, not as income. A province that also leaves
+# out the 城乡居民基本养老保险 基础养老金 adds "基础养老金" here.
 EXEMPT_INCOME_TYPES = ("高龄津贴", "残疾人两项补贴", "困难残疾人生活补贴", "重度残疾人护理补贴", "优抚", "抚恤")
 # Local rule, no national figure: pensions and contributions reach the bureau one or two months late,
 # so a payment of the last 3 months is current; an older one is taken as ended.
