@@ -27,7 +27,7 @@ def _workbook(path: Path, rows: list[list[object]]) -> Path:
 
 
 def test_a_pension_export_with_a_title_row_reads_its_amounts_and_months(tmp_path: Path) -> None:
-    header = ["姓名", "公民身份号码", "险种类型", "待遇项目", "发放金额", "发放年月"]
+    header: list[object] = ["姓名", "公民身份号码", "险种类型", "待遇项目", "发放金额", "发放年月"]
     serial = (date(2026, 11, 1) - date(1899, 12, 30)).days  # a month typed as a date in Excel
     path = _workbook(
         tmp_path / "养老金发放明细.xlsx",
