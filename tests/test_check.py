@@ -307,10 +307,12 @@ class FakeIncome:
 def test_the_income_rule_plugs_in_by_its_code(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     pension = ["姓名,身份证号,待遇类型,月发放金额,发放年月", f"清白,{CLEAR},城乡居民养老保险,3000,2026-11"]
     load("pension", [write_text(ws.db.parent / "养老金发放.csv", "\n".join(pension) + "\n")], month="2026-11", db=ws.db)
+    without = tuple(rule for rule in REGISTRY if rule.code not in ("INCOME", "GRADUAL_EXIT"))
+    monkeypatch.setattr(sources, "REGISTRY", without)
     rows = by_id(check([ws.applicants], db=ws.db, out=ws.out, today=TODAY).rows)
     assert rows[CLEAR[:15]]["收入"] == "未核对：本版本尚无收入核对规则"  # data, but no rule to weigh it
     rule = FakeIncome()
-    monkeypatch.setattr(sources, "REGISTRY", (*REGISTRY, rule))
+    monkeypatch.setattr(sources, "REGISTRY", (*without, rule))
     rows = by_id(check([ws.applicants], db=ws.db, out=ws.out, today=TODAY).rows)
     # Its evidence whole: only DECEASED's notes on a roll's payments are left out.
     assert rows[CLEAR[:15]]["收入"] == "有：家庭月收入 3000.00 元；养老金已发放至 2026-11；来源 pension.csv 第2行"
@@ -359,3 +361,14 @@ def test_the_workbook_prints_every_id_whole_in_libreoffice(ws: Workspace) -> Non
     assert "###" not in text
     for member in (BOSS, CLERK, SAME, OTHER, EARLIER, CLEAR):
         assert member in text, member
+
+
+def test_the_income_rule_off_says_why_and_on_finds_income_above_the_line(ws: Workspace) -> None:
+    pension = ["姓名,身份证号,待遇类型,月发放金额,发放年月", f"清白,{CLEAR},城乡居民养老保险,3000,2026-11"]
+    load("pension", [write_text(ws.db.parent / "养老金发放.csv", "\n".join(pension) + "\n")], month="2026-11", db=ws.db)
+    rows = by_id(check([ws.applicants], db=ws.db, out=ws.out, today=TODAY).rows)
+    assert rows[CLEAR[:15]]["收入"].startswith("未核对：hexiao.toml 未设置 [rules.income] standard")
+    toml = ws.db.parent / "income.toml"
+    toml.write_text('[rules.income]\nstandard = { "城市低保" = 800, "农村低保" = 800 }\n', encoding="utf-8")
+    rows = by_id(check([ws.applicants], db=ws.db, out=ws.out, today=TODAY, config=load_config(toml)).rows)
+    assert rows[CLEAR[:15]]["收入"].startswith("有：")

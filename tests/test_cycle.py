@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "feedback_month": None,
     "notice_date": None,
     "action": "停发",
+    "effective_month": None,
     "code": "DECEASED",
     "first_month": MONTH,
     "changed": False,

@@ -10,7 +10,7 @@ import zipfile
 from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import opencc
 import polars as pl
@@ -122,7 +122,7 @@ def test_check_digit_agrees_with_python_stdnum(files: GeneratedFiles) -> None:
 
 def test_same_seed_gives_identical_bytes(files: GeneratedFiles, tmp_path: Path) -> None:
     again = generate(tmp_path / "again", households=HOUSEHOLDS, as_sent=True)
-    assert len(files.all_files) == 28
+    assert len(files.all_files) == 30
     for a, b in zip(files.all_files, again.all_files, strict=True):
         assert a.name == b.name
         assert a.read_bytes() == b.read_bytes(), a.name
@@ -369,9 +369,12 @@ class _RollRow(NamedTuple):
     household: str  # what tells the household apart: 户编号, else the head's sound ID, else nothing
     id_damaged: bool  # invalid, or from a numeric cell whatever its check digit
     hid_damaged_head: bool  # the head's row of a household whose 户编号 a spreadsheet damaged
+    amount: float = 0.0  # 月保障金额
 
 
-def _roll_row(township: str, hid: str, name: str, id_raw: str, head_raw: str, program: str, start: str) -> _RollRow:
+def _roll_row(
+    township: str, hid: str, name: str, id_raw: str, head_raw: str, program: str, start: str, amount: str = ""
+) -> _RollRow:
     numeric = _numeric_cell(id_raw)
     id_number = f"{Decimal(id_raw):f}" if numeric else _norm_id(id_raw)
     head = f"{Decimal(head_raw):f}" if _numeric_cell(head_raw) else _norm_id(head_raw)
@@ -380,7 +383,7 @@ def _roll_row(township: str, hid: str, name: str, id_raw: str, head_raw: str, pr
     household = f"hid:{township}/{hid}" if not hid_damaged else f"head:{head}" if head_sound else f"none:{id_number}"
     damaged = numeric or not is_valid_id(id_number)
     return _RollRow(township, hid, name, id_number, program, _month_index(start), household, damaged,
-                    hid_damaged and id_raw == head_raw)  # fmt: skip
+                    hid_damaged and id_raw == head_raw, _number(amount))  # fmt: skip
 
 
 def _csv_rows(path: Path, encoding: str, skip: int) -> list[list[str]]:
@@ -403,7 +406,7 @@ def _all_roll_rows(files: GeneratedFiles) -> list[_RollRow]:
     city, rural, tekun, orphans, elderly, added = files.roll_files
     full = _csv_rows(city, "utf-8-sig", 1) + _csv_rows(tekun, "gbk", 2) + _rural_rows(rural)
     full += _csv_rows(orphans, "utf-8", 1) + _csv_rows(added, "utf-8-sig", 1)
-    out = [_roll_row(r[0], r[2], r[5], r[6], r[4], r[8], r[11]) for r in full if r[0] != "乡镇（街道）"]
+    out = [_roll_row(r[0], r[2], r[5], r[6], r[4], r[8], r[11], r[10]) for r in full if r[0] != "乡镇（街道）"]
     out += [_roll_row(r[0], r[2], r[3], r[4], r[4], r[5], r[8]) for r in _csv_rows(elderly, "gb18030", 2)]
     return out
 
@@ -418,6 +421,65 @@ def _exclusive(a: str, b: str) -> bool:
 
 def _age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _number(text: str) -> float:
+    digits = "".join(ch for ch in str(text) if ch.isdigit() or ch == ".")
+    return float(digits) if digits else 0.0
+
+
+def _ym(text: str) -> int:
+    """202611 or 2026年11月 → month index."""
+    year, mon = (int(x) for x in text.replace("年", "-").rstrip("月").split("-")) if "年" in text else (
+        int(text[:4]), int(text[4:6]))  # fmt: skip
+    return year * 12 + mon - 1
+
+
+def _derive_income(files: GeneratedFiles, month: int, valid: list[_RollRow], warn: Any) -> None:
+    """INCOME and GRADUAL_EXIT by domain.md rule 11 with the sample's standard and hexiao's defaults:
+    pensions and wages of the last 3 months, exempt benefits left out, a job new within 6 months
+    (and after the register's first month) gives 渐退 for 6 months from its first contribution."""
+    standard = tomllib.loads((files.income_files[0].parent / "hexiao.toml").read_text("utf-8"))["rules"]["income"]
+    standard = standard["standard"]
+    pensions: dict[tuple[str, str], tuple[int, float]] = {}
+    for row in _xlsx_rows(files.income_files[0], 1):
+        key, paid = (_norm_id(row[1]), row[3]), _ym(row[5])
+        if month - 2 <= paid <= month and paid >= pensions.get(key, (0, 0.0))[0]:
+            pensions[key] = (paid, _number(row[4]))
+    income: dict[str, float] = defaultdict(float)
+    for (pid, benefit), (_, amount) in pensions.items():
+        if not any(word in benefit for word in ("高龄津贴", "残疾人", "优抚", "抚恤")):
+            income[pid] += amount
+    contributions = [(_norm_id(r[1]), _ym(r[5]), _number(r[3])) for r in _csv_rows(files.income_files[1], "gb18030", 1)]
+    register_start = min(m for _, m, _ in contributions)
+    first: dict[str, int] = {}
+    latest: dict[str, tuple[int, float]] = {}
+    for pid, paid, wage in contributions:
+        first[pid] = min(first.get(pid, paid), paid)
+        if month - 2 <= paid <= month and paid >= latest.get(pid, (0, 0.0))[0]:
+            latest[pid] = (paid, wage)
+    new = {pid for pid in latest if month - 5 <= first[pid] and first[pid] > register_start}
+    households: dict[tuple[str, str], list[_RollRow]] = defaultdict(list)
+    for r in valid:
+        if r.program in standard and not r.household.startswith("none:"):
+            households[(r.household, r.program)].append(r)
+    for (_, program), members in households.items():
+        line = standard[program] * len({r.id_number for r in members})
+        wages = {r.id_number: latest[r.id_number][1] for r in members if r.id_number in latest}
+        base = sum(income[r.id_number] for r in members) + sum(w for pid, w in wages.items() if pid not in new)
+        total = base + sum(w for pid, w in wages.items() if pid in new)
+        earners = [r for r in members if income[r.id_number] > 0 or wages.get(r.id_number, 0) > 0]
+        start = min((first[pid] for pid in wages if pid in new), default=0)
+        if base > line or total > line and start + 6 <= month:
+            found = ("INCOME", "停发", "中", f"{(month + 1) // 12:04d}-{(month + 1) % 12 + 1:02d}")
+        elif total > line:
+            found = ("GRADUAL_EXIT", "渐退", "低", f"{(start + 6) // 12:04d}-{(start + 6) % 12 + 1:02d}")
+        elif total > 0 and sum(r.amount for r in members) > line - total + 0.005:
+            found = ("INCOME", "减发", "低", f"{(month + 1) // 12:04d}-{(month + 1) % 12 + 1:02d}")
+        else:
+            continue
+        for r in earners:
+            warn(found[0], r, found[1], found[2], found[3])
 
 
 def _derive(files: GeneratedFiles, month: int) -> Counter[tuple[str, ...]]:
@@ -486,6 +548,7 @@ def _derive(files: GeneratedFiles, month: int) -> Counter[tuple[str, ...]]:
             warn("AGE_OUT", r, "入户核查" if stop <= month else "提前告知", effective=stop_text)
         if r.program == "高龄津贴" and _age_on(birth, last) < 80:
             warn("AGE_INVALID", r, "数据更正")
+    _derive_income(files, month, valid, warn)
     on_roll = {r.id_number for r in roll}
     for row in _csv_rows(files.poverty_files[0], "gbk", 2):
         if row[5] in MONITORED and row[6] != "是" and _norm_id(row[4]) not in on_roll:
@@ -553,7 +616,9 @@ def test_every_code_has_positives_and_negatives(files: GeneratedFiles) -> None:
         # BAD_ID and BAD_HOUSEHOLD name the ID as the roll gives it: damaged or not.
         assert (is_valid_id(r["id_number"]) or r["code"].startswith("BAD_")) and r["name"]
         assert (r["household_id"] == "") == (r["code"] == "OMISSION")
-        assert (r["expected_effective_month"] != "") == (r["code"] in ("AGE_OUT", *CHILD_CODES))
+        assert (r["expected_effective_month"] != "") == (
+            r["code"] in ("AGE_OUT", "INCOME", "GRADUAL_EXIT", *CHILD_CODES)
+        )
     # Planted deaths stay out of the other rules (a 特困 member who joined as a minor may age out anyway).
     dead = {r["id_number"] for r in _read_csv(files.truth_deceased, "utf-8")}
     assert not [r for r in warnings if r["id_number"] in dead and r["code"] not in ("AGE_OUT", "BAD_HOUSEHOLD")]

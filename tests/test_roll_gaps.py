@@ -103,7 +103,7 @@ def test_a_missing_roll_executes_nobody_lists_no_omission_and_says_so(workspace:
     assert masked["missing_programs"] == summary["missing_programs"]
     assert sorted(r["name"] for r in masked["not_rechecked_warnings"]) == ["孙**", "赵*"]
     line = "警告：2026-12 月没有「特困供养」花名册（2026-11 月有 4 行）"
-    assert [text for text in cli.stderr.splitlines() if text.startswith("警告")] == [
+    assert [text for text in cli.stderr.splitlines() if text.startswith("警告：2026-12")] == [
         f"{line}：该类别人员本月未复核，其预警不会标为已执行、不列为疑似漏保；"
         "请把完整的花名册放入收件目录 inbox/2026-12/ 后重新运行 hexiao match --month 2026-12"
     ]

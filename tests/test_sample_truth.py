@@ -156,3 +156,15 @@ def test_the_sample_plants_what_the_month_must_handle() -> None:
     keys = set(truth["household_key"].to_list())
     assert keys == {"户编号", "户主身份证号", "无"}
     assert set(truth["expected_action"].to_list()) == {"停发", "减发", "入户核查"}
+
+
+@pytest.mark.parametrize("code", ["INCOME", "GRADUAL_EXIT"])
+def test_each_found_income_warning_has_the_truths_action_and_month(month: Month, code: str) -> None:
+    """停发 / 减发 from next month, 渐退 to the end of the 渐退期, as the planted household calls for."""
+    truth = pl.read_csv(month.truth / "truth_warnings.csv", infer_schema=False).filter(pl.col("code") == code)
+    found = month.warnings.join(truth, on=["code", "id_number", "program"], how="inner")
+    wrong = found.filter(
+        (pl.col("action") != pl.col("expected_action"))
+        | (pl.col("effective_month") != pl.col("expected_effective_month"))
+    )
+    assert not found.is_empty() and wrong.is_empty(), wrong.select("id_number", "action", "effective_month", "evidence")

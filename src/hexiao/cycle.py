@@ -21,6 +21,8 @@ stored inputs give the same states, whenever and however often a month is run.
   as before — 属实未处理 (已处理但仍在册), risk raised one level. Not while a notice's response
   window runs into this month, not for 已处理 on a notice (提前告知: the person stays paid until
   the stop month), never for OMISSION (a person on no roll).
+- 渐退 is a stop at its 建议生效月份: the person stays paid through the 渐退期, so neither 属实 nor
+  已处理 escalates before that month; a roll that pays nothing executes it like a 停发.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import polars as pl
 from hexiao.config import FeedbackParams
 from hexiao.ingest.values import month_start
 from hexiao.roll_gaps import GAP_TABLE
-from hexiao.rules.base import ACTION_NOTIFY, ACTION_REDUCE, ACTION_STOP
+from hexiao.rules.base import ACTION_GRADUAL, ACTION_NOTIFY, ACTION_REDUCE, ACTION_STOP
 from hexiao.rules.omission import OmissionRule
 from hexiao.store import query, temp_table
 
@@ -46,7 +48,7 @@ NOT_RECHECKED = "未复核"  # last month's warning of a person whose programme'
 # States in which the warning comes back one risk level higher.
 RAISING_STATES = (CONFIRMED_UNACTED, HANDLED_STILL_PAID)
 RAISED_RISK = {"低": "中", "中": "高", "高": "高"}
-EXIT_ACTIONS = (ACTION_STOP, ACTION_REDUCE)
+EXIT_ACTIONS = (ACTION_STOP, ACTION_REDUCE, ACTION_GRADUAL)
 
 
 def _month_number(column: str) -> pl.Expr:
@@ -57,7 +59,7 @@ def _month_number(column: str) -> pl.Expr:
 
 def states(warnings: pl.DataFrame, month: str, params: FeedbackParams) -> pl.DataFrame:
     """`warnings` with `state` and `raise_risk` (bool) added. Reads `review_result` and
-    `feedback_month` (the latest reply up to `month`), `notice_date`, `action`, `code`,
+    `feedback_month` (the latest reply up to `month`), `notice_date`, `action`, `effective_month`, `code`,
     `first_month` and `changed` (the roll pays differently from when the warning was raised:
     `roll_changes`)."""
     start = month_start(month)
@@ -70,6 +72,8 @@ def states(warnings: pl.DataFrame, month: str, params: FeedbackParams) -> pl.Dat
     changed = pl.col("changed").fill_null(False)
     earlier = pl.col("feedback_month") < month
     still_paid = earlier & ~changed & (pl.col("code") != OmissionRule.code)
+    # A 渐退 before its end month: paid as it should be.
+    exit_ahead = (action == ACTION_GRADUAL) & (pl.col("effective_month") > month).fill_null(False)
     state = (
         pl.when(action.is_in(EXIT_ACTIONS) & changed & (reply.is_null() | (reply != REPLY_FALSE)))
         .then(pl.lit(EXECUTED))
@@ -77,9 +81,9 @@ def states(warnings: pl.DataFrame, month: str, params: FeedbackParams) -> pl.Dat
         .then(pl.when(months_open >= params.overdue_after_months).then(pl.lit(OVERDUE)).otherwise(pl.lit(OPEN)))
         .when(reply == REPLY_FALSE)
         .then(pl.lit(REPLY_FALSE))
-        .when((reply == REPLY_CONFIRMED) & still_paid & ~window_running)
+        .when((reply == REPLY_CONFIRMED) & still_paid & ~window_running & ~exit_ahead)
         .then(pl.lit(CONFIRMED_UNACTED))
-        .when((reply == REPLY_HANDLED) & still_paid & (action != ACTION_NOTIFY))
+        .when((reply == REPLY_HANDLED) & still_paid & (action != ACTION_NOTIFY) & ~exit_ahead)
         .then(pl.lit(HANDLED_STILL_PAID))
         .when((reply == REPLY_CONFIRMED) & action.is_in(EXIT_ACTIONS) & window_ends.is_not_null())
         .then(pl.when(window_ends <= pl.lit(last_day)).then(pl.lit(ENFORCEABLE)).otherwise(pl.lit(NOTIFIED)))
@@ -189,7 +193,7 @@ def resolved_states(conn: duckdb.DuckDBPyConnection, resolved: pl.DataFrame) -> 
             SELECT w.* EXCLUDE (action, id_number, household_id),
                    CASE WHEN p.id_norm IS NULL AND n.name IS NULL AND w.warning_id IN (SELECT warning_id FROM gap)
                         THEN '{NOT_RECHECKED}'
-                        WHEN w.action IN ('{ACTION_STOP}', '{ACTION_REDUCE}')
+                        WHEN w.action IN ('{ACTION_STOP}', '{ACTION_REDUCE}', '{ACTION_GRADUAL}')
                              AND (p.id_norm IS NULL AND n.name IS NULL OR coalesce(p.paid, n.paid) = 0)
                         THEN '{EXECUTED}' ELSE '{RESOLVED}' END AS state
             FROM cycle_resolved w

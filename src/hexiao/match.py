@@ -340,7 +340,7 @@ def _match_in_batch(
     summary["not_rechecked"] = month_warnings.not_rechecked.height
     summary["not_rechecked_warnings"] = month_warnings.not_rechecked.to_dicts()
     summary |= gap_summary(survey_gaps(conn, month), ctx.held_back.get(OmissionRule.code, 0))
-    summary["rule_notes"] = ctx.notes
+    summary["rule_notes"] = list(ctx.notes)  # a rule off for want of a setting, a source not loaded
     for line in gap_messages(summary):
         log.warning(line)
     summary[FORMATS_KEY] = asdict(formats)

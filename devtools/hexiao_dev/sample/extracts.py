@@ -52,9 +52,11 @@ from hexiao_dev.sample.employment import (
 )
 from hexiao_dev.sample.extra_rolls import plant_rolls, write_rolls
 from hexiao_dev.sample.health import add_health
+from hexiao_dev.sample.income import PENSION_FILE, PROVIDENT_FILE, income_settings, plant_income, write_income
 from hexiao_dev.sample.people import World
 from hexiao_dev.sample.planting import new_ctx
 from hexiao_dev.sample.poverty import MONITORED, plant_poverty, write_poverty
+from hexiao_dev.sample.settings import write_rule_settings
 from hexiao_dev.sample.truth import CODES, roll_damage_truth, write_rule_truth
 
 __all__ = ["CODES", "MONITORED", "STAFF_CATEGORIES", "Extras", "extend"]
@@ -72,6 +74,7 @@ class Extras:
     truth_negatives: Path
     child_files: list[Path]  # the release list and the adoption register (`children`)
     health_files: list[Path]  # medical settlements, 残联's register and the incomes that clear it (`health`)
+    income_files: list[Path]  # pensions paid, provident-fund contributions (`income`)
 
 
 def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = False) -> Extras:
@@ -107,8 +110,22 @@ def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = 
     write_poverty(c, poverty, files[4])
     child_files = list(write_children(c, kids, out_dir))
     health = add_health(c, seed, out_dir)  # its own random stream: the files above stay as they were
+    # Planted last, from a stream of its own: every file above stays as it was.
+    income_files = [out_dir / PENSION_FILE, out_dir / PROVIDENT_FILE]
+    write_income(c, seed, plant_income(c, seed), *income_files)
+    write_rule_settings(out_dir, "income", income_settings())
     damage, clean = roll_damage_truth(w)
     warnings, negatives = write_rule_truth(c.truth + damage, c.negatives + clean, truth_dir)
     return Extras(
-        rolls, [files[0]], [files[1]], [files[2]], [files[3]], [files[4]], warnings, negatives, child_files, health
+        rolls,
+        [files[0]],
+        [files[1]],
+        [files[2]],
+        [files[3]],
+        [files[4]],
+        warnings,
+        negatives,
+        child_files,
+        health,
+        income_files,
     )

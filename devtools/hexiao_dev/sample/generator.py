@@ -110,6 +110,7 @@ class GeneratedFiles:
     litter_files: list[Path]  # a shared folder's litter in the inbox: not data (only with as_sent)
     child_files: list[Path] = field(default_factory=list)  # release list, adoption register
     health_files: list[Path] = field(default_factory=list)  # settlements, 残联's register, incomes (`health`)
+    income_files: list[Path] = field(default_factory=list)  # pensions, provident-fund contributions
 
     @property
     def all_files(self) -> list[Path]:
@@ -117,6 +118,7 @@ class GeneratedFiles:
         data = [*self.roll_files, *self.cremation_files, *self.vehicle_files, *self.property_files]
         data += [*self.business_files, *self.employee_files, *self.poverty_files, *self.child_files]
         data += self.health_files
+        data += self.income_files
         data += self.litter_files
         return [*data, self.truth_deceased, self.truth_decoys, self.truth_warnings, self.truth_negatives]
 
@@ -186,6 +188,7 @@ def generate(
         litter,
         more.child_files,
         more.health_files,
+        more.income_files,
     )
 
 

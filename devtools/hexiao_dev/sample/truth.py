@@ -33,7 +33,8 @@ TRUTH_DECOYS_HEADER = ("cremation_file", "name", "id_raw", "kind")
 
 # The rules the extracts and the rolls' damage plant for, in the order truth_warnings.csv lists them.
 CODES = ("VEHICLE", "PROPERTY", "BUSINESS", "PUBLIC_EMPLOYEE", "DUPLICATE", "AGE_OUT", "AGE_INVALID", "OMISSION",
-         "BAD_ID", "BAD_HOUSEHOLD", "GUARDIAN_RETURNED", "ADOPTED")  # fmt: skip
+         "BAD_ID", "BAD_HOUSEHOLD", "GUARDIAN_RETURNED", "ADOPTED",
+         "INCOME", "GRADUAL_EXIT")  # fmt: skip
 # Roll ID states that leave an ID no check can trust (BAD_ID); the others normalise to the true ID.
 DAMAGED_ID_STATES = ("roll_typo", "sci", "xlsx_numeric")
 TRUTH_WARNINGS_HEADER = ("code", "id_number", "name", "township", "household_id", "program", "expected_action",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -129,6 +129,10 @@ def gather(conn: duckdb.DuckDBPyConnection, warning_id: str, params: FeedbackPar
     detail = json.loads(warning.pop("link_detail") or "null")
     roll = [_row(conn, ROLL_KIND, key, "花名册") for key in (detail or {}).get("roll") or []]
     others = [_row(conn, ROLL_KIND, key, "同一身份证号的另一花名册行") for key in (detail or {}).get("others") or []]
+    # INCOME names the household's other members: rows of other IDs.
+    others = [
+        o if roll and o.id_normalised == roll[0].id_normalised else replace(o, role="同户另一花名册行") for o in others
+    ]
     links = [_link(conn, item, roll[0] if roll else None) for item in (detail or {}).get("links") or []]
     run, settings = _run(conn, int(warning["batch_id"]))
     section = f"rules.{str(warning['code']).lower()}."

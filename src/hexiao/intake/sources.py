@@ -38,6 +38,7 @@ class Source:
     rule_code: str | None  # None: 在保, checked here against the rolls
     missing_rule: str = ""  # said where this version has no such rule
     roll_notes: tuple[str, ...] = ()  # parts of the rule's evidence about a roll's payments: left out
+    also_codes: tuple[str, ...] = ()  # rules whose findings the column shows too
 
 
 SOURCES: tuple[Source, ...] = (
@@ -55,7 +56,10 @@ SOURCES: tuple[Source, ...] = (
     Source("财政供养", (EMPLOYEE_KIND,), "PUBLIC_EMPLOYEE"),
     Source(ON_ROLL, (ROLL_KIND,), None),
     # Pensions paid and provident-fund contributions; the INCOME rule weighs them (domain.md rule 13).
-    Source("收入", ("pension", "provident"), "INCOME", missing_rule="本版本尚无收入核对规则"),
+    # An applicant above the line through a new job is above it: 渐退 is for a household already paid.
+    Source(
+        "收入", ("pension", "provident"), "INCOME", missing_rule="本版本尚无收入核对规则", also_codes=("GRADUAL_EXIT",)
+    ),
 )
 SOURCE_HEADERS = tuple(source.header for source in SOURCES)
 
@@ -80,7 +84,11 @@ def findings(ctx: RuleContext) -> pl.DataFrame:
         else:
             runnable.append((source, rule))
     link_extracts(ctx, [kind for _, rule in runnable for kind in rule.linked_kinds])
-    found = [_rule_findings(ctx, source, rule) for source, rule in runnable]
+    found = [
+        _rule_findings(ctx, source, each)
+        for source, rule in runnable
+        for each in (rule, *(by_code[code] for code in source.also_codes if code in by_code))
+    ]
     if ON_ROLL not in fixed:
         found.append(on_roll(ctx))  # after the rules' links: the linker's work tables are made anew
     applicants = query(ctx.conn, "SELECT roll_key FROM roll_m")

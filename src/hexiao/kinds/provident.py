@@ -1,5 +1,5 @@
-"""provident 住房公积金缴存: contributions, which evidence a wage (domain.md rule 13, INCOME and
-GRADUAL_EXIT; rule 11, a 失联 parent who is in work)."""
+"""provident 住房公积金缴存: contributions, which evidence a wage (domain.md rule 11, INCOME and
+GRADUAL_EXIT; rule 12, a 失联 parent who is in work)."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from hexiao.rules.business import BusinessRule
 from hexiao.rules.deceased import DeceasedRule
 from hexiao.rules.duplicate import DuplicateRule
 from hexiao.rules.guardian_returned import GuardianReturnedRule
+from hexiao.rules.income import GradualExitRule, IncomeRule
 from hexiao.rules.omission import OmissionRule
 from hexiao.rules.property import PropertyRule
 from hexiao.rules.public_employee import PublicEmployeeRule
@@ -28,6 +29,8 @@ REGISTRY: tuple[Rule, ...] = (
     VehicleRule(),
     PropertyRule(),
     BusinessRule(),
+    IncomeRule(),
+    GradualExitRule(),
     OmissionRule(),
     AgeInvalidRule(),
     BadIdRule(),
@@ -36,6 +39,7 @@ REGISTRY: tuple[Rule, ...] = (
 
 LABELS = {rule.code: rule.label for rule in REGISTRY}
 # Each rule's [rules.<section>] in hexiao.toml and the dataclass of its parameters (`settings`).
-RULE_SECTIONS = tuple((rule.section, rule.params_type) for rule in REGISTRY)
+# (INCOME and GRADUAL_EXIT share one section: listed once.)
+RULE_SECTIONS = tuple(dict.fromkeys((rule.section, rule.params_type) for rule in REGISTRY))
 
 __all__ = ["LABELS", "REGISTRY", "RULE_SECTIONS", "Rule"]

@@ -40,6 +40,7 @@ RULE_OUTPUT_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
 RISK_HIGH, RISK_MEDIUM, RISK_LOW = "高", "中", "低"
 ACTION_STOP, ACTION_REDUCE, ACTION_VISIT = "停发", "减发", "入户核查"
 ACTION_NOTIFY, ACTION_INCLUDE, ACTION_CORRECT = "提前告知", "纳入排查", "数据更正"
+ACTION_GRADUAL = "渐退"  # keep paying through the 渐退期, stop from 建议生效月份 (contract.md §4)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class RuleContext:
     cache: dict[str, str] = field(default_factory=dict)  # what a run works out once: links, months in force
     # Persons a rule did not list because a programme's roll is missing this month (`roll_gaps`), by rule code.
     held_back: dict[str, int] = field(default_factory=dict)
-    # What a rule could not check and why (a local standard not set): summary.json's `rule_notes`, said by the run.
+    # What the run must say about itself (a rule off for want of a setting, a source not loaded):
+    # one line each, in summary.json's `rule_notes` and on stderr.
     notes: list[str] = field(default_factory=list)
 
 
