@@ -113,7 +113,7 @@ def test_the_evidence_lists_every_item_with_its_row(found: pl.DataFrame) -> None
     assert "家庭在册 2 人，农村低保标准 750.00 元/人/月，合计 1500.00 元/月" in stop
     assert "甲一：养老金（基本养老金） 1000.00 元/月（2026-11，pension.csv 第2行）" in stop
     assert (
-        "甲二：工资（公积金缴存基数，某某建材有限公司） 800.00 元/月（2026-11，2026-01 起缴存，provident.csv 第12行）"
+        "甲二：工资（公积金缴存基数，某某建材有限公司） 800.00 元/月（2026-11，2026-06 前已缴存，provident.csv 第12行）"
         in stop
     )
     assert "收入超过标准 300.00 元/月" in stop

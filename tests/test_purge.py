@@ -23,7 +23,6 @@ from hexiao.rules.common import rests_on_sql
 from hexiao.settings import load_config
 from hexiao.store import ROW_KEY_SQL, os_user, spelled_id_sql
 from hexiao_dev.sample.generator import generate
-from hexiao_dev.sample.health import MEDICAL_THRESHOLD
 
 # The row keys a warning rests on, as `hexiao purge` reads them.
 REST, REST_W = rests_on_sql(), rests_on_sql("w.link_detail")
@@ -216,11 +215,13 @@ def _warnings(db: Path, month: str) -> list[tuple[object, ...]]:
     )
 
 
-def test_rematching_a_kept_month_after_the_purge_gives_the_same_warnings(db: Path, workspace: Path) -> None:
+def test_rematching_a_kept_month_after_the_purge_gives_the_same_warnings(
+    built: Path, db: Path, workspace: Path
+) -> None:
     before = {month: _warnings(db, month) for month in ("2026-10", "2026-11")}
     config = with_cremation("purge", workspace)
-    with config.open("a", encoding="utf-8") as settings:  # the months were matched with the sample's threshold
-        settings.write(f"[rules.omission]\nmedical_out_of_pocket_12m = {MEDICAL_THRESHOLD}\n")
+    with config.open("a", encoding="utf-8") as settings:  # the months were matched with the sample's standards
+        settings.write((built.parent / "inbox" / "2026-11" / "hexiao.toml").read_text(encoding="utf-8"))
     assert runner.invoke(app, ["purge", "--before", "2026-10", "--config", str(config)]).exit_code == 0
     for month in ("2026-10", "2026-11"):
         result = runner.invoke(app, ["match", "--month", month, "--config", str(config)])
@@ -279,7 +280,7 @@ def test_retention_settings_are_checked(tmp_path: Path) -> None:
 
 def test_every_warning_names_the_stored_rows_it_rests_on(built: Path) -> None:
     tables = ("roll", "cremation", "vehicle", "property", "business", "employee", "poverty", "release", "adoption",
-              "medical", "disability")  # fmt: skip
+              "medical", "disability", "pension", "provident")  # fmt: skip
     keys = " UNION ALL ".join(f"SELECT '{t}' AS kind, month, {ROW_KEY_SQL} AS k FROM {t}" for t in tables)
     found = rows(
         built,

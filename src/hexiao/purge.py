@@ -31,7 +31,7 @@ from hexiao import ledger
 from hexiao.compact import rewrite
 from hexiao.config import Config
 from hexiao.errors import ConfigError, StateError
-from hexiao.kinds import ACCUMULATING_KINDS, CREMATION_KIND, ROLL_KIND, SNAPSHOT_KINDS
+from hexiao.kinds import ACCUMULATING_KINDS, BY_NAME, CREMATION_KIND, ROLL_KIND, SNAPSHOT_KINDS
 from hexiao.log import get_logger
 from hexiao.rules.common import rests_on_sql
 from hexiao.store import (
@@ -47,6 +47,11 @@ from hexiao.store import (
 log = get_logger()
 
 PURGE_CREMATION = "purge"
+# How far back from a month the rules read an accumulating register by each row's own date: 因病
+# sums 12 months of settlements, 重残 looks for 12 months without a wage or a pension, 渐退 dates a
+# job by its first contribution (`new_employment_months`, 6). Such rows are kept for the months kept
+# and this far before them, whatever month they were loaded in, so a kept month matches again alike.
+LOOKBACK_MONTHS = 12
 _DOOMED = "purge_doomed"  # temp table: (kind, month, row_key) of every row the purge removes
 
 
@@ -163,6 +168,8 @@ def _plan(conn: duckdb.DuckDBPyConnection, config: Config, result: PurgeResult) 
     selects: list[str] = []
     for kind in kinds:
         months = "t.month < $before"
+        if BY_NAME[kind].row_date:  # what a rule may still read back from the first month kept
+            months += f" AND coalesce(t.{BY_NAME[kind].row_date} < CAST($before || '-01' AS DATE) - INTERVAL {LOOKBACK_MONTHS} MONTH, TRUE)"
         if kind in SNAPSHOT_KINDS:
             in_force = fetch_one(conn, f"SELECT max(month) FROM {kind} WHERE month <= ?", [before])[0]
             if in_force is not None:

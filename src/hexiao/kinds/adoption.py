@@ -22,6 +22,7 @@ KIND = Kind(
     ),
     columns=(Column("adopter_name"), Column("registered_on", "date", reject_unreadable=True, reject_blank=True)),
     in_force=ACCUMULATE,
+    row_date="registered_on",
     file_words=("收养登记", "收养"),
     yields_to_roll=True,
     since=5,

@@ -76,6 +76,9 @@ class Kind:
     fields: tuple[Field, ...]
     columns: tuple[Column, ...]  # stored beside the source and person columns (see `store`)
     in_force: Literal["snapshot", "accumulate"] = SNAPSHOT
+    # An accumulating register's column dating each row (a contribution's 缴存年月): `hexiao purge`
+    # keeps rows by it, since a rule reads back from this month by that date, not by the load month.
+    row_date: str = ""
     file_words: tuple[str, ...] = ()  # a file whose name holds one of these is of this kind
     # A name that also says 花名册 or 补贴 is a roll's whatever else it says: words such as 养老金发放
     # or 残疾人 would otherwise catch a payment roll (残疾人两项补贴花名册).

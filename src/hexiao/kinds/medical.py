@@ -39,6 +39,7 @@ KIND = Kind(
         Column("out_of_pocket", "money", ("out_of_pocket", "cash_paid"), reject_unreadable=True, reject_blank=True),
     ),
     in_force=ACCUMULATE,  # one row per settlement
+    row_date="settled_on",
     file_words=("医保结算", "医疗费用", "医保"),
     yields_to_roll=True,
     since=5,

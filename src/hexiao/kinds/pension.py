@@ -25,6 +25,7 @@ KIND = Kind(
         Column("pay_month", "month", reject_unreadable=True, reject_blank=True),
     ),
     in_force=ACCUMULATE,  # one row per month paid
+    row_date="pay_month",
     file_words=("养老金发放", "待遇发放", "养老金", "社保待遇"),
     yields_to_roll=True,
     since=5,

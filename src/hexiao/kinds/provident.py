@@ -23,6 +23,7 @@ KIND = Kind(
         Column("pay_month", "month", reject_unreadable=True, reject_blank=True),
     ),
     in_force=ACCUMULATE,  # one row per month contributed
+    row_date="pay_month",
     file_words=("公积金",),
     yields_to_roll=True,
     since=5,

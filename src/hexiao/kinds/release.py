@@ -30,6 +30,7 @@ KIND = Kind(
     ),
     columns=(Column("category"), Column("release_date", "date", reject_unreadable=True, reject_blank=True)),
     in_force=ACCUMULATE,  # each row is one release, on its own date
+    row_date="release_date",
     file_words=("刑满释放", "解除戒毒", "解除强制隔离", "解除羁押", "释放人员"),
     yields_to_roll=True,
     since=5,

@@ -156,9 +156,14 @@ def _judgement_sql(ctx: RuleContext, params: IncomeParams, source_notes: list[st
     fixed = ", ".join("'" + p.replace("'", "''") + "'" for p in params.fixed_class_programs) or "NULL"
     missing = "；".join(source_notes).replace("'", "''")
     deduction = params.employment_cost_deduction
+    # Where a job began matters only for a new one: an older start is said as such, not by the month,
+    # which depends on how much history the workspace holds (`hexiao purge` keeps 12 months).
+    new_since = _months_later(ctx.month_start, 1 - max(params.new_employment_months, 1))
     item_text = f"""i.name || '：' || CASE WHEN i.kind = '工资' THEN '工资（公积金缴存基数，' || i.item || '）' ELSE '养老金（' || i.item || '）' END
         || ' ' || {_money("i.amount")} || ' 元/月（' || strftime(i.latest, '%Y-%m')
-        || coalesce('，' || strftime(i.first_month, '%Y-%m') || ' 起缴存', '')
+        || CASE WHEN i.first_month IS NULL THEN ''
+                WHEN i.new OR i.unsure THEN '，' || strftime(i.first_month, '%Y-%m') || ' 起缴存'
+                ELSE '，{new_since:%Y-%m} 前已缴存' END
         || CASE WHEN i.new THEN '，新就业' WHEN i.unsure THEN '，无法判断是否新就业' ELSE '' END
         || CASE WHEN i.kind = '工资' AND {deduction} > 0 THEN '，扣除就业成本 {deduction:.2f} 元' ELSE '' END
         || CASE WHEN NOT i.decisive THEN '，记录姓名 ' || coalesce(i.record_name, '（空）') || '，' || i.method ELSE '' END
