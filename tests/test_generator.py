@@ -122,7 +122,7 @@ def test_check_digit_agrees_with_python_stdnum(files: GeneratedFiles) -> None:
 
 def test_same_seed_gives_identical_bytes(files: GeneratedFiles, tmp_path: Path) -> None:
     again = generate(tmp_path / "again", households=HOUSEHOLDS, as_sent=True)
-    assert len(files.all_files) == 30
+    assert len(files.all_files) == 32  # the applicant list and its truth among them
     for a, b in zip(files.all_files, again.all_files, strict=True):
         assert a.name == b.name
         assert a.read_bytes() == b.read_bytes(), a.name
@@ -160,10 +160,12 @@ def test_file_names(files: GeneratedFiles) -> None:
     for kind, paths in kinds.items():
         if kind != "vehicle":  # 机动车…: a real export's name, which contract §1 counts too
             assert all(kind_from_name(p) == kind for p in paths), kind
-    # Truth files stay out of the data directory, so it can be used as an inbox; the litter is in it.
+    # Truth files and the applicant list stay out of the data directory, so it can be used as an
+    # inbox; the litter is in it.
     data_dir = files.roll_files[0].parent
-    assert {p.parent for p in files.all_files[:-4]} == {data_dir}
-    assert {p.parent for p in files.all_files[-4:]} == {data_dir / "truth"}
+    assert {p.parent for p in files.all_files[:-6]} == {data_dir}
+    assert files.all_files[-6].parent == data_dir / "申请"
+    assert {p.parent for p in files.all_files[-5:]} == {data_dir / "truth"}
     litter = {p.name: p.stat().st_size for p in files.litter_files}
     assert set(litter) == {"Thumbs.db", "desktop.ini", ".DS_Store", "~$农村低保花名册.xlsx", "新建文本文档.txt"}
     assert litter["新建文本文档.txt"] == 0 and all(
@@ -688,3 +690,35 @@ def test_extracts_mostly_hold_people_on_no_roll(files: GeneratedFiles) -> None:
     listed = sum(_norm_id(row[4]) in on_roll for row in poverty)
     assert listed > 10 and len(poverty) - listed > 5
     assert any("E+17" in v[1] for v in vehicles) and any(v[1].endswith("000") for v in vehicles)
+
+
+def test_the_applicant_list_is_a_roll_shaped_workbook_outside_the_inbox(files: GeneratedFiles) -> None:
+    """`申请/…申请人名单.xlsx`: one sheet per township under a merged title, in the roll's columns; a
+    month's inbox (the output folder) never reads it, and its truth covers every member it lists."""
+    from hexiao.io.files import inbox_files
+
+    (applicants,) = files.applicant_files
+    assert applicants.parent == files.roll_files[0].parent / "申请"
+    assert applicants not in inbox_files(applicants.parent.parent)
+    listed: list[str] = []
+    for sheet in read_grid(applicants).sheets:
+        rows = sheet.frame.drop("_row").rows()
+        assert rows[0][0].startswith("凤台县") and sheet.name in rows[0][0]  # the merged title names the township
+        assert rows[1] == (
+            "乡镇",
+            "村",
+            "户编号",
+            "户主姓名",
+            "户主身份证号",
+            "姓名",
+            "身份证号",
+            "与户主关系",
+            "保障类别",
+        )
+        assert {row[0] for row in rows[2:]} == {sheet.name}
+        listed += [row[6] for row in rows[2:]]
+    assert files.truth_applicants is not None
+    truth = pl.read_csv(files.truth_applicants, infer_schema=False)
+    assert sorted(listed) == truth["id_number"].to_list()
+    for source in ("火化", "车辆", "不动产", "工商", "财政供养", "在保", "收入"):
+        assert set(truth[source]) == {"有", "未发现"}, source

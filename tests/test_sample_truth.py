@@ -22,7 +22,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hexiao_dev.sample.evaluate import DeathScore, RuleScore, score_rules, score_sample_deaths
+from hexiao_dev.sample.applicants import APPLICANT_DIR
+from hexiao_dev.sample.evaluate import DeathScore, RuleScore, score_applicants, score_rules, score_sample_deaths
 from hexiao_dev.sample.generator import generate
 from hexiao_dev.sample.truth import CODES
 
@@ -38,6 +39,8 @@ MIN_RECALL = 0.98
 class Month:
     warnings: pl.DataFrame
     truth: Path
+    inbox: Path
+    work: Path  # the workspace matched on the month (`hexiao.duckdb`, `out/`)
 
 
 def _run_month(inbox: Path, truth: Path, work: Path) -> Month:
@@ -48,7 +51,7 @@ def _run_month(inbox: Path, truth: Path, work: Path) -> Month:
     args += ["--config", str(settings)] if settings.exists() else []
     done = subprocess.run([*args, "--out", str(work / "out"), "--quiet"], cwd=work, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    return Month(pl.read_parquet(work / "out" / MONTH / "warnings.parquet"), truth)
+    return Month(pl.read_parquet(work / "out" / MONTH / "warnings.parquet"), truth, inbox, work)
 
 
 @pytest.fixture(scope="module", params=["sample_data", "as_sent"])
@@ -168,3 +171,40 @@ def test_each_found_income_warning_has_the_truths_action_and_month(month: Month,
         | (pl.col("effective_month") != pl.col("expected_effective_month"))
     )
     assert not found.is_empty() and wrong.is_empty(), wrong.select("id_number", "action", "effective_month", "evidence")
+
+
+def test_the_intake_check_reports_every_source_of_every_applicant_as_the_truth_says(month: Month) -> None:
+    """`hexiao check` on the sample's applicant list, against the workspace matched on the month:
+    every source column of every applicant member reads 有 or 未发现 as planted."""
+    lists = sorted((month.inbox / APPLICANT_DIR).glob("*.xlsx"))
+    assert len(lists) == 1
+    hexiao = Path(sys.executable).with_name("hexiao")
+    args = [str(hexiao), "check", str(lists[0]), "--month", MONTH, "--db", str(month.work / "hexiao.duckdb")]
+    args += ["--config", str(month.inbox / "hexiao.toml"), "--out", str(month.work / "out"), "--quiet"]
+    done = subprocess.run(args, cwd=month.work, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    (day,) = (month.work / "out" / "核对").iterdir()
+    scores = score_applicants(month.truth / "truth_applicants.csv", day)
+    assert [s.source for s in scores] == ["火化", "车辆", "不动产", "工商", "财政供养", "在保", "收入"]
+    for s in scores:
+        assert s.agreements == s.members, f"{s.source}:\n{s.disagreements}"
+    truth = pl.read_csv(month.truth / "truth_applicants.csv", infer_schema=False)
+    for s in scores:  # each source has a planted 有 and a near-miss of its own (`<source>：<why>`, 未发现)
+        assert (truth[s.source] == "有").sum() >= 1
+        near = truth.filter(pl.col("case").str.starts_with(s.source + "：") & (pl.col(s.source) == "未发现"))
+        assert near.height >= 1, s.source
+
+
+def test_the_applicant_score_sees_a_wrong_column_and_a_member_left_out(tmp_path: Path) -> None:
+    truth = tmp_path / "truth.csv"
+    header = "id_number,name,township,household_id,program,case,火化,车辆\n"
+    truth.write_text(header + "A1,甲,镇,H1,农村低保,车辆,未发现,有\nA2,乙,镇,H1,农村低保,无发现,未发现,未发现\n"
+                     "A3,丙,镇,H2,农村低保,无发现,未发现,未发现\n", encoding="utf-8")  # fmt: skip
+    (tmp_path / "核对报告_镇.csv").write_text(
+        "\ufeff身份证号,火化,车辆\n\tA1,未发现,有：名下在用车辆 1 辆\n\tA2,未取得数据,有：名下在用车辆 1 辆\n",
+        encoding="utf-8",
+    )
+    fire, car = score_applicants(truth, tmp_path)
+    assert (fire.members, fire.agreements) == (3, 1)  # A2 未取得数据, A3 not reported
+    assert (car.members, car.agreements) == (3, 1)  # A2 wrongly 有, A3 not reported
+    assert car.disagreements["id_number"].to_list() == ["A2", "A3"]

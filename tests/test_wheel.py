@@ -33,6 +33,7 @@ def test_the_demo_runs_from_an_installed_wheel_with_its_data(tmp_path: Path) -> 
     [wheel] = (tmp_path / "dist").glob("hexiao-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "hexiao/demo_data/农村低保花名册.xlsx" in names and "hexiao/demo_data/.DS_Store" in names
+    assert "hexiao/demo_data/申请/2026年12月低保申请人名单.xlsx" in names  # the intake check's list
     assert not [name for name in names if "truth" in name]
 
     site = tmp_path / "site"
@@ -47,10 +48,14 @@ def test_the_demo_runs_from_an_installed_wheel_with_its_data(tmp_path: Path) -> 
     ).split()
     assert where == [str(site / "hexiao" / "demo.py"), str(site / "hexiao" / "demo_data")]  # not the source tree
 
-    _run([site / "bin" / "hexiao", "demo", "--workspace", "demo"], cwd=empty, env=env)
+    ran = subprocess.run([site / "bin" / "hexiao", "demo", "--workspace", "demo"], capture_output=True, text=True,
+                         cwd=empty, env=env)  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
     reports = empty / "demo" / "out" / "2026-11"
     assert {"summary.csv", "summary.json", "概览.html", "脱敏"} <= {path.name for path in reports.iterdir()}
     assert list(reports.glob("预警名单_*.csv")) and list(reports.glob("预警名单_*.xlsx"))
+    [day] = (empty / "demo" / "out" / "核对").iterdir()  # the applicants checked, and where it says
+    assert list(day.glob("核对报告_*.xlsx")) and f"核对报告已写入 demo/out/核对/{day.name}" in ran.stderr
 
 
 def test_an_installation_without_its_data_says_so_and_makes_nothing(

@@ -20,6 +20,8 @@ _MARKER_TEXT = (
 )
 # Where a wheel carries the source tree's sample_data/ (pyproject.toml, [tool.hatch.build.targets.wheel]).
 DEMO_DATA = "demo_data"
+# The sample's applicant list sits in a sub-directory, which the monthly inbox leaves alone.
+APPLICANT_DIR = "申请"
 SOURCE_TREE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
 
 
@@ -34,6 +36,12 @@ def find_sample_data() -> Path:
     raise InputError(
         "sample_data", "找不到随 hexiao 安装的示例数据（安装不完整）；请重新安装 hexiao，或用 --data 指定示例数据目录"
     )
+
+
+def applicant_lists(data: Path) -> list[Path]:
+    """The sample's applicant lists (`<data>/申请/*.xlsx`), which the demo runs the intake check on."""
+    folder = data / APPLICANT_DIR
+    return sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
 
 
 def demo_outputs(workspace: Path, db: Path) -> list[Path]:

@@ -141,3 +141,50 @@ def score_sample_deaths(truth_csv: Path, warnings: pl.DataFrame) -> DeathScore:
     )
     rule = RuleScore("DECEASED", truth.height, warned.height, hits.height)
     return DeathScore(rule, wrong.select("name", "household_id", "form", "household_key", "action", "expected_action"))
+
+
+@dataclass(frozen=True)
+class SourceScore:
+    """One source column of the intake check against the applicants' truth."""
+
+    source: str
+    members: int  # applicant members in the truth
+    agreements: int  # whose column reads what the truth says (有 / 未发现)
+    disagreements: pl.DataFrame  # id_number, name, case, expected, reported
+
+
+def _verdict(column: str) -> pl.Expr:
+    """A report cell as the truth spells it: 有 for `有：…`, else the cell (未发现, 未取得数据, 未核对：…)."""
+    cell = pl.col(column).fill_null("（无此人）")
+    return pl.when(cell.str.starts_with("有：")).then(pl.lit("有")).otherwise(cell).alias(column)
+
+
+def score_applicants(truth_csv: Path, report_dir: Path) -> list[SourceScore]:
+    """Each source column of `hexiao check`'s reports in `report_dir` (`核对报告_*.csv`) against the
+    truth (`truth_applicants.csv`), member by member, told by ID. A member the reports leave out
+    disagrees in every column."""
+    truth = pl.read_csv(truth_csv, infer_schema=False)
+    sources = [
+        c for c in truth.columns if c not in ("id_number", "name", "township", "household_id", "program", "case")
+    ]
+    reports = [
+        pl.read_csv(path, infer_schema=False, encoding="utf8") for path in sorted(report_dir.glob("核对报告_*.csv"))
+    ]
+    reported = (
+        pl.concat(reports, how="diagonal")
+        if reports
+        else pl.DataFrame(schema=dict.fromkeys(["身份证号", *sources], pl.String))
+    )
+    reported = reported.select(
+        pl.col("身份证号").str.strip_chars().str.strip_chars_start("'").alias("id_number"),
+        *(_verdict(s).alias(f"{s}_reported") for s in sources),
+    ).unique("id_number", keep="first", maintain_order=True)
+    both = truth.join(reported, on="id_number", how="left")
+    scores = []
+    for s in sources:
+        shown = pl.col(f"{s}_reported").fill_null("（无此人）")
+        wrong = both.filter(shown != pl.col(s)).select(
+            "id_number", "name", "case", pl.col(s).alias("expected"), shown.alias("reported")
+        )
+        scores.append(SourceScore(s, truth.height, truth.height - wrong.height, wrong))
+    return scores

@@ -24,6 +24,9 @@ decoy), and only same-normalised-ID links are planted. People on no roll get fre
 15 digits differ from every roll ID, and names no roll member with a damaged ID carries, so no
 fuzzy method can tie them to a roll member.
 
+Last, ``applicants`` chooses an applicant list among the people these files hold (and the
+cremation decoys on no roll) and writes it, with ``truth/truth_applicants.csv``, in ``申请/``.
+
 This module orchestrates them (``extend``): ``planting`` holds the shared context and the people,
 and ``extra_rolls``, ``assets`` (vehicles, property), ``employment`` (business, payroll) and
 ``poverty`` each plant their cases and write their files.
@@ -31,9 +34,11 @@ and ``extra_rolls``, ``assets`` (vehicles, property), ``employment`` (business, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from hexiao_dev.sample.applicants import plant_applicants, registers, write_applicants
 from hexiao_dev.sample.assets import (
     POLICE_VEHICLE_FILE,
     plant_properties,
@@ -43,6 +48,7 @@ from hexiao_dev.sample.assets import (
 )
 from hexiao_dev.sample.children import PARENT_HEADER, plant_children, write_children
 from hexiao_dev.sample.dates import ym_label
+from hexiao_dev.sample.deaths import Decoy
 from hexiao_dev.sample.employment import (
     STAFF_CATEGORIES,
     plant_businesses,
@@ -75,9 +81,13 @@ class Extras:
     child_files: list[Path]  # the release list and the adoption register (`children`)
     health_files: list[Path]  # medical settlements, 残联's register and the incomes that clear it (`health`)
     income_files: list[Path]  # pensions paid, provident-fund contributions (`income`)
+    applicant_file: Path  # the intake check's applicant list, in a sub-directory (`applicants`)
+    truth_applicants: Path
 
 
-def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = False) -> Extras:
+def extend(
+    w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = False, decoys: Sequence[Decoy] = ()
+) -> Extras:
     """Plant and write the extra rolls, the five extracts and their truth (after the generator's own files).
 
     With ``as_sent`` the vehicle register is the traffic police's export (``机动车登记信息.csv``, its
@@ -112,8 +122,13 @@ def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = 
     health = add_health(c, seed, out_dir)  # its own random stream: the files above stay as they were
     # Planted last, from a stream of its own: every file above stays as it was.
     income_files = [out_dir / PENSION_FILE, out_dir / PROVIDENT_FILE]
-    write_income(c, seed, plant_income(c, seed), *income_files)
+    income = plant_income(c, seed)
+    write_income(c, seed, income, *income_files)
     write_rule_settings(out_dir, "income", income_settings())
+    # The applicants are people the files above hold (the cremation decoys on no roll among them),
+    # chosen from a stream of their own: no file above changes.
+    held = registers(w, decoys, vehicles, units, business, payroll, income)
+    applicant_file = write_applicants(c, seed, plant_applicants(c, seed, held), out_dir, truth_dir)
     damage, clean = roll_damage_truth(w)
     warnings, negatives = write_rule_truth(c.truth + damage, c.negatives + clean, truth_dir)
     return Extras(
@@ -128,4 +143,6 @@ def extend(w: World, seed: int, out_dir: Path, truth_dir: Path, as_sent: bool = 
         child_files,
         health,
         income_files,
+        applicant_file,
+        truth_dir / "truth_applicants.csv",
     )

@@ -4,7 +4,9 @@
 two cremation extracts, and two ground-truth files under ``out_dir/truth/``; then
 ``hexiao_dev.sample.extracts`` adds three more rolls, the vehicle, property, business, payroll and
 poverty-list extracts, and the other rules' truth (``truth_warnings.csv``, ``truth_negatives.csv``).
-The truth files sit in a sub-directory so that ``out_dir`` itself can serve as a ``hexiao match --inbox``.
+The truth files sit in a sub-directory so that ``out_dir`` itself can serve as a ``hexiao match --inbox``;
+so does the intake check's applicant list (``申请/``, ``hexiao_dev.sample.applicants``), whose truth is
+``truth_applicants.csv``.
 
 Truth semantics:
 
@@ -111,6 +113,8 @@ class GeneratedFiles:
     child_files: list[Path] = field(default_factory=list)  # release list, adoption register
     health_files: list[Path] = field(default_factory=list)  # settlements, 残联's register, incomes (`health`)
     income_files: list[Path] = field(default_factory=list)  # pensions, provident-fund contributions
+    applicant_files: list[Path] = field(default_factory=list)  # `申请/…申请人名单.xlsx`: not in the inbox
+    truth_applicants: Path | None = None  # per applicant member, 有/未发现 for each source column
 
     @property
     def all_files(self) -> list[Path]:
@@ -120,7 +124,9 @@ class GeneratedFiles:
         data += self.health_files
         data += self.income_files
         data += self.litter_files
-        return [*data, self.truth_deceased, self.truth_decoys, self.truth_warnings, self.truth_negatives]
+        data += self.applicant_files
+        truth = [self.truth_deceased, self.truth_decoys, self.truth_warnings, self.truth_negatives]
+        return [*data, *truth, *([self.truth_applicants] if self.truth_applicants else [])]
 
 
 def _build_world(households: int, month: int, seed: int) -> tuple[World, list[Death], list[Decoy]]:
@@ -171,7 +177,7 @@ def generate(
     write_cremation_xlsx(w, [r for r in rows if r.to_xlsx], crem[1])
     write_deceased_truth(w, deaths, decoys, (crem[0], crem[1], truth_dir))
     # The extracts draw from their own random stream, so everything above is the same without them.
-    more = extend(w, seed, out_dir, truth_dir, as_sent)
+    more = extend(w, seed, out_dir, truth_dir, as_sent, decoys)
     litter = write_litter(out_dir) if as_sent else []
     return GeneratedFiles(
         [*rolls, *more.roll_files],
@@ -189,6 +195,8 @@ def generate(
         more.child_files,
         more.health_files,
         more.income_files,
+        [more.applicant_file],
+        more.truth_applicants,
     )
 
 
