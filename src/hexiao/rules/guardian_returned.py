@@ -169,10 +169,12 @@ class GuardianReturnedRule:
     def _warnings(self, ctx: RuleContext, hits: str, record: str, kind: str, params_count: int = 1) -> pl.DataFrame:
         """The warnings of one SELECT of hits (roll row, parent, record and its link, `effective`);
         `kind` is SQL giving the record's kind, `params_count` the hits' parameters (this month)."""
-        # The record and how it was tied to the parent, as `link_struct_sql` spells it for `explain`.
+        # The record and how it was tied to the parent, as `link_struct_sql` spells it for `explain`,
+        # with the parent (父亲/母亲) it was compared with: `explain` sets it beside the roll's
+        # 父亲/母亲 name and ID, not the child's.
         struct = (
             f"{{'kind': {kind}, 'ext': r.ext_key, 'method': r.method, 'score': r.score, "
-            "'name_tier': r.name_tier, 'note': r.note}"
+            "'name_tier': r.name_tier, 'note': r.note, 'parent': r.parent}"
         )
         found = kind != f"'{RELEASE_KIND}'"
         return query(
