@@ -81,6 +81,7 @@ PARENT_IDS["何十七父"] = adult_id()[:17] + "0"
 if PARENT_IDS["何十七父"] == make_id("340421", "19850202", PARENT_IDS["何十七父"][14:17]):
     PARENT_IDS["何十七父"] = PARENT_IDS["何十七父"][:17] + "1"
 child("何十七", UNSUPPORTED, "", ("何大", PARENT_IDS["何十七父"], "服刑"), NONE)
+child("卫十八", UNSUPPORTED, "父亲强制戒毒、母亲重残", parent("卫十八父", "卫大", ""), parent("卫十八母", "卫芳", ""))
 ADULT = make_id("340421", "19700303", "555")  # a 低保 member on the adoption register
 
 RELEASE = [
@@ -95,6 +96,7 @@ RELEASE = [
     f"郑大,{PARENT_IDS['郑八父']},刑满释放,2023-05-01",  # released before the child was recognised
     f"朱大,{PARENT_IDS['朱十六父']},刑满释放,2026-06-10",  # the roll's ID is damaged: weak link
     f"何大,{PARENT_IDS['何十七父']},刑满释放,2026-06-10",  # the same unsound ID on both: weak link
+    f"卫大,{PARENT_IDS['卫十八父']},解除强制隔离戒毒,2026-08-01",  # 困境类型 names each parent's situation
 ]
 PENSION = [
     "姓名,身份证号,待遇类型,月发放金额,发放年月",
@@ -161,6 +163,9 @@ def test_the_hardship_stands_in_for_a_blank_situation_parent_by_parent(run: tupl
     assert warned["陈二"]["action"] == "停发"  # 父母服刑: the mother too
     assert "困境类型：父母服刑" in str(warned["陈二"]["evidence"])
     assert "杨三" not in warned  # 父亲服刑、母亲死亡: the released mother was not in custody
+    # The father's part of 困境类型 decided; the evidence quotes the roll's value whole, as written.
+    assert warned["卫十八"]["action"] == "停发"
+    assert "父亲 卫大，花名册困境类型：父亲强制戒毒、母亲重残；" in str(warned["卫十八"]["evidence"])
 
 
 def test_no_warning_for_a_parent_not_in_custody_a_release_ahead_or_another_programme(

@@ -203,3 +203,21 @@ def test_a_full_disk_exits_4_saying_what_to_look_at(files: tuple[Path, Path], mo
     assert result.exit_code == 4
     assert "磁盘空间、内存或文件读写出错" in result.stderr and "No space left on device" in result.stderr
     assert "缺陷" not in result.stderr
+
+
+def test_text_from_the_ledger_and_file_names_is_printed_as_written(workspace: Path) -> None:
+    """Rich reads `[headers.roll]` as markup and drops it: the console prints what the ledger and
+    the files hold as plain text, brackets and all."""
+    roll = write_text(workspace / "城关镇花名册[v2].csv", "\n".join([ROLL_HEADER, *ROLL]) + "\n")
+    loaded = runner.invoke(app, ["load", "roll", str(roll), "--month", "2026-11"])
+    assert loaded.exit_code == 0, loaded.output
+    bad = write_text(
+        workspace / "花名册[2].csv", "乡镇,姓名,证件号,保障类别\n城关镇,张三,11010519491231002X,城市低保\n"
+    )
+    failed = runner.invoke(app, ["load", "roll", str(bad), "--month", "2026-11"])
+    assert failed.exit_code == 1 and "[headers.roll]" in failed.stderr
+    status = runner.invoke(app, ["status"])
+    assert status.exit_code == 0, status.output
+    assert "城关镇花名册[v2].csv" in status.stdout
+    [line] = [line for line in status.stdout.splitlines() if "失败" in line]
+    assert "在 hexiao.toml 中加入两行：[headers.roll] 和" in line and "已有 [headers.roll] 这一行" in line

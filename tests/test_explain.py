@@ -58,7 +58,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Sample:
     with duckdb.connect(str(db), read_only=True) as conn:
         rows = conn.execute(
             "SELECT code, first(warning_id ORDER BY coalesce(overpayment, 0) DESC, warning_id) FROM warnings "
-            "WHERE month = ? AND code IN ('DECEASED', 'DUPLICATE', 'VEHICLE') GROUP BY code",
+            "WHERE month = ? AND code IN ('DECEASED', 'DUPLICATE', 'VEHICLE', 'GUARDIAN_RETURNED') GROUP BY code",
             [MONTH],
         ).fetchall()
     return Sample(db, config, dict(rows))
@@ -117,6 +117,42 @@ def test_a_duplicate_names_the_other_roll_row_and_a_vehicle_its_registration(sam
     assert records and all(r["kind"] == "vehicle" for r in records)
     assert all(r["place"] in vehicle["warning"]["source"] for r in records)
     assert any("号牌号码" in r["values"] for r in records)
+
+
+def test_a_guardian_returned_link_compares_the_record_with_the_parent_on_the_roll(
+    sample: Sample, tmp_path: Path
+) -> None:
+    """The release record is linked to the child's parent, not the child: the names and IDs set
+    side by side are the roll's 父亲/母亲 ones."""
+    story = _story(_copy(sample, tmp_path), sample.ids["GUARDIAN_RETURNED"], "--unmask")  # --unmask is recorded
+    [roll], [link] = story["roll"], story["links"]
+    parent = link["linked_to"].removeprefix("花名册")
+    assert parent in ("父亲", "母亲") and link["linked_name"] == roll["values"][f"{parent}姓名"]
+    assert link["linked_name"] != roll["name"]
+    if link["method"] == "身份证精确":
+        assert link["id_edit"] == 0 and roll["values"][f"{parent}身份证号（规范化）"] == link["record"]["id_normalised"]
+    text = _explain(sample.db, sample.ids["GUARDIAN_RETURNED"]).stdout
+    assert f"（花名册{parent} {link['linked_name']}，来源 {link['record']['name']}）" in text
+    assert f"花名册 {roll['name']}，" not in text
+
+
+def test_every_roll_column_is_shown_under_its_chinese_header_and_an_adults_row_without_parents(
+    sample: Sample,
+) -> None:
+    children = _story(sample.db, sample.ids["GUARDIAN_RETURNED"])["roll"][0]["values"]
+    assert {"父亲姓名", "父亲身份证号（规范化）", "父亲身份证号状态"} <= children.keys() or {
+        "母亲姓名",
+        "母亲身份证号（规范化）",
+        "母亲身份证号状态",
+    } <= children.keys()
+    adult = _story(sample.db, sample.ids["DECEASED"])["roll"][0]["values"]
+    assert not any(word in key for key in adult for word in ("父亲", "母亲", "困境"))
+    for code in sample.ids:
+        story = _story(sample.db, sample.ids[code])
+        keys = [key for row in (*story["roll"], *story["others"]) for key in row["values"]]
+        assert keys and not [key for key in keys if re.search("[a-z_]", key)], code
+    text = _explain(sample.db, sample.ids["DECEASED"]).stdout
+    assert "_id_" not in text
 
 
 def test_the_settings_are_those_of_the_run_with_their_origin(sample: Sample) -> None:

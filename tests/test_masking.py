@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import duckdb
 import polars as pl
 import pytest
 
+from hexiao.kinds import BY_NAME, KINDS
 from hexiao.log import mask_ids_in_text as console_mask
 from hexiao.masking import (
     mask_frame,
@@ -18,6 +20,8 @@ from hexiao.masking import (
     mask_name,
     mask_summary,
 )
+from hexiao.report.names import known_names
+from hexiao.store import PERSON_TABLES
 
 
 def _masked(mask: Callable[[pl.Expr], pl.Expr], *values: str | None) -> list[str | None]:
@@ -202,3 +206,33 @@ def test_without_names_to_hide_ids_are_still_masked(names: pl.Series) -> None:
 def test_mobile_numbers_in_free_text_are_masked(written: str, shown: str) -> None:
     frame = pl.DataFrame({"review_note": [written]})
     assert mask_frame(frame, pl.Series([], dtype=pl.String))["review_note"].item() == shown
+
+
+def test_every_stored_name_column_of_every_kind_is_hidden_in_the_masked_edition() -> None:
+    """A kind's column that holds a person's name (a head's, a parent's, an adopter's: `…_name`) is
+    marked `is_name`, so that `report.names.known_names` hides it in the evidence quoting it; a
+    kind added later with a name column and no mark fails here."""
+    unmarked = [
+        f"{kind.name}.{column.name}"
+        for kind in KINDS
+        for column in kind.columns
+        if column.name.endswith("_name") and not column.is_name
+    ]
+    assert not unmarked
+    assert {"head_name", "father_name", "mother_name"} <= {c.name for c in BY_NAME["roll"].columns if c.is_name}
+    assert [c.name for c in BY_NAME["adoption"].columns if c.is_name] == ["adopter_name"]
+
+
+def test_known_names_holds_the_parents_and_adopters_the_store_holds() -> None:
+    conn = duckdb.connect()
+    for table in PERSON_TABLES:
+        columns = ("name", "name_simp", *(c.name for c in BY_NAME[table].columns if c.is_name))
+        conn.execute(f"CREATE TABLE {table} (month VARCHAR, {', '.join(f'{c} VARCHAR' for c in columns)})")
+    conn.execute(
+        "INSERT INTO roll (month, name, name_simp, head_name, father_name, mother_name)"
+        " VALUES ('2026-11', '王小一', '王小一', '王小一', '王东宇', '刘丽'), ('2026-12', '张三', '张三', '张三', '张大', NULL)"
+    )
+    conn.execute(
+        "INSERT INTO adoption (month, name, name_simp, adopter_name) VALUES ('2026-10', '郑小九', '郑小九', '刘大')"
+    )
+    assert sorted(known_names(conn, "2026-11").to_list()) == sorted(["王小一", "王东宇", "刘丽", "郑小九", "刘大"])

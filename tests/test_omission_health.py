@@ -85,11 +85,10 @@ PROVIDENT = [
 PENSION = ["姓名,身份证号,待遇类型,月发放金额,发放年月", f"秦养老,{PENSIONED},企业职工基本养老保险,1800,2026-10"]
 
 
-def _run(workspace: Path, config: Config | None, incomes: bool = True) -> pl.DataFrame:
+def _run(workspace: Path, config: Config | None, incomes: tuple[str, ...] = ("provident", "pension")) -> pl.DataFrame:
     db = workspace / "hexiao.duckdb"
     files = {"roll": [ROLL_HEADER, *ROLL], "medical": MEDICAL, "disability": DISABILITY}
-    if incomes:
-        files |= {"provident": PROVIDENT, "pension": PENSION}
+    files |= {kind: lines for kind, lines in (("provident", PROVIDENT), ("pension", PENSION)) if kind in incomes}
     for kind, lines in files.items():
         load(kind, [write_text(workspace / f"{kind}.csv", "\n".join(lines) + "\n")], month=MONTH, db=db)
     # Last month's export of a rolling year held one of this month's settlements already: it counts once.
@@ -159,9 +158,17 @@ def test_one_warning_names_every_reason(listed: dict) -> None:
 
 
 def test_without_income_registers_the_evidence_says_so(workspace: Path) -> None:
-    rows = {str(r["id_number"]): r for r in _run(workspace, _config(workspace), incomes=False).to_dicts()}
+    rows = {str(r["id_number"]): r for r in _run(workspace, _config(workspace), incomes=()).to_dicts()}
     assert WAGE in rows and PENSIONED in rows  # not known to earn: listed, and the gap said
-    assert "未取得近12个月公积金缴存、养老金发放数据" in str(rows[SEVERE]["evidence"])
+    assert "未取得近12个月公积金缴存、养老金发放数据，无法核对有无工资、养老金收入" in str(rows[SEVERE]["evidence"])
+
+
+def test_with_one_income_register_the_evidence_names_only_the_missing_one(workspace: Path) -> None:
+    rows = {str(r["id_number"]): r for r in _run(workspace, _config(workspace), incomes=("pension",)).to_dicts()}
+    assert WAGE in rows and PENSIONED not in rows  # the pension was read: 秦养老 earns
+    evidence = str(rows[SEVERE]["evidence"])
+    assert "近12个月无养老金发放记录；未取得近12个月公积金缴存数据，无法核对有无工资收入" in evidence
+    assert "养老金收入" not in evidence and "养老金发放数据" not in evidence
 
 
 def test_without_a_threshold_the_medical_source_is_off_and_the_run_says_so(workspace: Path) -> None:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import duckdb
 import typer
@@ -36,6 +36,13 @@ ConfigOption = Annotated[
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误。")]
 JsonOption = Annotated[bool, typer.Option("--json", help="在标准输出打印机器可读的 JSON 摘要。")]
 MonthOption = Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help="月份 YYYY-MM（默认本月）。")]
+
+
+def plain_console(file: TextIO, *, color: bool) -> Console:
+    """A console that prints text as written: what it prints is the ledger's reasons, file names,
+    a township's notes, never Rich markup, so `[headers.roll]` stays (markup would drop it as a
+    tag) and `:smile:` is no emoji."""
+    return Console(file=file, no_color=not color, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 @dataclass
@@ -115,8 +122,8 @@ def open_session(
         config=load_config(find_config(config)),
         quiet=quiet or as_json,
         json=as_json,
-        out=Console(file=sys.stdout, no_color=not sys.stdout.isatty(), highlight=False, soft_wrap=True),
-        err=Console(file=sys.stderr, no_color=not tty, highlight=False, soft_wrap=True),
+        out=plain_console(sys.stdout, color=sys.stdout.isatty()),
+        err=plain_console(sys.stderr, color=tty),
     )
     attach_log_file(db_path, create=not read_only)
     return session

@@ -61,14 +61,16 @@ def _row_lines(row: dict[str, Any]) -> list[str]:
     ]
 
 
-def _link_line(link: dict[str, Any], roll_name: str | None) -> str:
+def _link_line(link: dict[str, Any]) -> str:
     if link["method"] is None:
         return "    未与花名册关联：本月各保障花名册均未找到此人"
     present = link["record"]["present"]
     # A removed record cannot be compared now: only what the linker recorded at the match is known.
     edit = {None: "无法比较（一方没有可用的身份证号）", 0: "一致"}.get(link["id_edit"], f"相差 {link['id_edit']} 处")
     ids = f"身份证号{edit}；" if present else ""
-    names = f"（花名册 {_text(roll_name)}，来源 {_text(link['record']['name'])}）" if present else ""
+    # Beside the roll's person, or the parent on the roll the record was linked to (GUARDIAN_RETURNED).
+    linked = f"{link['linked_to']} {_text(link['linked_name'])}"
+    names = f"（{linked}，来源 {_text(link['record']['name'])}）" if present else ""
     return (
         f"    关联：{link['method']}，得分 {_score(link['score'])}；{ids}"
         f"姓名{_text(link['name_tier'])}{names}；{_text(link['note'])}"
@@ -82,7 +84,6 @@ def _setting_line(item: dict[str, Any]) -> str:
 
 def sections(story: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """The story as titled sections of plain lines: what both the plain and the Rich view show."""
-    roll_name = story["roll"][0]["name"] if story["roll"] else None
     rows: list[str] = []
     for row in story["roll"]:
         rows.extend(_row_lines(row))
@@ -93,7 +94,7 @@ def sections(story: dict[str, Any]) -> list[tuple[str, list[str]]]:
     records: list[str] = []
     for link in story["links"]:
         records.extend(_row_lines(link["record"]))
-        records.append(_link_line(link, roll_name))
+        records.append(_link_line(link))
     run = story["run"]
     started = _text(run.get("started_at"))[:19]
     config = [

@@ -26,6 +26,8 @@ from hexiao.history import WARNING_COLUMNS
 from hexiao.kinds import FIELDS, KIND_LABELS, ROLL_KIND
 from hexiao.log import mask_ids_in_text
 from hexiao.match import reported_now
+from hexiao.normalize.ids import EMPTY
+from hexiao.rules.parents import FATHER, MOTHER
 from hexiao.store import PERSON_TABLES, ROWS_PER_SHEET, SHEETS_PER_FILE, fetch_one, person_rows, query, raw_id_sql
 
 PURGED = "来源记录已按保存期限清除"
@@ -41,6 +43,26 @@ _INTERNAL_COLUMNS = frozenset(
 )  # fmt: skip
 # Stored columns that are no input field, under the names a township officer knows.
 _COLUMN_LABELS = {"id_status": "身份证号状态", "is_head": "是否户主", "household_raw": "户编号（原样）"}
+# A child's parents on a children's roll: the prefix of their stored columns (`kinds.roll`).
+_PARENT_PREFIX = {FATHER: "father", MOTHER: "mother"}
+
+
+def _labels(kind: str) -> dict[str, str]:
+    """A kind's stored columns under the headers a township officer knows: each input field's
+    header; an ID field stored normalised (a parent's `father_id` as `father_id_norm` and
+    `father_id_status`) under its header, as the member's own ID is shown."""
+    labels = {f.name: f.header for f in FIELDS[kind]} | _COLUMN_LABELS
+    for f in FIELDS[kind]:
+        labels |= {f"{f.name}_norm": f"{f.header}（规范化）", f"{f.name}_status": f"{f.header}状态"}
+    return labels
+
+
+def _said(column: str, value: Any) -> bool:
+    """Whether a stored value says something: not null, and not the `空` status of an ID never
+    written (a parent's ID on a roll of adults, where no parent column is filled)."""
+    return value is not None and not (column.endswith("_id_status") and value == EMPTY)
+
+
 # The warning's columns the story opens with, as stored for its latest month.
 _WARNING_FIELDS = (
     "warning_id", "month", "code", "label", "risk", "township", "village", "household_id", "name", "id_number",
@@ -66,6 +88,8 @@ class Row:
     id_raw: str | None = None
     id_normalised: str | None = None
     values: dict[str, Any] = field(default_factory=dict)  # the row's other columns as stored
+    # A roll row's parents (父亲/母亲: name, normalised ID), which a record may be linked to instead.
+    parents: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -78,6 +102,10 @@ class Link:
     name_tier: str | None  # 相同 / 规范化后相同 / 同音 / … / 不同
     note: str | None  # the linker's own words (身份证号一致, 身份证号一位不同 …)
     id_edit: int | None  # edits between the two normalised IDs; None where a side has none
+    # What the record was linked to: the roll row's person (`花名册`) or a parent on it (`花名册父亲`,
+    # GUARDIAN_RETURNED), and that person's name as the roll writes it.
+    linked_to: str = "花名册"
+    linked_name: str | None = None
 
 
 @dataclass
@@ -193,11 +221,11 @@ def _row(conn: duckdb.DuckDBPyConnection, kind: str, key: int, role: str) -> Row
         return Row(role=role, kind=kind, place=_gone_place(conn, input_id, sheet_no, source_row), present=False)
     stored = found[0]
     place = _place(stored["source_file"], stored.get("sheet"), stored["source_row"])
-    labels = {f.name: f.header for f in FIELDS[kind]} | _COLUMN_LABELS
+    labels = _labels(kind)
     values = {
         labels.get(k, k): v
         for k, v in stored.items()
-        if k not in _INTERNAL_COLUMNS and k != "id_as_written" and v is not None
+        if k not in _INTERNAL_COLUMNS and k != "id_as_written" and _said(k, v)
     }
     return Row(
         role=role,
@@ -209,6 +237,11 @@ def _row(conn: duckdb.DuckDBPyConnection, kind: str, key: int, role: str) -> Row
         id_raw=stored.get("id_as_written"),
         id_normalised=stored.get("id_norm"),
         values=values,
+        parents={
+            parent: (stored.get(f"{prefix}_name"), stored.get(f"{prefix}_id_norm"))
+            for parent, prefix in _PARENT_PREFIX.items()
+            if kind == ROLL_KIND
+        },
     )
 
 
@@ -223,14 +256,16 @@ def _gone_place(conn: duckdb.DuckDBPyConnection, input_id: int, sheet_no: int, s
 def _link(conn: duckdb.DuckDBPyConnection, item: dict[str, Any], roll: Row | None) -> Link:
     kind = str(item["kind"])
     record = _row(conn, kind, int(item["ext"]), KIND_LABELS.get(kind, kind))
+    parent = item.get("parent")
+    linked_to = "花名册" + (parent or "")
+    # The record was linked to the person of the roll row, or to a parent of the child on it.
+    name, id_norm = (None, None) if roll is None else roll.parents.get(parent or "", (roll.name, roll.id_normalised))
     id_edit = None
     # Only two IDs of 18 characters can be compared place by place: a damaged one (scientific
     # notation) has lost the digits an edit distance would count.
-    if roll is not None and all(_FULL_ID.fullmatch(i or "") for i in (roll.id_normalised, record.id_normalised)):
+    if all(_FULL_ID.fullmatch(i or "") for i in (id_norm, record.id_normalised)):
         id_edit = int(
-            conn.execute("SELECT damerau_levenshtein(?, ?)", [roll.id_normalised, record.id_normalised]).fetchall()[0][
-                0
-            ]
+            conn.execute("SELECT damerau_levenshtein(?, ?)", [id_norm, record.id_normalised]).fetchall()[0][0]
         )
     return Link(
         record=record,
@@ -239,6 +274,8 @@ def _link(conn: duckdb.DuckDBPyConnection, item: dict[str, Any], roll: Row | Non
         name_tier=item.get("name_tier"),
         note=item.get("note"),
         id_edit=id_edit,
+        linked_to=linked_to,
+        linked_name=name if roll is not None and roll.present else None,
     )
 
 
@@ -358,7 +395,7 @@ def masked(value: Any) -> Any:
         return mask_ids_in_text(value)
     if isinstance(value, dict):
         return {k: masked(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [masked(v) for v in value]
     return value
 

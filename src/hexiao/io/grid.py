@@ -135,6 +135,7 @@ def _read_body(source: Path, header_line: int, delimiter: str) -> pl.DataFrame:
         truncate_ragged_lines=True,
         quote_char='"',
         raise_if_empty=False,
+        glob=False,  # a file name as written: `花名册[副本].csv` is no pattern
     )
 
 

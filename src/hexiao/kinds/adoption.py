@@ -20,7 +20,10 @@ KIND = Kind(
         Field("adopter_name", "收养人姓名", ("收养人", "收养人1姓名", "收养人（男）姓名")),
         Field("registered_on", "收养登记日期", ("登记日期", "收养日期", "办理日期"), True),
     ),
-    columns=(Column("adopter_name"), Column("registered_on", "date", reject_unreadable=True, reject_blank=True)),
+    columns=(
+        Column("adopter_name", is_name=True),
+        Column("registered_on", "date", reject_unreadable=True, reject_blank=True),
+    ),
     in_force=ACCUMULATE,
     row_date="registered_on",
     file_words=("收养登记", "收养"),

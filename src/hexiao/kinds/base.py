@@ -47,7 +47,9 @@ class Column:
     of the same name); `parse` says how. `reject_unreadable` refuses a row whose value is written
     but cannot be read; `reject_blank` also one where it is missing. `since` is the schema version
     (`store.SCHEMA_VERSION`) that added the column: a workspace written before gets it, null, when it
-    is upgraded (`store.ADDED_COLUMNS`).
+    is upgraded (`store.ADDED_COLUMNS`). `is_name` marks a column holding a person's name besides
+    the row's own (a head's, a parent's, an adopter's): the masked edition hides it wherever the
+    evidence quotes it (`report.names`).
     """
 
     name: str
@@ -57,6 +59,7 @@ class Column:
     reject_blank: bool = False
     since: int = 1
     sql_type: str = ""  # a column a bespoke preparer makes: its DuckDB type (else from `parse`)
+    is_name: bool = False
 
     @property
     def sources(self) -> tuple[str, ...]:

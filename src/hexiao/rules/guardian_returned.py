@@ -47,7 +47,7 @@ from hexiao.rules.common import (
     match_note_sql,
     overpayment_ctes,
 )
-from hexiao.rules.parents import link_parents, parent_rows, store_parents
+from hexiao.rules.parents import FROM_HARDSHIP, link_parents, parent_rows, store_parents
 from hexiao.store import query, raw_id_sql, source_sql, temp_table
 
 RELEASE_KIND = "release"
@@ -69,6 +69,9 @@ WEAK_LINK = "关联不是身份证号一致，需入户核实是否为同一人"
 UNSOUND_ID = "花名册父母身份证号无效，需入户核实是否为同一人"
 FOUND_LEAD = "父母失联期间本人有新的记录，需入户核实是否已查找到下落"
 _DECISIVE = ", ".join(f"'{x}'" for x in methods.DECISIVE)
+# The roll's situation as written: 困境类型 whole (`父亲强制戒毒、母亲重残`), not the part of it that
+# decided for this parent (`rules.parents`), so the township reads the cell it knows.
+_AS_WRITTEN = f"CASE WHEN r.situation_from = '{FROM_HARDSHIP}' THEN trim(r.hardship_type) ELSE r.situation END"
 
 
 @dataclass(frozen=True)
@@ -169,10 +172,12 @@ class GuardianReturnedRule:
     def _warnings(self, ctx: RuleContext, hits: str, record: str, kind: str, params_count: int = 1) -> pl.DataFrame:
         """The warnings of one SELECT of hits (roll row, parent, record and its link, `effective`);
         `kind` is SQL giving the record's kind, `params_count` the hits' parameters (this month)."""
-        # The record and how it was tied to the parent, as `link_struct_sql` spells it for `explain`.
+        # The record and how it was tied to the parent, as `link_struct_sql` spells it for `explain`,
+        # with the parent (父亲/母亲) it was compared with: `explain` sets it beside the roll's
+        # 父亲/母亲 name and ID, not the child's.
         struct = (
             f"{{'kind': {kind}, 'ext': r.ext_key, 'method': r.method, 'score': r.score, "
-            "'name_tier': r.name_tier, 'note': r.note}"
+            "'name_tier': r.name_tier, 'note': r.note, 'parent': r.parent}"
         )
         found = kind != f"'{RELEASE_KIND}'"
         return query(
@@ -186,7 +191,7 @@ class GuardianReturnedRule:
                    r.method AS match_method, r.score AS match_score, r.e_source AS source,
                    concat_ws('；',
                        {record},
-                       r.parent || ' ' || coalesce(r.p_name, '（姓名未填）') || '，花名册' || r.situation_from || '：' || r.situation,
+                       r.parent || ' ' || coalesce(r.p_name, '（姓名未填）') || '，花名册' || r.situation_from || '：' || {_AS_WRITTEN},
                        nullif({match_note_sql("r")}, ''),
                        '花名册：' || {source_sql("r")},
                        CASE WHEN r.start_month IS NOT NULL THEN '保障起始年月 ' || strftime(r.start_month, '%Y-%m') END,

@@ -65,15 +65,24 @@ def disability_candidates(
         f" OR list_contains({levels_sql(mental_levels)}, e.disability_level)"
         f" AND {contains_any(category, mental_categories)})"
     )
-    missing = [
-        label
-        for kind, label in ((PROVIDENT.name, "公积金缴存"), (PENSION.name, "养老金发放"))
-        if not _window_rows(ctx, kind, f"{first}", f"{ctx.month_start}")
-    ]
-    income_note = (
-        f"未取得近12个月{'、'.join(missing)}数据，无法核对有无工资、养老金收入"
-        if missing
-        else "近12个月无公积金缴存、无养老金发放记录"
+    # Each register read for the window says the person has no record in it; each not read is named
+    # with the income it would have shown, and only that one.
+    registers = ((PROVIDENT.name, "公积金缴存", "工资"), (PENSION.name, "养老金发放", "养老金"))
+    read = {kind: _window_rows(ctx, kind, f"{first}", f"{ctx.month_start}") for kind, _, _ in registers}
+    checked = [label for kind, label, _ in registers if read[kind]]
+    missing = [(label, income) for kind, label, income in registers if not read[kind]]
+    income_note = "；".join(
+        [
+            *([f"近12个月无{'、无'.join(checked)}记录"] if checked else []),
+            *(
+                [
+                    f"未取得近12个月{'、'.join(label for label, _ in missing)}数据，"
+                    f"无法核对有无{'、'.join(income for _, income in missing)}收入"
+                ]
+                if missing
+                else []
+            ),
+        ]
     )
     return f"""
         WITH listed AS (
