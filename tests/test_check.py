@@ -209,7 +209,7 @@ def test_report_file_per_township_owner_only(ws: Workspace) -> None:
     frame = pl.read_csv(folder / "核对报告_双桥镇.csv", infer_schema=False)
     assert frame.columns == [
         "乡镇（街道）", "村（社区）", "户编号", "户主姓名", "姓名", "身份证号", "保障类别", "核对结论",
-        "火化", "车辆", "不动产", "工商", "财政供养", "在保", "收入", "申请名单行",
+        "身份证号核验", "火化", "车辆", "不动产", "工商", "财政供养", "在保", "收入", "申请名单行",
     ]  # fmt: skip
     assert frame.height == 7 and frame["身份证号"][0] == f"\t{BOSS}"  # text in Excel: all 18 digits
     assert frame["申请名单行"][0] == "申请人.xlsx 工作表“双桥镇” 第3行"
@@ -317,7 +317,7 @@ def test_the_income_rule_plugs_in_by_its_code(ws: Workspace, monkeypatch: pytest
     # Its evidence whole: only DECEASED's notes on a roll's payments are left out.
     assert rows[CLEAR[:15]]["收入"] == "有：家庭月收入 3000.00 元；养老金已发放至 2026-11；来源 pension.csv 第2行"
     assert rows[CLEAR[:15]]["核对结论"] == "有发现"
-    assert rows[CAR[:15]]["收入"] == "未发现"
+    assert rows[CAR[:15]]["收入"] == "未发现（未取得住房公积金缴存数据）"  # a wage would be in those
     rule.off = "未设定低保标准（[rules.income] standard）"
     rows = by_id(check([ws.applicants], db=ws.db, out=ws.out, today=TODAY).rows)
     assert rows[CAR[:15]]["收入"] == "未核对：未设定低保标准（[rules.income] standard）"
@@ -372,3 +372,50 @@ def test_the_income_rule_off_says_why_and_on_finds_income_above_the_line(ws: Wor
     toml.write_text('[rules.income]\nstandard = { "城市低保" = 800, "农村低保" = 800 }\n', encoding="utf-8")
     rows = by_id(check([ws.applicants], db=ws.db, out=ws.out, today=TODAY, config=load_config(toml)).rows)
     assert rows[CLEAR[:15]]["收入"].startswith("有：")
+
+
+def test_a_column_whose_other_source_was_never_loaded_says_so(ws: Workspace) -> None:
+    pension = ["姓名,身份证号,待遇类型,月发放金额,发放年月", f"清白,{CLEAR},城乡居民养老保险,3000,2026-11"]
+    load("pension", [write_text(ws.db.parent / "养老金发放.csv", "\n".join(pension) + "\n")], month="2026-11", db=ws.db)
+    toml = ws.db.parent / "income.toml"
+    toml.write_text('[rules.income]\nstandard = { "城市低保" = 800, "农村低保" = 800 }\n', encoding="utf-8")
+    rows = by_id(check([ws.applicants], db=ws.db, out=ws.out, today=TODAY, config=load_config(toml)).rows)
+    # No 公积金 records: a wage would be there, so 未发现 says what it did not see.
+    assert rows[CAR[:15]]["收入"] == "未发现（未取得住房公积金缴存数据）"
+    assert rows[CAR[:15]]["车辆"].startswith("有：")  # a column of one source, loaded: unchanged
+    assert rows[MOTO[:15]]["车辆"] == "未发现"
+    text = runner.invoke(app, ["check", str(ws.applicants), "--config", str(toml), "--json"])
+    assert text.exit_code == 0, text.output
+    assert json.loads(text.stdout)["partial_data"] == {"收入": ["住房公积金缴存数据"]}
+    assert "收入：未取得住房公积金缴存数据" in text.stderr
+
+
+def test_an_id_a_spreadsheet_damaged_is_flagged_not_read_as_clean(ws: Workspace) -> None:
+    damaged = pid("19860101", "901")  # written as a number: Excel keeps 15 digits, then 000
+    path = ws.db.parent / "新申请.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("城关镇")
+    sheet.write_row(0, 0, APPLICANT_HEADER)
+    sheet.write_row(1, 0, ["东村", "N1", "新人", "", "新人", "", "本人", "农村低保"])
+    sheet.write_number(1, 5, float(damaged))
+    sheet.write_row(2, 0, ["东村", "N2", "清白", CLEAR, "清白", CLEAR, "本人", "农村低保"])
+    book.close()
+    result = check([path], db=ws.db, out=ws.out, today=TODAY)
+    rows = {row["name"]: row for row in result.rows.iter_rows(named=True)}
+    assert rows["新人"]["id_number"] == damaged[:15] + "000"
+    assert [rows["新人"][h] for h in sources.SOURCE_HEADERS[:-1]] == ["未发现"] * 6  # linked to nothing
+    assert rows["新人"]["核对结论"] == "需核实身份证号"
+    assert rows["新人"]["身份证号核验"].startswith("身份证号异常（Excel数值损坏）：被 Excel 当作数字保存")
+    assert (rows["清白"]["核对结论"], rows["清白"]["身份证号核验"]) == ("未发现", "正常")
+    assert len(result.id_problems) == 1 and "新申请.xlsx 工作表“城关镇” 第2行：新人" in result.id_problems[0]
+    assert not FULL_ID.search(result.id_problems[0]) and damaged[:15] not in result.id_problems[0]
+    # The list's own numeric ID beside a finding: 有发现 stays, the ID column says it is damaged.
+    numeric = by_id(check([ws.applicants], db=ws.db, out=ws.out, today=TODAY).rows)[NUMERIC[:15]]
+    assert numeric["核对结论"] == "有发现" and numeric["身份证号核验"].startswith("身份证号异常（Excel数值损坏）")
+    cli = runner.invoke(app, ["check", str(path), "--json"])
+    assert cli.exit_code == 0, cli.output
+    summary = json.loads(cli.stdout)
+    assert summary["id_to_verify"] == 1 and summary["id_problems"] == result.id_problems
+    assert "需核实身份证号：新申请.xlsx" in cli.stderr and damaged[:15] not in cli.output
+    text = runner.invoke(app, ["check", str(path)])
+    assert "核对完成：申请人 2 人，有发现 0 人，需核实身份证号 1 人" in text.stdout

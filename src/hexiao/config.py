@@ -113,7 +113,8 @@ class Config:
             rows.append((key, getattr(self.retention, item.name), self.origins.get(key, DEFAULT_ORIGIN)))
         for kind, mapping in self.headers.items():
             for header, target in mapping.items():
-                rows.append((f"headers.{kind}.{header}", target, self.origins.get(f"headers.{kind}", DEFAULT_ORIGIN)))
+                key = f"headers.{kind}.{header}"
+                rows.append((key, target, self.origins.get(key, DEFAULT_ORIGIN)))
         return rows
 
 
@@ -214,9 +215,15 @@ def _convert(value: Any, hint: Any, key: str, problems: _Problems) -> Any:
     elif origin is dict:
         number = typing.get_args(hint)[1]
         allowed = (int, float) if number is float else (int,)
-        if isinstance(value, dict) and all(isinstance(v, allowed) and not isinstance(v, bool) for v in value.values()):
+        wanted = "数值" if number is float else "整数"
+        if not isinstance(value, dict):
+            problems.add(key, f"应为 {{名称 = {wanted}}} 表，实际为 {value!r}")
+            return None
+        wrong = [k for k, v in value.items() if not isinstance(v, allowed) or isinstance(v, bool)]
+        for name in wrong:  # each at its own line: an entry of a [sub-table] is a line of its own
+            problems.add(f"{key}.{name}", f"应为{wanted}，实际为 {value[name]!r}")
+        if not wrong:
             return {str(k): number(v) for k, v in value.items()}
-        problems.add(key, f"应为 {{名称 = {'数值' if number is float else '整数'}}} 表，实际为 {value!r}")
     return None
 
 
@@ -236,7 +243,13 @@ def _section(cls: type[Any], values: Any, prefix: str, problems: _Problems, orig
         if converted is not None:
             kwargs[name] = converted
             origins[key] = problems.where(key)
-    return cls(**kwargs)
+    params = cls(**kwargs)
+    # A section's own checks of its values together (a positive standard, from ≤ to), when its
+    # class has them: this module knows no rule.
+    validate = getattr(params, "validate", None)
+    for name, message in validate() if callable(validate) else []:
+        problems.add(f"{prefix}.{name}", message)
+    return params
 
 
 def load_config(path: Path | None, rule_sections: RuleSections = (), rule_codes: tuple[str, ...] = ()) -> Config:
@@ -283,8 +296,9 @@ def load_config(path: Path | None, rule_sections: RuleSections = (), rule_codes:
     ):
         problems.add("headers", '应为 [headers.<种类>] 表，每项为 "表头" = "字段名"')
         headers = {}
-    for kind in headers:
-        origins[f"headers.{kind}"] = problems.where(f"headers.{kind}")
+    for kind, mapping in headers.items():
+        for header in mapping:
+            origins[f"headers.{kind}.{header}"] = problems.where(f"headers.{kind}.{header}")
     retention = _section(RetentionConfig, data.get("retention", {}), "retention", problems, origins)
     _check_retention(retention, problems)
     _check_header_targets(headers, problems)

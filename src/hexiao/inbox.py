@@ -33,9 +33,10 @@ class InboxPlan:
         )
 
 
-def kind_from_header(path: Path) -> str | None:
+def kind_from_header(path: Path, headers: dict[str, dict[str, str]] | None = None) -> str | None:
     """The one kind whose required columns are all in the file's header and that names the most
-    columns; None when no kind fits or two fit equally well."""
+    columns, with the `[headers.<kind>]` mappings of hexiao.toml (`headers`) as the load reads
+    them; None when no kind fits or two fit equally well."""
     try:
         grid = read_grid(path)
     except InputError:
@@ -44,7 +45,7 @@ def kind_from_header(path: Path) -> str | None:
     for kind in FIELDS:
         for sheet in grid.sheets:
             # Two columns of one field stop a load, not the guess: the load names both.
-            match = find_header(sheet, kind, str(path), strict=False)
+            match = find_header(sheet, kind, str(path), (headers or {}).get(kind), strict=False)
             if match and not missing_required(kind, match, {"program"} if kind == "roll" else set()):
                 scores[kind] = max(scores.get(kind, 0), len(match.columns))
     if not scores:
@@ -54,14 +55,15 @@ def kind_from_header(path: Path) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
-def plan_inbox(directory: Path) -> list[PlannedFile]:
+def plan_inbox(directory: Path, headers: dict[str, dict[str, str]] | None = None) -> list[PlannedFile]:
     """The inbox's files to load with their kinds (`survey_inbox` also lists what it passed over)."""
-    return survey_inbox(directory).files
+    return survey_inbox(directory, headers).files
 
 
-def survey_inbox(directory: Path) -> InboxPlan:
+def survey_inbox(directory: Path, headers: dict[str, dict[str, str]] | None = None) -> InboxPlan:
     """Every data file in the inbox with its kind, and the litter ignored (`io.files.is_litter`, and
-    a workbook without a cell); a data file that fits no kind stops everything."""
+    a workbook without a cell); a data file that fits no kind stops everything. `headers` are the
+    configuration's `[headers.<kind>]` mappings."""
     if not directory.is_dir():
         raise InputError(str(directory), "收件目录不存在")
     files, litter = sort_inbox(directory)
@@ -71,7 +73,7 @@ def survey_inbox(directory: Path) -> InboxPlan:
     planned: list[PlannedFile] = []
     unknown: list[str] = []
     for path in files:
-        kind = kind_from_name(path) or kind_from_header(path)
+        kind = kind_from_name(path) or kind_from_header(path, headers)
         if kind is None:
             unknown.append(path.name)
             continue

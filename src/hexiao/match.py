@@ -255,7 +255,7 @@ def match(
     started = time.perf_counter()
     default_inbox = DEFAULT_INBOX / month
     inbox_dir = inbox if inbox is not None else (default_inbox if default_inbox.is_dir() else None)
-    plan = survey_inbox(inbox_dir) if inbox_dir is not None else None
+    plan = survey_inbox(inbox_dir, config.headers) if inbox_dir is not None else None
     planned = plan.files if plan is not None else []
     if plan is not None and plan.ignored:
         log.info("收件目录 %s 已忽略（不是数据）：%s", plan.directory, "、".join(plan.ignored))

@@ -20,7 +20,7 @@ from hexiao.cli.common import (
 )
 from hexiao.intake import CheckResult
 from hexiao.intake import check as run_check
-from hexiao.intake.report import FOUND_ANY, VERDICT
+from hexiao.intake.report import CHECK_ID, FOUND_ANY, VERDICT
 from hexiao.intake.sources import FOUND, NO_DATA, SOURCE_HEADERS
 
 HELP = (
@@ -70,14 +70,22 @@ def _report(session: Session, result: CheckResult) -> None:
             session.step(f"  注意：{note}")
     for problem in result.problems:
         session.step(f"  无法核对：{problem}")
+    for problem in result.id_problems:
+        session.warn(f"需核实身份证号：{problem}")
     rows = result.rows
     found = rows.filter(pl.col(VERDICT) == FOUND_ANY).height
+    to_verify = rows.filter(pl.col(VERDICT) == CHECK_ID).height
     by_source = {h: rows.filter(pl.col(h).str.starts_with(FOUND)).height for h in SOURCE_HEADERS}
     no_data = [h for h in SOURCE_HEADERS if rows.height and (rows[h] == NO_DATA).all()]
     basis = f"{result.month} 月在用的比对数据" + ("，即工作区中有数据的最近月份" if result.latest else "")
-    session.step(f"核对申请人 {rows.height} 人，有发现 {found} 人；按 {basis}；报告在 {result.out_dir}")
+    counts = f"有发现 {found} 人" + (f"，需核实身份证号 {to_verify} 人" if to_verify else "")
+    session.step(f"核对申请人 {rows.height} 人，{counts}；按 {basis}；报告在 {result.out_dir}")
     if no_data:
         session.warn(f"未取得数据，未能核对：{'、'.join(no_data)}（先用 hexiao load 载入该类数据）")
+    for header, missing in result.partial.items():
+        session.warn(
+            f"{header}：未取得{'、'.join(missing)}，该列的“未发现”只说明已取得的数据中没有（先用 hexiao load 载入）"
+        )
     if session.json:
         session.emit_json(
             {
@@ -86,6 +94,9 @@ def _report(session: Session, result: CheckResult) -> None:
                 "month_is_latest": result.latest,
                 "applicants": rows.height,
                 "with_findings": found,
+                "id_to_verify": to_verify,
+                "id_problems": result.id_problems,
+                "partial_data": {header: list(missing) for header, missing in result.partial.items()},
                 "by_source": by_source,
                 "no_data": no_data,
                 "files": [str(path) for path in result.files],
@@ -94,7 +105,7 @@ def _report(session: Session, result: CheckResult) -> None:
             }
         )
     elif not session.quiet:
-        session.out.print(f"核对完成：申请人 {rows.height} 人，有发现 {found} 人（按 {basis}）")
+        session.out.print(f"核对完成：申请人 {rows.height} 人，{counts}（按 {basis}）")
         session.out.print("  " + "，".join(f"{h} {n}" for h, n in by_source.items() if h not in no_data))
         for path in result.files:
             session.out.print(f"  报告：{path}")

@@ -26,10 +26,14 @@ FILE_PREFIX = "核对报告"
 MANIFEST = ".hexiao-written"
 VERDICT = "核对结论"
 ROW_HEADER = "申请名单行"  # where the applicant is in the list they came in
-FOUND_ANY, FOUND_NONE = "有发现", "未发现"
+# The applicant's ID as the list gave it: 正常, or 身份证号异常（<状态>）：<what to do>. An ID a
+# spreadsheet damaged links to nothing by it, so its 未发现 would read as clean: 需核实身份证号.
+ID_CHECK = "身份证号核验"
+ID_SOUND = "正常"
+FOUND_ANY, FOUND_NONE, CHECK_ID = "有发现", "未发现", "需核实身份证号"
 # English columns of the applicant rows shown, as the monthly lists head them.
 APPLICANT_COLUMNS = ("township", "village", "household_id", "head_name", "name", "id_number", "program")
-HEADERS = (*(REPORT_HEADERS[c] for c in APPLICANT_COLUMNS), VERDICT, *SOURCE_HEADERS, ROW_HEADER)
+HEADERS = (*(REPORT_HEADERS[c] for c in APPLICANT_COLUMNS), VERDICT, ID_CHECK, *SOURCE_HEADERS, ROW_HEADER)
 # A source's column holds evidence: as wide as the monthly lists' 证据.
 SOURCE_WIDTH = Width(12, 40)
 

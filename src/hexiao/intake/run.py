@@ -21,8 +21,11 @@ from hexiao.errors import ConfigError, StateError
 from hexiao.ingest.values import month_start
 from hexiao.intake.report import (
     CHECK_DIR,
+    CHECK_ID,
     FOUND_ANY,
     FOUND_NONE,
+    ID_CHECK,
+    ID_SOUND,
     ROW_HEADER,
     VERDICT,
     day_dir,
@@ -30,11 +33,14 @@ from hexiao.intake.report import (
     refuse_foreign_files,
     write_reports,
 )
-from hexiao.intake.sources import FOUND, SOURCE_HEADERS, findings
+from hexiao.intake.sources import FOUND, SOURCE_HEADERS, findings, partial_sources
 from hexiao.kinds import PERSON_KINDS, ROLL_KIND
 from hexiao.load import InputSummary, PlannedFile, ReadInput, read_files
 from hexiao.log import get_logger
+from hexiao.masking import mask_id_value
 from hexiao.match import MONTH_PATTERN, check_out_dir, create_roll_m
+from hexiao.normalize import ids
+from hexiao.rules.bad_id import ID_HINTS
 from hexiao.rules.base import RuleContext
 from hexiao.rules.common import ROLL_COLUMNS_SQL
 from hexiao.settings import default_config
@@ -65,6 +71,10 @@ class CheckResult:
     inputs: list[InputSummary]
     rows: pl.DataFrame  # one per applicant: English applicant columns, 核对结论, a column per source
     problems: list[str] = field(default_factory=list)  # rows that could not be checked: file, sheet, row, why
+    # Applicants whose ID is not sound (`ID_CHECK`): file, sheet, row, the ID masked, what to do.
+    id_problems: list[str] = field(default_factory=list)
+    # Columns some of whose sources were never loaded: header → what is missing (`partial_sources`).
+    partial: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def check(
@@ -128,11 +138,35 @@ def _check_in_batch(
     ctx = RuleContext(conn=conn, month=month, month_start=month_start(month), config=config)
     rows = _applicant_rows(conn).join(findings(ctx), on="roll_key", how="left", maintain_order="left")
     found = pl.any_horizontal(pl.col(h).str.starts_with(FOUND) for h in SOURCE_HEADERS)
-    rows = rows.with_columns(pl.when(found).then(pl.lit(FOUND_ANY)).otherwise(pl.lit(FOUND_NONE)).alias(VERDICT))
-    rows = rows.drop("roll_key")
+    sound = pl.col("id_status") == ids.VALID
+    rows = rows.with_columns(
+        pl.when(found)
+        .then(pl.lit(FOUND_ANY))
+        .when(sound)
+        .then(pl.lit(FOUND_NONE))
+        .otherwise(pl.lit(CHECK_ID))
+        .alias(VERDICT),
+        pl.when(sound).then(pl.lit(ID_SOUND)).otherwise(_id_problem(pl.col("id_status"))).alias(ID_CHECK),
+    )
+    id_problems = [
+        f"{where}：{name or '（无姓名）'}，身份证号“{mask_id_value(number)}”，{problem}"
+        for where, name, number, problem in rows.filter(~sound).select(ROW_HEADER, "name", "id_number", ID_CHECK).rows()
+    ]
+    rows = rows.drop("roll_key", "id_status")
     title = f"核对报告 {target.name}（比对数据截至 {month}）"
     files = write_reports(target, rows, names, excel=excel, title=title)
-    return CheckResult(batch_id, month, False, target, files, inputs, rows, problems)
+    return CheckResult(batch_id, month, False, target, files, inputs, rows, problems, id_problems, partial_sources(ctx))
+
+
+def _id_problem(status: pl.Expr) -> pl.Expr:
+    """身份证号异常（<状态>）：<what it means and what to do>, as BAD_ID says it of a roll row."""
+    hints = {**ID_HINTS, ids.BAD_CHECK: "校验位不对，请核对原始证件"}
+    return pl.concat_str(
+        pl.lit("身份证号异常（"),
+        status.fill_null(ids.EMPTY),
+        pl.lit("）："),
+        status.fill_null(ids.EMPTY).replace_strict(hints, default="请核对原始证件"),
+    )
 
 
 def _hold_applicants(conn: duckdb.DuckDBPyConnection, batch_id: int, month: str, reads: list[ReadInput]) -> None:
@@ -163,7 +197,7 @@ def _applicant_rows(conn: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Each applicant as the list gave them, in the list's order, with the row they came from."""
     return query(
         conn,
-        f"""SELECT r.roll_key, {ROLL_COLUMNS_SQL}, {source_sql("r")} AS "{ROW_HEADER}"
+        f"""SELECT r.roll_key, {ROLL_COLUMNS_SQL}, {source_sql("r")} AS "{ROW_HEADER}", r.id_status
             FROM roll_m r ORDER BY r.input_id, r.sheet_no, r.source_row""",
     )
 

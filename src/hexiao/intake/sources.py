@@ -6,7 +6,9 @@ linked by the same linker. A rule's warnings become `有：<证据>；来源 <ro
 of a roll's payments (`Source.roll_notes`): an applicant has been paid nothing yet.
 在保 is the applicants linked to the rolls in force: each programme's newest roll up to the month.
 
-Each column reads `有：…`, `未发现`, `未取得数据` where no record of its kinds is in force, or
+Each column reads `有：…`, `未发现`, `未取得数据` where no record of its kinds is in force,
+`未发现（未取得<kind>）` where some of its kinds have none (a 收入 from pensions alone: a wage
+would be in the 公积金 records never loaded), or
 `未核对：<why>` where its rule cannot run (turned off in hexiao.toml, not in this version, or
 off for want of a local standard: `off_reason`). Never `未发现` for a check that did not run.
 """
@@ -18,7 +20,15 @@ from dataclasses import dataclass
 import polars as pl
 
 from hexiao.frames import conform
-from hexiao.kinds import BUSINESS_KIND, CREMATION_KIND, EMPLOYEE_KIND, PROPERTY_KIND, ROLL_KIND, VEHICLE_KIND
+from hexiao.kinds import (
+    BUSINESS_KIND,
+    CREMATION_KIND,
+    EMPLOYEE_KIND,
+    KIND_LABELS,
+    PROPERTY_KIND,
+    ROLL_KIND,
+    VEHICLE_KIND,
+)
 from hexiao.matching.linker import link
 from hexiao.rules import REGISTRY, Rule
 from hexiao.rules.base import RULE_OUTPUT_SCHEMA, RuleContext
@@ -69,6 +79,7 @@ def findings(ctx: RuleContext) -> pl.DataFrame:
     runnable: list[tuple[Source, Rule]] = []
     fixed: dict[str, str] = {}  # a column that reads the same for every applicant
     by_code = {rule.code: rule for rule in REGISTRY}
+    partial = partial_sources(ctx)
     for source in SOURCES:
         rule = by_code.get(source.rule_code) if source.rule_code else None
         if not any(_has_records(ctx, kind) for kind in source.kinds):
@@ -99,16 +110,31 @@ def findings(ctx: RuleContext) -> pl.DataFrame:
         .pivot(on="header", index="roll_key", values="text")
     )
     table = applicants.join(wide, on="roll_key", how="left")
-    return table.select("roll_key", *(_column(header, fixed, table.columns) for header in SOURCE_HEADERS))
+    return table.select(
+        "roll_key", *(_column(header, fixed, table.columns, partial.get(header, ())) for header in SOURCE_HEADERS)
+    )
 
 
-def _column(header: str, fixed: dict[str, str], found: list[str]) -> pl.Expr:
-    """A source's column: what it reads for everyone, else 有：… where it found something."""
+def partial_sources(ctx: RuleContext) -> dict[str, tuple[str, ...]]:
+    """Each column some of whose kinds have no record in force, and not all: header → the labels
+    of those missing (`收入` → 住房公积金缴存数据 where only pensions are loaded)."""
+    partial: dict[str, tuple[str, ...]] = {}
+    for source in SOURCES:
+        missing = tuple(kind for kind in source.kinds if not _has_records(ctx, kind))
+        if missing and len(missing) < len(source.kinds):
+            partial[source.header] = tuple(KIND_LABELS[kind] for kind in missing)
+    return partial
+
+
+def _column(header: str, fixed: dict[str, str], found: list[str], missing: tuple[str, ...]) -> pl.Expr:
+    """A source's column: what it reads for everyone, else 有：… where it found something, and a
+    未发现 that says which of its sources were never loaded: never read as nothing there."""
     if header in fixed:
         return pl.lit(fixed[header]).alias(header)
+    not_found = NOT_FOUND + (f"（未取得{'、'.join(missing)}）" if missing else "")
     if header not in found:
-        return pl.lit(NOT_FOUND).alias(header)
-    return (pl.lit(FOUND) + pl.col(header)).fill_null(NOT_FOUND).alias(header)
+        return pl.lit(not_found).alias(header)
+    return (pl.lit(FOUND) + pl.col(header)).fill_null(not_found).alias(header)
 
 
 def _empty_findings() -> pl.DataFrame:
@@ -116,8 +142,12 @@ def _empty_findings() -> pl.DataFrame:
 
 
 def _has_records(ctx: RuleContext, kind: str) -> bool:
-    where = _rolls_in_force(ctx) if kind == ROLL_KIND else in_force(ctx, kind)
-    return bool(fetch_one(ctx.conn, f"SELECT count(*) FROM (SELECT 1 FROM {kind} WHERE {where} LIMIT 1)")[0])
+    key = f"has_records:{kind}"  # asked for the column and for `partial_sources`: once
+    if key not in ctx.cache:
+        where = _rolls_in_force(ctx) if kind == ROLL_KIND else in_force(ctx, kind)
+        query_sql = f"SELECT count(*) FROM (SELECT 1 FROM {kind} WHERE {where} LIMIT 1)"
+        ctx.cache[key] = "1" if fetch_one(ctx.conn, query_sql)[0] else ""
+    return bool(ctx.cache[key])
 
 
 def _off_reason(rule: Rule, ctx: RuleContext) -> str | None:

@@ -82,6 +82,11 @@ def find_header(
             continue
         columns[field_name] = cell
         headers[field_name] = text.strip()
+    for field in FIELDS[kind]:
+        # A 社会保障号码 is read as the ID only where no column is the ID (`Field.stands_in_for`).
+        if field.stands_in_for and field.name in columns and field.stands_in_for not in columns:
+            columns[field.stands_in_for] = columns[field.name]
+            headers[field.stands_in_for] = headers[field.name]
     if duplicates and strict:
         where = f"工作表“{sheet.name}”" if sheet.name else ""
         raise InputError(source, [f"{where}第 {row[ROW_COLUMN]} 行表头：{d}" for d in duplicates])

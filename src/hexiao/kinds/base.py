@@ -37,6 +37,9 @@ class Field:
     header: str  # canonical Chinese header
     synonyms: tuple[str, ...] = ()
     required: bool = False  # the header must have it
+    # The field this column is read as when the header has no column of that field: a 人社 export's
+    # 社会保障号码 is its holder's ID number, but beside a 公民身份号码 it is a second number, not stored.
+    stands_in_for: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,5 +139,10 @@ def id_field(*synonyms: str) -> Field:
 def township_field(required: bool = False) -> Field:
     return Field("township", "乡镇（街道）", ("乡镇", "街道", "乡镇街道", "所属乡镇"), required)
 
+
+# 社会保障号码: the ID of a social-insurance export that has no other ID column (`Field.stands_in_for`).
+SOCIAL_SECURITY_NUMBER = Field(
+    "social_security_number", "社会保障号码", ("社会保障号", "社保号码", "社会保障卡号"), stands_in_for="id_number"
+)
 
 VILLAGE = Field("village", "村（社区）", ("村", "社区", "村居", "所属村"))

@@ -9,7 +9,17 @@ settlement without a 结算时间 is dated by its 出院日期.
 
 from __future__ import annotations
 
-from hexiao.kinds.base import ACCUMULATE, VILLAGE, Column, Field, Kind, id_field, name_field, township_field
+from hexiao.kinds.base import (
+    ACCUMULATE,
+    SOCIAL_SECURITY_NUMBER,
+    VILLAGE,
+    Column,
+    Field,
+    Kind,
+    id_field,
+    name_field,
+    township_field,
+)
 
 _TOWNSHIP = township_field()
 
@@ -20,7 +30,8 @@ KIND = Kind(
         Field(_TOWNSHIP.name, _TOWNSHIP.header, (*_TOWNSHIP.synonyms, "参保乡镇", "乡镇名称", "所属乡镇（街道）")),
         Field(VILLAGE.name, VILLAGE.header, (*VILLAGE.synonyms, "参保村", "村（居）", "所属村（社区）", "村名称")),
         name_field("参保人姓名", "患者姓名", "就诊人姓名"),
-        id_field("参保人身份证号", "患者身份证号", "社会保障号码", "参保人证件号码"),
+        id_field("参保人身份证号", "患者身份证号", "参保人证件号码"),
+        SOCIAL_SECURITY_NUMBER,
         Field("settled_on", "结算日期", ("结算时间", "费用结算日期", "费用结算时间", "结算日期时间")),
         Field("discharged_on", "出院日期", ("出院时间", "就诊日期", "就诊时间")),
         Field("total_cost", "医疗总费用", ("总费用", "医疗费用总额", "费用总额", "医疗费总额", "医疗总费用金额")),

@@ -3,14 +3,15 @@ INCOME; rule 12, a 失联 parent who draws a pension)."""
 
 from __future__ import annotations
 
-from hexiao.kinds.base import ACCUMULATE, Column, Field, Kind, id_field, name_field
+from hexiao.kinds.base import ACCUMULATE, SOCIAL_SECURITY_NUMBER, Column, Field, Kind, id_field, name_field
 
 KIND = Kind(
     name="pension",
     label="养老金/社保待遇发放数据",
     fields=(
         name_field("参保人姓名", "领取人姓名"),
-        id_field("参保人身份证号", "社会保障号码", "社会保障号", "领取人身份证号"),
+        id_field("参保人身份证号", "领取人身份证号"),
+        SOCIAL_SECURITY_NUMBER,
         # A 人社 export names the benefit (待遇项目: 基本养老金, 高龄津贴 …) and the insurance it is paid
         # from (险种类型: 城乡居民基本养老保险 …) in two columns: the benefit is what INCOME tests
         # against its exempt types, the insurance stands in where no benefit is named.

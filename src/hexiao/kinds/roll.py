@@ -25,8 +25,14 @@ KIND = Kind(
         Field("household_id", "户编号", ("家庭编号", "户号")),
         Field("head_name", "户主姓名", ("户主",)),
         Field("head_id", "户主身份证号", ("户主身份证号码", "户主公民身份号码")),
-        Field("name", "姓名", ("成员姓名", "保障对象姓名"), True),
-        Field("id_number", "身份证号", ID_SYNONYMS, True),
+        # A children's roll (孤儿, 事实无人抚养儿童) names the child where an adult's roll names the member.
+        Field("name", "姓名", ("成员姓名", "保障对象姓名", "儿童姓名", "孤儿姓名", "救助对象姓名"), True),
+        Field(
+            "id_number",
+            "身份证号",
+            (*ID_SYNONYMS, "儿童身份证号", "儿童身份证号码", "孤儿身份证号", "孤儿身份证号码", "保障对象身份证号"),
+            True,
+        ),
         Field("relation", "与户主关系", ("关系",)),
         Field("program", "保障类别", ("救助类别", "保障类型", "救助类型"), True),
         Field("category", "保障级别", ("分类", "类别(A/B/C)", "类别")),
@@ -61,6 +67,6 @@ KIND = Kind(
         Column("mother_status", since=5),
     ),
     # Payment rolls: 低保, 特困, 孤儿 … and whatever a county calls its list of a programme.
-    file_words=("低保", "特困", "孤儿", "花名册", "高龄津贴"),
+    file_words=("低保", "特困", "孤儿", "花名册", "高龄津贴", "事实无人抚养", "基本生活费"),
     # Prepared by a function of its own (`ingest.prepare.PREPARERS`).
 )

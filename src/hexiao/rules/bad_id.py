@@ -27,7 +27,8 @@ class BadIdParams:
     """BAD_ID 身份证号异常: no parameters; listed so the section is known."""
 
 
-_HINTS = {
+# What each kind of invalid ID means and what to do (also the `hexiao check` report's 身份证号核验).
+ID_HINTS = {
     ids.EMPTY: "身份证号为空",
     ids.EXCEL_SCIENTIFIC: "被 Excel 转成科学计数法，只剩地区码，请按原始档案重新录入",
     ids.EXCEL_NUMERIC: "被 Excel 当作数字保存，后三位已丢失，请按原始档案重新录入",
@@ -45,7 +46,7 @@ class BadIdRule:
     linked_kinds: tuple[str, ...] = ()
 
     def run(self, ctx: RuleContext) -> pl.DataFrame:
-        hints = pl.DataFrame({"id_status": list(_HINTS), "hint": list(_HINTS.values())})
+        hints = pl.DataFrame({"id_status": list(ID_HINTS), "hint": list(ID_HINTS.values())})
         temp_table(ctx.conn, "bad_id_hints", hints)
         frame = query(
             ctx.conn,

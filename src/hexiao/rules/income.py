@@ -66,6 +66,14 @@ class IncomeParams:
     fixed_class_programs: tuple[str, ...] = ()
     recent_months: int = RECENT_MONTHS
 
+    def validate(self) -> list[tuple[str, str]]:
+        """(key, problem) for `hexiao.config`: a standard of 0 would find every earner over it."""
+        return [
+            (f"standard.{program}", f"应为正数（元/人/月），实际为 {value:g}")
+            for program, value in self.standard.items()
+            if value <= 0
+        ]
+
 
 TABLE = "income_warnings_m"  # both codes' warnings of the run, made once (`_warnings`)
 CODE_INCOME, CODE_GRADUAL = "INCOME", "GRADUAL_EXIT"

@@ -53,6 +53,17 @@ class OmissionParams:
     working_age_from: int = WORKING_AGE_FROM
     working_age_to: int = WORKING_AGE_TO
 
+    def validate(self) -> list[tuple[str, str]]:
+        """(key, problem) for `hexiao.config`: an empty working-age span would pass everyone over."""
+        if self.working_age_from > self.working_age_to:
+            return [
+                (
+                    "working_age_from",
+                    f"不能大于 working_age_to（劳动年龄从 {self.working_age_from} 岁到 {self.working_age_to} 岁）",
+                )
+            ]
+        return []
+
 
 class OmissionRule:
     code = "OMISSION"
