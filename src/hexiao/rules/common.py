@@ -77,6 +77,11 @@ def link_extracts(ctx: RuleContext, kinds: Iterable[str]) -> None:
         ctx.cache[f"{kind}:linked"] = LINKS_TABLE
 
 
+# 应追回金额 of a hit `r` with its months paid `p` (`overpayment_ctes`): none where the roll gives
+# no amount (nothing can be counted), else the sum, 0 when no month was paid.
+OVERPAYMENT_SQL = "CASE WHEN r.monthly_amount IS NULL THEN NULL ELSE round(coalesce(p.overpayment, 0), 2) END"
+
+
 def overpayment_ctes(hits: str) -> str:
     """CTEs computing `paid(roll_key, overpayment, months_paid, paid_months)` for a CTE `hits` with
     roll_key, effective (first month no longer due), id_norm, program, monthly_amount and start_month.

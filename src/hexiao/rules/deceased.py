@@ -28,7 +28,14 @@ from hexiao.rules.base import (
     RULE_OUTPUT_SCHEMA,
     RuleContext,
 )
-from hexiao.rules.common import extract_table, link_detail_sql, link_struct_sql, linked, overpayment_ctes
+from hexiao.rules.common import (
+    OVERPAYMENT_SQL,
+    extract_table,
+    link_detail_sql,
+    link_struct_sql,
+    linked,
+    overpayment_ctes,
+)
 from hexiao.store import query, raw_id_sql, source_sql
 
 # 特困人员认定办法: support ends from the month after death (从下月起终止).
@@ -100,8 +107,7 @@ class DeceasedRule:
                    CASE WHEN r.method NOT IN ({_DECISIVE}) OR r.household_size IS NULL THEN '{ACTION_VISIT}'
                         WHEN r.household_size = 1 THEN '{ACTION_STOP}' ELSE '{ACTION_REDUCE}' END AS action,
                    strftime(r.effective, '%Y-%m') AS effective_month,
-                   CASE WHEN r.monthly_amount IS NULL THEN NULL ELSE round(coalesce(p.overpayment, 0), 2) END
-                       AS overpayment,
+                   {OVERPAYMENT_SQL} AS overpayment,
                    {ROLL_PERSON_KEY_SQL} AS person_key,
                    coalesce(r.e_id_norm, r.e_name) || '@' || strftime(r.died_by, '%Y-%m-%d') AS evidence_key,
                    {link_detail_sql(roll="[r.roll_key]", links=f"[{link_struct_sql(CREMATION_KIND, 'r')}]", months="p.paid_months")}

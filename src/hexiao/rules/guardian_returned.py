@@ -40,6 +40,7 @@ from hexiao.rules.base import (
     empty_output,
 )
 from hexiao.rules.common import (
+    OVERPAYMENT_SQL,
     ROLL_COLUMNS_SQL,
     contains_any,
     extract_table,
@@ -204,8 +205,7 @@ class GuardianReturnedRule:
                    ) AS evidence,
                    CASE WHEN r.decisive THEN '{ACTION_STOP}' ELSE '{ACTION_VISIT}' END AS action,
                    strftime(r.effective, '%Y-%m') AS effective_month,
-                   CASE WHEN r.monthly_amount IS NULL THEN NULL ELSE round(coalesce(p.overpayment, 0), 2) END
-                       AS overpayment,
+                   {OVERPAYMENT_SQL} AS overpayment,
                    {ROLL_PERSON_KEY_SQL} AS person_key,
                    r.parent || '@' || coalesce(r.e_id_norm, r.e_name) || '@' || strftime(r.on_date, '%Y-%m-%d') AS evidence_key,
                    {link_detail_sql(roll="[r.roll_key]", links=f"[{struct}]", months="p.paid_months")} AS link_detail
