@@ -227,12 +227,12 @@ def store_inputs(
 ) -> None:
     """Write whole read files into the store; the caller holds the transaction."""
     for item in reads:
-        input_id = _new_input_id(conn)
+        input_id = new_input_id(conn)
         _store_rows(conn, input_id, kind, month, item)
-        _record_input(conn, input_id, batch_id, kind, month, item.summary, program)
+        record_input(conn, input_id, batch_id, kind, month, item.summary, program)
 
 
-def _new_input_id(conn: duckdb.DuckDBPyConnection) -> int:
+def new_input_id(conn: duckdb.DuckDBPyConnection) -> int:
     return int(fetch_one(conn, "SELECT nextval('input_ids')")[0])
 
 
@@ -251,7 +251,7 @@ def _store_rows(conn: duckdb.DuckDBPyConnection, input_id: int, kind: str, month
             )
 
 
-def _record_input(
+def record_input(
     conn: duckdb.DuckDBPyConnection,
     input_id: int,
     batch_id: int,
@@ -260,8 +260,10 @@ def _record_input(
     s: InputSummary,
     program: str | None,
 ) -> None:
+    """One file of a batch in the ledger's `inputs`: what was read, loaded and rejected."""
     conn.execute(
-        "INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO inputs (input_id, batch_id, kind, month, file, file_name, sha256, encoding, program, "
+        "rows_read, rows_loaded, rows_rejected, header_row, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             input_id,
             batch_id,
@@ -446,7 +448,7 @@ def load_planned(
     summaries: dict[int, InputSummary] = {}  # by position in `planned`
     files = dict(_new_files(conn, reading.planned, reading.shas, summaries, replace=replace, month=month))
     # IDs in the order given, so row keys do not depend on file sizes.
-    input_ids = {position: _new_input_id(conn) for position in files}
+    input_ids = {position: new_input_id(conn) for position in files}
     reading.wanted.set_result(frozenset(files))
     errors: dict[int, InputError] = {}
     stored: set[int] = set()
@@ -471,7 +473,7 @@ def load_planned(
                 errors[event.index] = exc
                 continue
             if event.index in stored:
-                _record_input(conn, input_ids[event.index], batch_id, item.kind, month, summary, item.program)
+                record_input(conn, input_ids[event.index], batch_id, item.kind, month, summary, item.program)
             summaries[event.index] = summary
             log.info(
                 "载入 %s %s：读取 %d 行 = 载入 %d + 拒绝 %d",

@@ -35,7 +35,7 @@ from hexiao.intake.report import (
 )
 from hexiao.intake.sources import FOUND, SOURCE_HEADERS, findings, partial_sources
 from hexiao.kinds import PERSON_KINDS, ROLL_KIND
-from hexiao.load import InputSummary, PlannedFile, ReadInput, read_files
+from hexiao.load import InputSummary, PlannedFile, ReadInput, new_input_id, read_files, record_input
 from hexiao.log import get_logger
 from hexiao.masking import mask_id_value
 from hexiao.match import MONTH_PATTERN, check_out_dir, create_roll_m
@@ -174,7 +174,7 @@ def _hold_applicants(conn: duckdb.DuckDBPyConnection, batch_id: int, month: str,
     its own (so row keys are unique against every stored row), and each file in the ledger."""
     conn.execute(f"CREATE OR REPLACE TEMP TABLE {APPLICANTS} AS SELECT * FROM roll LIMIT 0")
     for read in reads:
-        input_id = int(fetch_one(conn, "SELECT nextval('input_ids')")[0])
+        input_id = new_input_id(conn)
         name = Path(read.summary.file).name
         rows = compact_persons(read.loaded).with_columns(
             pl.lit(month).alias("month"),
@@ -182,15 +182,7 @@ def _hold_applicants(conn: duckdb.DuckDBPyConnection, batch_id: int, month: str,
             pl.lit(name).alias("source_file"),
         )
         insert_frame(conn, APPLICANTS, rows)
-        s = read.summary
-        conn.execute(
-            "INSERT INTO inputs (input_id, batch_id, kind, month, file, file_name, sha256, encoding, program, "
-            "rows_read, rows_loaded, rows_rejected, header_row, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
-            [
-                input_id, batch_id, APPLICANT_KIND, month, s.file, name, s.sha256, s.encoding,
-                s.rows_read, s.rows_loaded, s.rows_rejected, s.header_row, "；".join(s.notes),
-            ],
-        )  # fmt: skip
+        record_input(conn, input_id, batch_id, APPLICANT_KIND, month, read.summary, None)
 
 
 def _applicant_rows(conn: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -25,6 +25,7 @@ EXCEL_SCIENTIFIC = "科学计数法损坏"  # `3.40421E+17`: only the leading di
 # An ID that names one person: valid, or with one slip of typing (check digit, date, region). A
 # damaged one (an Excel number keeps 15 digits) may be two people's, a blank or malformed one nobody's.
 IDENTIFYING = (VALID, BAD_CHECK, BAD_DATE, BAD_REGION)
+IDENTIFYING_SQL = ", ".join(f"'{status}'" for status in IDENTIFYING)  # for `id_status IN (…)`
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"

@@ -39,9 +39,6 @@ TREND_RESOLVED, TREND_FALSE = "已解除", "乡镇核实不属实"
 TREND_KINDS = (STATUS_NEW, STATUS_ONGOING, TREND_RESOLVED, TREND_FALSE)
 
 
-_IDENTIFYING = ", ".join(f"'{status}'" for status in ids.IDENTIFYING)
-
-
 @dataclass(frozen=True)
 class OverviewData:
     month: str
@@ -76,7 +73,7 @@ def gather(
     # zeroed alike are two (as summary.json counts them, `report.summary`).
     unsound = (
         f"SELECT DISTINCT coalesce(id_norm, id_raw) FROM ({person_rows('roll', 'month = ?')}) "
-        f"WHERE coalesce(id_norm, id_raw) IS NOT NULL AND (id_norm IS NULL OR id_status NOT IN ({_IDENTIFYING}))"
+        f"WHERE coalesce(id_norm, id_raw) IS NOT NULL AND (id_norm IS NULL OR id_status NOT IN ({ids.IDENTIFYING_SQL}))"
     )
     warnings = query(
         conn,

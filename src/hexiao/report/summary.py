@@ -17,8 +17,9 @@ from hexiao.store import fetch_one, query
 
 # A roll row's person is its ID where the ID names one person (`ids.IDENTIFYING`), else the row:
 # two people whose IDs Excel cut to the same first 15 digits are two people.
-_IDENTIFYING = ", ".join(f"'{status}'" for status in ids.IDENTIFYING)
-_PERSON = f"CASE WHEN id_norm IS NOT NULL AND id_status IN ({_IDENTIFYING}) THEN id_norm ELSE 'row:' || roll_key END"
+_PERSON = (
+    f"CASE WHEN id_norm IS NOT NULL AND id_status IN ({ids.IDENTIFYING_SQL}) THEN id_norm ELSE 'row:' || roll_key END"
+)
 # A household is its township and 户编号 (`match.prepare_month`'s `household_key`); a member whose
 # household a damaged 户编号 left unknown is a household of their own, never merged with others,
 # so that 户 ≤ 人 holds but for one person in several households (重复享受).
@@ -51,7 +52,7 @@ def roll_identities(conn: duckdb.DuckDBPyConnection) -> RollIdentities:
     unsound = query(
         conn,
         f"""SELECT DISTINCT coalesce(id_norm, id_raw) AS id_number FROM roll_m
-            WHERE coalesce(id_norm, id_raw) IS NOT NULL AND (id_norm IS NULL OR id_status NOT IN ({_IDENTIFYING}))""",
+            WHERE coalesce(id_norm, id_raw) IS NOT NULL AND (id_norm IS NULL OR id_status NOT IN ({ids.IDENTIFYING_SQL}))""",
     )
     unknown = query(conn, "SELECT DISTINCT township, household_id FROM roll_m WHERE household_key IS NULL")
     return RollIdentities(unsound["id_number"], unknown)

@@ -27,7 +27,6 @@ class DuplicateParams:
 
 
 # IDs that identify one person: an Excel numeric cell (…000) may be shared by two people.
-_IDENTIFYING = ", ".join(f"'{s}'" for s in ids.IDENTIFYING)
 
 
 def exclusive_sql(params: DuplicateParams) -> str:
@@ -55,7 +54,7 @@ class DuplicateRule:
         frame = query(
             ctx.conn,
             f"""
-            WITH people AS (SELECT * FROM roll_m WHERE id_status IN ({_IDENTIFYING}) AND id_norm IS NOT NULL),
+            WITH people AS (SELECT * FROM roll_m WHERE id_status IN ({ids.IDENTIFYING_SQL}) AND id_norm IS NOT NULL),
             pairs AS (
                 SELECT a.roll_key, b.roll_key AS other_key,
                        concat_ws('、',
