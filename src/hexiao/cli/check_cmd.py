@@ -31,7 +31,7 @@ HELP = (
 
 
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="一个或多个申请名单文件（CSV、XLSX 或 XLS）。")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="一个或多个申请名单文件（CSV、XLSX 或 XLS）。")],
     month: Annotated[
         str | None,
         typer.Option("--month", metavar="YYYY-MM", help="按该月在用的比对数据核对（默认：工作区中有数据的最近月份）。"),

@@ -22,7 +22,7 @@ HELP = (
 
 
 def feedback(
-    paths: Annotated[list[Path], typer.Argument(help="乡镇交回的一个或多个文件。")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="乡镇交回的一个或多个文件。")],
     db: DbOption = None,
     config: ConfigOption = None,
     quiet: QuietOption = False,

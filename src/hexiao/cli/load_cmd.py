@@ -23,8 +23,7 @@ from hexiao.load import load as load_files
 LOADABLE = (ROLL_KIND, *EXTRACT_KINDS)  # township replies go through `hexiao feedback`
 
 HELP = (
-    "载入一种数据文件。KIND 为 roll（保障对象花名册）、cremation（火化/殡葬）、vehicle（车辆）、property（不动产）、"
-    "business（工商）、employee（财政供养）或 poverty（防返贫监测）。CSV（UTF-8/GBK/GB18030）、XLSX、XLS 均可；"
+    "载入一种数据文件：花名册或某部门的比对数据（KIND 见下）。CSV（UTF-8/GBK/GB18030）、XLSX、XLS 均可；"
     "无法使用的行写入拒绝清单并说明原因。"
 )
 
@@ -33,7 +32,7 @@ def load(
     kind: Annotated[
         str, typer.Argument(metavar="KIND", help="数据种类：" + "、".join(f"{k}（{KIND_LABELS[k]}）" for k in LOADABLE))
     ],
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="一个或多个文件。")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="一个或多个文件。")],
     month: Annotated[
         str | None, typer.Option("--month", metavar="YYYY-MM", help="月份（载入花名册时必填；其他数据默认本月）。")
     ] = None,
